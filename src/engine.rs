@@ -1,0 +1,868 @@
+//! The only module that talks to Docker (through bollard). It turns API answers into the
+//! plain data of [`crate::snapshot`] and offers the few active probes checks need.
+//!
+//! Every call has a deadline: an engine that hangs must cost the learner seconds, not
+//! minutes, and the caller gets an [`EngineError`] that says what was tried.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::io::Read;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bollard::Docker;
+use bollard::errors::Error as BollardError;
+use bollard::models::{ContainerInspectResponse, PortMap};
+use bollard::query_parameters as qp;
+use futures_util::{StreamExt, TryStreamExt};
+
+use crate::lab::Footprint;
+use crate::snapshot::{Attachment, Container, Event, Network, PortBinding, Snapshot, Summary};
+
+/// Oldest API we support: Docker 20.10.
+pub const MIN_API: (u32, u32) = (1, 41);
+/// Output read from a container (logs, exec) is capped: enough to find a banner, never a
+/// flood into the learner's terminal or our memory.
+pub const OUTPUT_CAP: usize = 64 * 1024;
+/// Marker put in the command line of every exec docklings runs, so the engine's
+/// `exec_start` events for them are never mistaken for the learner's.
+pub const PROBE_MARK: &str = "docklings-probe";
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
+const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[derive(Debug)]
+pub enum EngineError {
+    /// No engine answered at `target`.
+    Unreachable { target: String, detail: String },
+    /// It answered but speaks an API older than we support.
+    TooOld { version: String, api: String },
+    /// A call failed.
+    Api { what: String, detail: String },
+    /// A call took too long.
+    Timeout { what: String },
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            EngineError::Unreachable { target, detail } => {
+                let from = if std::env::var_os("DOCKER_HOST").is_some() {
+                    "from DOCKER_HOST"
+                } else {
+                    "the default; set DOCKER_HOST to use another"
+                };
+                write!(
+                    f,
+                    "cannot reach the Docker engine at `{target}` ({from}): {detail}\n\
+                     Start Docker and try again:\n  \
+                     - Linux: `sudo systemctl start docker` (or `sudo dockerd &`)\n  \
+                     - macOS/Windows: open Docker Desktop and wait until it says it is running\n  \
+                     - colima: `colima start`; Podman: `podman machine start` and set DOCKER_HOST to its socket"
+                )?;
+                if detail.contains("ermission denied") {
+                    write!(
+                        f,
+                        "\nPermission denied: add yourself to the `docker` group (`sudo usermod -aG docker $USER`, then log in again)."
+                    )?;
+                }
+                Ok(())
+            }
+            EngineError::TooOld { version, api } => write!(
+                f,
+                "the Docker engine is version {version} (API {api}); docklings needs Docker 20.10 (API {}.{}) or newer",
+                MIN_API.0, MIN_API.1
+            ),
+            EngineError::Api { what, detail } => write!(f, "the Docker engine failed to {what}: {detail}"),
+            EngineError::Timeout { what } => write!(
+                f,
+                "the Docker engine did not answer in time while trying to {what}; is it overloaded or stuck?"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// Where we will connect, as a user would write it.
+pub fn target() -> String {
+    std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_owned())
+}
+
+fn api_err(what: impl Into<String>) -> impl FnOnce(BollardError) -> EngineError {
+    let what = what.into();
+    move |e| EngineError::Api {
+        what,
+        detail: short_error(&e),
+    }
+}
+
+/// bollard errors carry the engine's JSON message; keep just the words.
+fn short_error(e: &BollardError) -> String {
+    match e {
+        BollardError::DockerResponseServerError {
+            status_code,
+            message,
+        } => format!("{message} (HTTP {status_code})"),
+        other => other.to_string(),
+    }
+}
+
+fn is_not_found(e: &BollardError) -> bool {
+    matches!(
+        e,
+        BollardError::DockerResponseServerError {
+            status_code: 404,
+            ..
+        }
+    )
+}
+
+async fn timed<T>(
+    what: &str,
+    limit: Duration,
+    fut: impl Future<Output = Result<T, EngineError>>,
+) -> Result<T, EngineError> {
+    tokio::time::timeout(limit, fut)
+        .await
+        .unwrap_or_else(|_| {
+            Err(EngineError::Timeout {
+                what: what.to_owned(),
+            })
+        })
+}
+
+/// What `docker version` says, briefly.
+#[derive(Clone, Debug, Default)]
+pub struct VersionInfo {
+    pub version: String,
+    pub api: String,
+    pub os: String,
+    pub arch: String,
+}
+
+/// A connected engine.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    docker: Docker,
+    pub version: VersionInfo,
+}
+
+fn parse_api(v: &str) -> Option<(u32, u32)> {
+    let (a, b) = v.split_once('.')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+/// One file read from a container through the archive endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEntry {
+    pub kind: crate::lab::FileType,
+    /// Content of a regular file (capped at 4 MiB).
+    pub content: Vec<u8>,
+}
+
+/// Result of a command docklings ran inside a container.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExecOutput {
+    pub exit_code: Option<i64>,
+    pub output: String,
+}
+
+/// Progress of a pull or build, for progress bars.
+#[derive(Clone, Debug)]
+pub enum Progress {
+    /// A layer's bytes: (layer id, current, total).
+    Layer(String, u64, u64),
+    /// A line of status text.
+    Status(String),
+}
+
+impl Engine {
+    /// Connect and agree on an API version; fails within a few seconds when no engine answers.
+    pub async fn connect() -> Result<Engine, EngineError> {
+        let target = target();
+        let unreachable = |detail: String| EngineError::Unreachable {
+            target: target.clone(),
+            detail,
+        };
+        // A unix socket that does not exist is the most common case; say it plainly.
+        if let Some(path) = target.strip_prefix("unix://")
+            && !std::path::Path::new(path).exists()
+        {
+            return Err(unreachable(format!("the socket `{path}` does not exist")));
+        }
+        let docker = Docker::connect_with_defaults()
+            .map_err(|e| unreachable(short_error(&e)))?
+            .with_timeout(CALL_TIMEOUT);
+        let docker = match tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version()).await
+        {
+            Ok(Ok(d)) => d,
+            Ok(Err(e)) => return Err(unreachable(short_error(&e))),
+            Err(_) => {
+                return Err(unreachable(format!(
+                    "no answer within {}s",
+                    CONNECT_TIMEOUT.as_secs()
+                )));
+            }
+        };
+        let v = match tokio::time::timeout(CONNECT_TIMEOUT, docker.version()).await {
+            Ok(Ok(v)) => v,
+            Ok(Err(e)) => return Err(unreachable(short_error(&e))),
+            Err(_) => return Err(unreachable("no answer to `version`".into())),
+        };
+        let version = VersionInfo {
+            version: v.version.unwrap_or_default(),
+            api: v.api_version.unwrap_or_default(),
+            os: v.os.unwrap_or_default(),
+            arch: v.arch.unwrap_or_default(),
+        };
+        match parse_api(&version.api) {
+            Some(api) if api >= MIN_API => {}
+            _ => {
+                return Err(EngineError::TooOld {
+                    version: version.version,
+                    api: version.api,
+                });
+            }
+        }
+        Ok(Engine { docker, version })
+    }
+
+    /// Image ID for a reference, `None` if there is no such image.
+    pub async fn image_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+        match self.docker.inspect_image(reference).await {
+            Ok(i) => Ok(i.id),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(api_err(format!("inspect image `{reference}`"))(e)),
+        }
+    }
+
+    /// Labels of an image, `None` if there is no such image.
+    pub async fn image_labels(
+        &self,
+        reference: &str,
+    ) -> Result<Option<BTreeMap<String, String>>, EngineError> {
+        match self.docker.inspect_image(reference).await {
+            Ok(i) => Ok(Some(
+                i.config
+                    .and_then(|c| c.labels)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect(),
+            )),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(api_err(format!("inspect image `{reference}`"))(e)),
+        }
+    }
+
+    /// Every container, briefly.
+    pub async fn summaries(&self) -> Result<Vec<Summary>, EngineError> {
+        let opts = qp::ListContainersOptions {
+            all: true,
+            ..Default::default()
+        };
+        let list = self
+            .docker
+            .list_containers(Some(opts))
+            .await
+            .map_err(api_err("list containers"))?;
+        Ok(list
+            .into_iter()
+            .map(|c| Summary {
+                id: c.id.unwrap_or_default(),
+                name: c
+                    .names
+                    .and_then(|n| n.into_iter().next())
+                    .map(|n| n.trim_start_matches('/').to_owned())
+                    .unwrap_or_default(),
+                image: c.image.unwrap_or_default(),
+                image_id: c.image_id.unwrap_or_default(),
+                state: c.state.map(|s| s.to_string()).unwrap_or_default(),
+                status: c.status.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Inspect one container; `None` if it is gone (removed between list and inspect).
+    pub async fn container(&self, id: &str) -> Result<Option<Container>, EngineError> {
+        match self.docker.inspect_container(id, None).await {
+            Ok(c) => Ok(Some(convert_container(c))),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(api_err(format!("inspect container `{id}`"))(e)),
+        }
+    }
+
+    /// Every network with its members.
+    pub async fn networks(&self, detail_for: &HashSet<String>) -> Result<Vec<Network>, EngineError> {
+        let list = self
+            .docker
+            .list_networks(None::<qp::ListNetworksOptions>)
+            .await
+            .map_err(api_err("list networks"))?;
+        let mut out = Vec::new();
+        for n in list {
+            let name = n.name.clone().unwrap_or_default();
+            let mut net = Network {
+                id: n.id.clone().unwrap_or_default(),
+                user_defined: !matches!(name.as_str(), "bridge" | "host" | "none"),
+                name,
+                driver: n.driver.clone().unwrap_or_default(),
+                members: Vec::new(),
+            };
+            // The list endpoint leaves members out; inspect only the networks a lab names.
+            if detail_for.contains(&net.name) {
+                match self
+                    .docker
+                    .inspect_network(&net.id, None::<qp::InspectNetworkOptions>)
+                    .await
+                {
+                    Ok(i) => {
+                        net.members = i
+                            .containers
+                            .unwrap_or_default()
+                            .into_values()
+                            .filter_map(|e| e.name)
+                            .collect();
+                        net.members.sort();
+                    }
+                    Err(e) if is_not_found(&e) => continue,
+                    Err(e) => return Err(api_err(format!("inspect network `{}`", net.name))(e)),
+                }
+            }
+            out.push(net);
+        }
+        Ok(out)
+    }
+
+    /// Container events between `since` (Unix seconds) and now, oldest first, without the
+    /// ones docklings' own probes caused.
+    pub async fn events(&self, since: i64) -> Result<Vec<Event>, EngineError> {
+        let now = unix_now();
+        let mut filters = HashMap::new();
+        filters.insert("type".to_owned(), vec!["container".to_owned()]);
+        let opts = qp::EventsOptions {
+            since: Some(since.max(0).to_string()),
+            until: Some(now.to_string()),
+            filters: Some(filters),
+        };
+        let stream = self.docker.events(Some(opts));
+        let msgs: Vec<_> = timed("read events", CALL_TIMEOUT, async {
+            stream.try_collect().await.map_err(api_err("read events"))
+        })
+        .await?;
+        let own = crate::journal::windows();
+        let mut out: Vec<Event> = msgs
+            .into_iter()
+            .map(|m| {
+                let actor = m.actor.unwrap_or_default();
+                Event {
+                    time_nano: m
+                        .time_nano
+                        .unwrap_or_else(|| m.time.unwrap_or(0) * 1_000_000_000),
+                    kind: m.typ.map(|t| t.to_string()).unwrap_or_default(),
+                    action: m.action.unwrap_or_default(),
+                    actor_id: actor.id.unwrap_or_default(),
+                    attributes: actor.attributes.unwrap_or_default().into_iter().collect(),
+                }
+            })
+            .filter(|e| !is_own_event(e, &own))
+            .collect();
+        out.sort_by_key(|e| e.time_nano);
+        Ok(out)
+    }
+
+    /// The state a lab's checks read: full detail for the containers in its footprint.
+    pub async fn snapshot(
+        &self,
+        fp: &Footprint,
+        events_since: Option<i64>,
+    ) -> Result<Snapshot, EngineError> {
+        timed("read the engine's state", CALL_TIMEOUT, async {
+            let nets: HashSet<String> = fp.networks.iter().cloned().collect();
+            let image_ids = futures_util::future::try_join_all(fp.images.iter().map(|r| async {
+                Ok::<_, EngineError>((r.clone(), self.image_id(r).await?))
+            }));
+            let events = async {
+                match events_since {
+                    Some(s) => self.events(s).await,
+                    None => Ok(Vec::new()),
+                }
+            };
+            let (all, networks, images, events) =
+                futures_util::try_join!(self.summaries(), self.networks(&nets), image_ids, events)?;
+            let images: BTreeMap<String, Option<String>> = images.into_iter().collect();
+            let wanted_ids: HashSet<&str> = images.values().flatten().map(String::as_str).collect();
+            let member_names: HashSet<&str> = networks
+                .iter()
+                .filter(|n| nets.contains(&n.name))
+                .flat_map(|n| n.members.iter().map(String::as_str))
+                .collect();
+            let relevant: Vec<&Summary> = all
+                .iter()
+                .filter(|s| {
+                    wanted_ids.contains(s.image_id.as_str())
+                        || fp.names.contains(&s.name)
+                        || member_names.contains(s.name.as_str())
+                })
+                .collect();
+            let containers = futures_util::future::try_join_all(
+                relevant.iter().map(|s| self.container(&s.id)),
+            )
+            .await?;
+            Ok(Snapshot {
+                containers: containers.into_iter().flatten().collect(),
+                all,
+                networks,
+                images,
+                events,
+                taken_at: unix_now(),
+            })
+        })
+        .await
+    }
+
+    /// The tail of a container's output (stdout and stderr), capped.
+    pub async fn logs(&self, id: &str) -> Result<String, EngineError> {
+        let opts = qp::LogsOptions {
+            stdout: true,
+            stderr: true,
+            tail: "500".to_owned(),
+            ..Default::default()
+        };
+        let stream = self.docker.logs(id, Some(opts));
+        let mut buf = Vec::new();
+        timed("read logs", CALL_TIMEOUT, async {
+            let mut stream = std::pin::pin!(stream);
+            while let Some(chunk) = stream.next().await {
+                match chunk {
+                    Ok(out) => buf.extend_from_slice(&out.into_bytes()),
+                    Err(e) if is_not_found(&e) => break,
+                    Err(e) => return Err(api_err("read logs")(e)),
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        // Bytes are joined before decoding: a Hangul character can span two chunks.
+        Ok(cap_text(&buf))
+    }
+
+    /// Read a path inside a container (running or not) through the archive endpoint.
+    /// `Ok(None)` when the path does not exist.
+    pub async fn read_file(&self, id: &str, path: &str) -> Result<Option<FileEntry>, EngineError> {
+        const MAX: usize = 4 * 1024 * 1024;
+        let opts = qp::DownloadFromContainerOptions {
+            path: path.to_owned(),
+        };
+        let start = now_nano();
+        let stream = self.docker.download_from_container(id, Some(opts));
+        let mut tarball = Vec::new();
+        let res = timed("read a file", CALL_TIMEOUT, async {
+            let mut stream = std::pin::pin!(stream);
+            while let Some(chunk) = stream.next().await {
+                match chunk {
+                    Ok(b) => {
+                        if tarball.len() + b.len() > MAX + 64 * 1024 {
+                            break; // enough to compare; the rest would only cost memory
+                        }
+                        tarball.extend_from_slice(&b);
+                    }
+                    Err(e) if is_not_found(&e) => return Ok(false),
+                    Err(e) => return Err(api_err(format!("read `{path}`"))(e)),
+                }
+            }
+            Ok(true)
+        })
+        .await;
+        // The engine logs our read as an `archive-path` event, like a learner's `docker cp`
+        // out; remember when we did it so the event checks can tell them apart.
+        crate::journal::record(id, start, now_nano());
+        if !res? {
+            return Ok(None);
+        }
+        let mut archive = tar::Archive::new(&tarball[..]);
+        let entries = archive.entries().map_err(|e| EngineError::Api {
+            what: format!("read `{path}`"),
+            detail: e.to_string(),
+        })?;
+        if let Some(entry) = entries.flatten().next() {
+            let et = entry.header().entry_type();
+            let kind = if et.is_dir() {
+                crate::lab::FileType::Dir
+            } else if et.is_symlink() {
+                crate::lab::FileType::Symlink
+            } else {
+                crate::lab::FileType::File
+            };
+            let mut content = Vec::new();
+            if kind == crate::lab::FileType::File {
+                let _ = entry.take(MAX as u64).read_to_end(&mut content);
+            }
+            return Ok(Some(FileEntry { kind, content }));
+        }
+        Ok(None)
+    }
+
+    /// Run a command inside a running container, marked as docklings' own, with a deadline.
+    /// The command runs through `sh -c 'exec "$@"'` so the marker lands in the event's text;
+    /// if the container has no shell, it runs bare.
+    pub async fn exec(&self, id: &str, cmd: &[String]) -> Result<ExecOutput, EngineError> {
+        let mut wrapped = vec![
+            "sh".to_owned(),
+            "-c".to_owned(),
+            "exec \"$@\"".to_owned(),
+            PROBE_MARK.to_owned(),
+        ];
+        wrapped.extend(cmd.iter().cloned());
+        match self.exec_raw(id, wrapped).await {
+            // 126/127: no `sh` in the image; try the command itself.
+            Ok(out) if matches!(out.exit_code, Some(126) | Some(127)) && out.output.contains("sh") => {
+                self.exec_raw(id, cmd.to_vec()).await
+            }
+            other => other,
+        }
+    }
+
+    async fn exec_raw(&self, id: &str, cmd: Vec<String>) -> Result<ExecOutput, EngineError> {
+        use bollard::exec::{CreateExecOptions, StartExecResults};
+        timed("run a probe inside the container", Duration::from_secs(10), async {
+            let created = self
+                .docker
+                .create_exec(
+                    id,
+                    CreateExecOptions {
+                        cmd: Some(cmd),
+                        attach_stdout: Some(true),
+                        attach_stderr: Some(true),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(api_err("start a probe"))?;
+            let mut buf = Vec::new();
+            match self
+                .docker
+                .start_exec(&created.id, None)
+                .await
+                .map_err(api_err("start a probe"))?
+            {
+                StartExecResults::Attached { mut output, .. } => {
+                    while let Some(Ok(chunk)) = output.next().await {
+                        if buf.len() < OUTPUT_CAP {
+                            buf.extend_from_slice(&chunk.into_bytes());
+                        }
+                    }
+                }
+                StartExecResults::Detached => {}
+            }
+            let exit_code = self
+                .docker
+                .inspect_exec(&created.id)
+                .await
+                .map_err(api_err("inspect a probe"))?
+                .exit_code;
+            Ok(ExecOutput {
+                exit_code,
+                output: cap_text(&buf),
+            })
+        })
+        .await
+    }
+
+    /// Remove a container (force), ignoring one that is already gone.
+    pub async fn remove_container(&self, id: &str) -> Result<(), EngineError> {
+        let opts = qp::RemoveContainerOptions {
+            force: true,
+            v: true,
+            ..Default::default()
+        };
+        match self.docker.remove_container(id, Some(opts)).await {
+            Ok(()) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
+            Err(e) => Err(api_err(format!("remove container `{id}`"))(e)),
+        }
+    }
+
+    /// Remove a network, ignoring one that is already gone.
+    pub async fn remove_network(&self, id: &str) -> Result<(), EngineError> {
+        match self.docker.remove_network(id).await {
+            Ok(()) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
+            Err(e) => Err(api_err(format!("remove network `{id}`"))(e)),
+        }
+    }
+
+    /// Build an image from a tar context (legacy builder: works on 20.10 without BuildKit).
+    pub async fn build(
+        &self,
+        tag: &str,
+        context: Vec<u8>,
+        mut on_progress: impl FnMut(Progress),
+    ) -> Result<(), EngineError> {
+        let opts = qp::BuildImageOptions {
+            t: Some(tag.to_owned()),
+            rm: true,
+            forcerm: true,
+            dockerfile: "Dockerfile".to_owned(),
+            ..Default::default()
+        };
+        let mut stream = std::pin::pin!(self.docker.build_image(
+            opts,
+            None,
+            Some(bollard::body_full(context.into()))
+        ));
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(api_err(format!("build `{tag}`")))?;
+            if let Some(err) = info.error_detail.and_then(|d| d.message) {
+                return Err(EngineError::Api {
+                    what: format!("build `{tag}`"),
+                    detail: err,
+                });
+            }
+            if let Some(s) = info.stream {
+                let s = s.trim();
+                if !s.is_empty() {
+                    on_progress(Progress::Status(s.to_owned()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Pull an image, reporting layer progress.
+    pub async fn pull(
+        &self,
+        reference: &str,
+        mut on_progress: impl FnMut(Progress),
+    ) -> Result<(), EngineError> {
+        let (name, tag) = split_reference(reference);
+        let opts = qp::CreateImageOptions {
+            from_image: Some(name),
+            tag: Some(tag),
+            ..Default::default()
+        };
+        let mut stream = std::pin::pin!(self.docker.create_image(Some(opts), None, None));
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(api_err(format!("pull `{reference}`")))?;
+            if let Some(err) = info.error_detail.and_then(|d| d.message) {
+                return Err(EngineError::Api {
+                    what: format!("pull `{reference}`"),
+                    detail: err,
+                });
+            }
+            match (info.id, info.progress_detail) {
+                (Some(id), Some(p)) if p.total.unwrap_or(0) > 0 => on_progress(Progress::Layer(
+                    id,
+                    p.current.unwrap_or(0).max(0) as u64,
+                    p.total.unwrap_or(0).max(0) as u64,
+                )),
+                _ => {
+                    if let Some(s) = info.status {
+                        on_progress(Progress::Status(s));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Remove an image by ID or tag (not forced: an image in use stays).
+    pub async fn remove_image(&self, reference: &str) -> Result<(), EngineError> {
+        match self
+            .docker
+            .remove_image(reference, None::<qp::RemoveImageOptions>, None)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
+            Err(e) => Err(api_err(format!("remove image `{reference}`"))(e)),
+        }
+    }
+}
+
+/// `nginx` → (`nginx`, `latest`); `host:5000/a/b:1.2` → (`host:5000/a/b`, `1.2`).
+pub fn split_reference(r: &str) -> (String, String) {
+    let last = r.rsplit('/').next().unwrap_or(r);
+    match last.rsplit_once(':') {
+        Some((_, tag)) => (r[..r.len() - tag.len() - 1].to_owned(), tag.to_owned()),
+        None => (r.to_owned(), "latest".to_owned()),
+    }
+}
+
+fn is_own_event(e: &Event, own: &[crate::journal::Window]) -> bool {
+    if e.action.contains(PROBE_MARK) {
+        return true;
+    }
+    e.verb() == "archive-path"
+        && own
+            .iter()
+            .any(|w| e.actor_id.starts_with(&w.container) && w.covers(e.time_nano))
+}
+
+fn cap_text(buf: &[u8]) -> String {
+    let slice = if buf.len() > OUTPUT_CAP {
+        &buf[buf.len() - OUTPUT_CAP..]
+    } else {
+        buf
+    };
+    String::from_utf8_lossy(slice).into_owned()
+}
+
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+pub fn now_nano() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}
+
+fn parse_time(s: Option<&str>) -> i64 {
+    s.and_then(|s| {
+        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+    })
+    .map(|t| t.unix_timestamp())
+    .filter(|t| *t > 0)
+    .unwrap_or(0)
+}
+
+fn bindings(map: Option<PortMap>) -> Vec<PortBinding> {
+    let mut out = Vec::new();
+    for (key, binds) in map.unwrap_or_default() {
+        let (port, proto) = key.split_once('/').unwrap_or((key.as_str(), "tcp"));
+        let Ok(container_port) = port.parse::<u16>() else {
+            continue;
+        };
+        for b in binds.into_iter().flatten() {
+            out.push(PortBinding {
+                container_port,
+                protocol: proto.to_owned(),
+                host_ip: b.host_ip.unwrap_or_default(),
+                host_port: b
+                    .host_port
+                    .as_deref()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.container_port, a.host_port, &a.host_ip).cmp(&(b.container_port, b.host_port, &b.host_ip))
+    });
+    out
+}
+
+fn convert_container(c: ContainerInspectResponse) -> Container {
+    let config = c.config.unwrap_or_default();
+    let host = c.host_config.unwrap_or_default();
+    let state = c.state.unwrap_or_default();
+    let net = c.network_settings.unwrap_or_default();
+    let mut networks: Vec<Attachment> = net
+        .networks
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, ep)| {
+            let mut aliases: Vec<String> = ep
+                .aliases
+                .unwrap_or_default()
+                .into_iter()
+                .chain(ep.dns_names.unwrap_or_default())
+                .collect();
+            aliases.sort();
+            aliases.dedup();
+            Attachment {
+                network: name,
+                network_id: ep.network_id.unwrap_or_default(),
+                ip: ep.ip_address.unwrap_or_default(),
+                aliases,
+            }
+        })
+        .collect();
+    networks.sort_by(|a, b| a.network.cmp(&b.network));
+    let finished = parse_time(state.finished_at.as_deref());
+    Container {
+        id: c.id.unwrap_or_default(),
+        name: c
+            .name
+            .unwrap_or_default()
+            .trim_start_matches('/')
+            .to_owned(),
+        image: config.image.unwrap_or_default(),
+        image_id: c.image.unwrap_or_default(),
+        state: state.status.map(|s| s.to_string()).unwrap_or_default(),
+        exit_code: state.exit_code,
+        created: c
+            .created
+            .map(|d| d.to_string())
+            .as_deref()
+            .map(|s| parse_time(Some(s)))
+            .unwrap_or(0),
+        finished,
+        hostname: config.hostname.unwrap_or_default(),
+        tty: config.tty.unwrap_or(false),
+        open_stdin: config.open_stdin.unwrap_or(false),
+        attach_stdout: config.attach_stdout.unwrap_or(false),
+        auto_remove: host.auto_remove.unwrap_or(false),
+        publish_all: host.publish_all_ports.unwrap_or(false),
+        env: config.env.unwrap_or_default(),
+        labels: config.labels.unwrap_or_default().into_iter().collect(),
+        ports: bindings(net.ports),
+        requested_ports: bindings(host.port_bindings),
+        networks,
+        command: std::iter::once(c.path.unwrap_or_default())
+            .chain(c.args.unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim()
+            .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        assert_eq!(split_reference("nginx"), ("nginx".into(), "latest".into()));
+        assert_eq!(
+            split_reference("nginx:1.18"),
+            ("nginx".into(), "1.18".into())
+        );
+        assert_eq!(
+            split_reference("localhost:5000/diamol/base"),
+            ("localhost:5000/diamol/base".into(), "latest".into())
+        );
+    }
+
+    #[test]
+    fn api_versions() {
+        assert!(parse_api("1.41").expect("parses") >= MIN_API);
+        assert!(parse_api("1.40").expect("parses") < MIN_API);
+        assert!(parse_api("1.100").expect("parses") > MIN_API);
+    }
+
+    #[test]
+    fn own_events_are_recognised() {
+        let e = Event {
+            action: format!("exec_start: sh -c exec \"$@\" {PROBE_MARK} ls"),
+            ..Default::default()
+        };
+        assert!(is_own_event(&e, &[]));
+        let learner = Event {
+            action: "exec_start: ls /usr/local/apache2/htdocs".into(),
+            ..Default::default()
+        };
+        assert!(!is_own_event(&learner, &[]));
+    }
+
+    #[test]
+    fn capped_output_keeps_the_tail() {
+        let big = vec![b'a'; OUTPUT_CAP + 10];
+        assert_eq!(cap_text(&big).len(), OUTPUT_CAP);
+    }
+}

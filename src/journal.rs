@@ -1,0 +1,68 @@
+//! A short record of docklings' own archive reads.
+//!
+//! Reading a file through the archive endpoint makes the engine log an `archive-path`
+//! event, exactly as a learner's `docker cp` out of a container does. The event carries no
+//! path, so the only way to keep our reads from counting as the learner's is to remember
+//! when we made them. Each line is `container start_ns end_ns`; the file is kept small and
+//! a missing or damaged one only means fewer exclusions, never an error.
+
+use std::io::Write;
+
+const FILE: &str = "probes.log";
+const KEEP_LINES: usize = 2000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub container: String,
+    pub start: i64,
+    pub end: i64,
+}
+
+impl Window {
+    /// Events are stamped a little after the request starts and before it ends; allow for
+    /// clock granularity on both sides.
+    pub fn covers(&self, t: i64) -> bool {
+        const SLACK: i64 = 50_000_000;
+        t >= self.start - SLACK && t <= self.end + SLACK
+    }
+}
+
+pub fn record(container: &str, start: i64, end: i64) {
+    let dir = crate::home::data_dir();
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let path = dir.join(FILE);
+    // Trim now and then so the file never grows without bound.
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() > 256 * 1024)
+        && let Ok(text) = std::fs::read_to_string(&path)
+    {
+        let lines: Vec<&str> = text.lines().collect();
+        let keep = lines[lines.len().saturating_sub(KEEP_LINES / 2)..].join("\n");
+        let _ = std::fs::write(&path, keep + "\n");
+    }
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        // One write call per line: appends of this size do not interleave.
+        let _ = f.write_all(format!("{container} {start} {end}\n").as_bytes());
+    }
+}
+
+pub fn windows() -> Vec<Window> {
+    let Ok(text) = std::fs::read_to_string(crate::home::data_dir().join(FILE)) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            Some(Window {
+                container: it.next()?.to_owned(),
+                start: it.next()?.parse().ok()?,
+                end: it.next()?.parse().ok()?,
+            })
+        })
+        .collect()
+}

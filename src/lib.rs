@@ -1,0 +1,17 @@
+//! docklings: learn Docker by doing.
+//!
+//! The pipeline is a row of stages, each handing plain data to the next:
+//! `lab` (YAML → `Lab`) → `render` (Markdown → terminal) and `engine` (Docker API →
+//! `Snapshot`) → `check` (Snapshot → `Outcome`) → `report` (outcomes → text/JSON/JUnit).
+//! Only `engine` talks to Docker.
+
+pub mod render;
+pub mod standin;
+pub mod lab;
+pub mod pattern;
+pub mod engine;
+pub mod home;
+pub mod journal;
+pub mod snapshot;
+pub mod check;
+pub mod http;
