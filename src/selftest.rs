@@ -1,0 +1,475 @@
+//! `docklings selftest`: proves a lab can be completed and cannot pass by doing nothing.
+//!
+//! 1. Refuse, listing them, if the engine already holds anything the lab looks at (its
+//!    images' containers, its container names, its networks) or its ports are taken: a proof
+//!    on a dirty engine proves nothing, and we must never touch the learner's work.
+//! 2. Check every step on the clean engine: each must fail.
+//! 3. For each step, run its reference solution as a learner would — the docker CLI, with
+//!    interactive commands in a pseudo-terminal — then that step must pass.
+//! 4. Remove exactly what the solutions created (new containers and networks that belong to
+//!    the lab), whatever happened, Ctrl-C included.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::check::{Ctx, StepResult};
+use crate::cli::{App, Failure, Result, out};
+use crate::engine::Engine;
+use crate::lab::{Action, Lab, Lang};
+
+/// How long a step may take to pass after its solution ran: servers need a moment to
+/// listen, logs a moment to flush. Polled, not slept.
+const SETTLE: Duration = Duration::from_secs(10);
+const RUN_TIMEOUT: Duration = Duration::from_secs(120);
+const EXPECT_TIMEOUT: Duration = Duration::from_secs(20);
+
+pub async fn run(app: &App, labs: &[&Lab]) -> Result<()> {
+    let engine = Engine::connect().await?;
+    let mut all_ok = true;
+    for lab in labs {
+        preflight(app, &engine, lab).await?;
+        let before = Baseline::take(&engine).await?;
+        let ws = tempdir()?;
+        let outcome = {
+            let proof = prove(app, &engine, lab, ws.path());
+            tokio::select! {
+                r = proof => r,
+                _ = tokio::signal::ctrl_c() => Err(Failure::BadInput("interrupted; cleaning up".into())),
+            }
+        };
+        let cleaned = cleanup(&engine, lab, &before).await;
+        drop(ws);
+        match (&outcome, &cleaned) {
+            (_, Err(e)) => out(&format!(
+                "{} {}: cleanup failed: {e}\n",
+                app.style.bad("✗"),
+                lab.id
+            )),
+            (_, Ok(n)) if *n > 0 => out(&format!(
+                "  {}\n",
+                app.style.dim(&format!("cleaned up {n} container(s)/network(s)"))
+            )),
+            _ => {}
+        }
+        match outcome {
+            Ok(true) => {}
+            Ok(false) => all_ok = false,
+            Err(e) => return Err(e),
+        }
+        cleaned?;
+    }
+    if all_ok {
+        Ok(())
+    } else {
+        Err(Failure::ChecksFailed)
+    }
+}
+
+/// What was on the engine before we started.
+struct Baseline {
+    containers: HashSet<String>,
+    networks: HashSet<String>,
+}
+
+impl Baseline {
+    async fn take(engine: &Engine) -> Result<Baseline> {
+        let containers = engine.summaries().await?.into_iter().map(|s| s.id).collect();
+        let networks = engine
+            .networks(&HashSet::new())
+            .await?
+            .into_iter()
+            .map(|n| n.id)
+            .collect();
+        Ok(Baseline {
+            containers,
+            networks,
+        })
+    }
+}
+
+async fn preflight(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
+    let fp = lab.footprint();
+    let snap = engine.snapshot(&fp, None).await?;
+    let missing: Vec<&String> = snap
+        .images
+        .iter()
+        .filter(|(_, id)| id.is_none())
+        .map(|(r, _)| r)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::BadInput(format!(
+            "lab `{}` needs {} on the engine: run `docklings images {}` (or with --standin offline)",
+            lab.id,
+            missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            lab.id
+        )));
+    }
+    let mut busy = Vec::new();
+    for c in &snap.containers {
+        busy.push(format!("container `{}` ({}, {})", c.name, c.image, c.state));
+    }
+    for n in &fp.networks {
+        if snap.network(n).is_some() {
+            busy.push(format!("network `{n}`"));
+        }
+    }
+    for p in &fp.ports {
+        if std::net::TcpListener::bind(("0.0.0.0", *p)).is_err() {
+            busy.push(format!("port {p} (in use)"));
+        }
+    }
+    if busy.is_empty() {
+        return Ok(());
+    }
+    let _ = app;
+    Err(Failure::BadInput(format!(
+        "selftest of `{}` needs a clean engine, but it already holds:\n  - {}\nRemove them yourself (docklings never touches what it did not create), then try again.",
+        lab.id,
+        busy.join("\n  - ")
+    )))
+}
+
+/// Runs the proof; `Ok(false)` when some step did not behave.
+async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> Result<bool> {
+    crate::workspace::write_files(lab, ws, true).map_err(Failure::BadInput)?;
+    let st = &app.style;
+    out(&format!("{} {}\n", st.bold("selftest"), st.bold(&lab.id)));
+    // Events from before this second are not ours to count.
+    let since = crate::engine::unix_now();
+    let ctx = Ctx::new(engine, lab, Lang::En, since);
+    let mut ok = true;
+    for step in &lab.steps {
+        let r = ctx.check_step(step).await?;
+        if r.passed {
+            ok = false;
+            out(&format!(
+                "  {} {}: passes on a clean engine — it would pass by doing nothing\n",
+                st.bad("✗"),
+                step.id
+            ));
+        }
+    }
+    if ok {
+        out(&format!(
+            "  {} every step fails on the clean engine\n",
+            st.ok("✓")
+        ));
+    }
+    let mut sessions = Sessions::default();
+    let result = async {
+        for step in &lab.steps {
+            for action in &step.solution {
+                if let Err(e) = sessions.perform(action, ws).await {
+                    out(&format!(
+                        "  {} {}: solution failed: {e}\n",
+                        st.bad("✗"),
+                        step.id
+                    ));
+                    return Ok::<bool, Failure>(false);
+                }
+            }
+            let r = settle(&ctx, step).await?;
+            if r.passed {
+                out(&format!(
+                    "  {} {} passes after its solution\n",
+                    st.ok("✓"),
+                    step.id
+                ));
+            } else {
+                ok = false;
+                out(&format!(
+                    "  {} {} still fails after its solution\n",
+                    st.bad("✗"),
+                    step.id
+                ));
+                for c in r.checks.iter().filter(|c| !c.passed) {
+                    out(&format!(
+                        "      [{}] expected: {}\n      observed: {}\n",
+                        c.kind, c.expected, c.observed
+                    ));
+                }
+            }
+        }
+        Ok(ok)
+    }
+    .await;
+    sessions.close_all();
+    result
+}
+
+/// Check a step until it passes or [`SETTLE`] runs out.
+async fn settle(ctx: &Ctx<'_, Engine>, step: &crate::lab::Step) -> Result<StepResult> {
+    let deadline = Instant::now() + SETTLE;
+    loop {
+        let r = ctx.check_step(step).await?;
+        if r.passed || Instant::now() >= deadline {
+            return Ok(r);
+        }
+        tokio::time::sleep(crate::check::POLL).await;
+    }
+}
+
+/// Remove new containers and networks that belong to the lab. Anything else that appeared
+/// meanwhile (the learner's own work in another terminal) is left alone.
+async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize> {
+    let fp = lab.footprint();
+    let mut image_ids = HashSet::new();
+    for i in &fp.images {
+        if let Some(id) = engine.image_id(i).await? {
+            image_ids.insert(id);
+        }
+    }
+    let networks = engine.networks(&fp.networks.iter().cloned().collect()).await?;
+    let lab_net_ids: HashSet<&str> = networks
+        .iter()
+        .filter(|n| fp.networks.contains(&n.name))
+        .map(|n| n.id.as_str())
+        .collect();
+    let mut removed = 0;
+    for s in engine.summaries().await? {
+        if before.containers.contains(&s.id) {
+            continue;
+        }
+        let ours = image_ids.contains(&s.image_id) || fp.names.contains(&s.name) || {
+            match engine.container(&s.id).await? {
+                Some(c) => c
+                    .networks
+                    .iter()
+                    .any(|a| lab_net_ids.contains(a.network_id.as_str())),
+                None => false,
+            }
+        };
+        if ours {
+            engine.remove_container(&s.id).await?;
+            removed += 1;
+        }
+    }
+    for n in networks {
+        if !before.networks.contains(&n.id) && fp.networks.contains(&n.name) {
+            engine.remove_network(&n.id).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir() -> Result<TempDir> {
+    let p = std::env::temp_dir().join(format!(
+        "docklings-selftest-{}-{}",
+        std::process::id(),
+        crate::engine::now_nano()
+    ));
+    std::fs::create_dir_all(&p)
+        .map_err(|e| Failure::BadInput(format!("cannot create `{}`: {e}", p.display())))?;
+    Ok(TempDir(p))
+}
+
+/// Interactive sessions opened by `tty` actions, kept across steps like a learner's open
+/// terminal.
+#[derive(Default)]
+struct Sessions {
+    open: BTreeMap<String, Session>,
+}
+
+struct Session {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Vec<u8>>>,
+    // Kept so the terminal stays open while the session lives.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn text(&self) -> String {
+        let buf = self.output.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&buf).into_owned()
+    }
+
+    /// Wait until the output after `from` contains `want`.
+    async fn expect(&self, want: &str, from: usize) -> std::result::Result<(), String> {
+        let deadline = Instant::now() + EXPECT_TIMEOUT;
+        loop {
+            let t = self.text();
+            if t.get(from..).unwrap_or("").contains(want) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "waited {}s for `{want}`; the terminal shows: {}",
+                    EXPECT_TIMEOUT.as_secs(),
+                    t.chars()
+                        .rev()
+                        .take(200)
+                        .collect::<String>()
+                        .chars()
+                        .rev()
+                        .collect::<String>()
+                        .trim()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.output.lock().map(|b| b.len()).unwrap_or(0)
+    }
+}
+
+impl Sessions {
+    async fn perform(&mut self, action: &Action, ws: &Path) -> std::result::Result<(), String> {
+        match action {
+            Action::Run(cmd) => run_command(cmd, ws).await,
+            Action::Tty {
+                session,
+                command,
+                expect,
+            } => {
+                let s = open_session(command, ws)?;
+                if let Some(want) = expect {
+                    s.expect(want, 0).await?;
+                } else {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                self.open.insert(session.clone(), s);
+                Ok(())
+            }
+            Action::Send {
+                session,
+                text,
+                expect,
+            } => {
+                let s = self
+                    .open
+                    .get_mut(session)
+                    .ok_or_else(|| format!("no open session `{session}`"))?;
+                let from = s.len();
+                s.writer
+                    .write_all(format!("{text}\r").as_bytes())
+                    .and_then(|_| s.writer.flush())
+                    .map_err(|e| format!("typing into `{session}` failed: {e}"))?;
+                match expect {
+                    Some(want) => s.expect(want, from).await,
+                    None => {
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
+    fn close_all(&mut self) {
+        for (_, mut s) in std::mem::take(&mut self.open) {
+            // Leave the shell politely first so the container sees a normal exit.
+            let _ = s.writer.write_all(b"exit\r");
+            let _ = s.writer.flush();
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < deadline {
+                if matches!(s.child.try_wait(), Ok(Some(_))) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = s.child.kill();
+            let _ = s.child.wait();
+        }
+    }
+}
+
+fn open_session(command: &str, ws: &Path) -> std::result::Result<Session, String> {
+    let pty = portable_pty::native_pty_system();
+    let pair = pty
+        .openpty(portable_pty::PtySize {
+            rows: 24,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .map_err(|e| format!("cannot open a pseudo-terminal: {e}"))?;
+    let mut cmd = portable_pty::CommandBuilder::new("sh");
+    cmd.args(["-c", command]);
+    cmd.cwd(ws);
+    let child = pair
+        .slave
+        .spawn_command(cmd)
+        .map_err(|e| format!("cannot start `{command}`: {e}"))?;
+    drop(pair.slave);
+    let mut reader = pair
+        .master
+        .try_clone_reader()
+        .map_err(|e| format!("cannot read the terminal: {e}"))?;
+    let writer = pair
+        .master
+        .take_writer()
+        .map_err(|e| format!("cannot write to the terminal: {e}"))?;
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&output);
+    // The pty reader blocks; a plain thread drains it until the session ends.
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut o) = sink.lock()
+                && o.len() < 1024 * 1024
+            {
+                o.extend_from_slice(&buf[..n]);
+            }
+        }
+    });
+    Ok(Session {
+        child,
+        writer,
+        output,
+        _master: pair.master,
+    })
+}
+
+async fn run_command(cmd: &str, ws: &Path) -> std::result::Result<(), String> {
+    let child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .current_dir(ws)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot run `{cmd}`: {e}"))?;
+    match tokio::time::timeout(RUN_TIMEOUT, child.wait_with_output()).await {
+        Err(_) => Err(format!(
+            "`{cmd}` did not finish within {}s",
+            RUN_TIMEOUT.as_secs()
+        )),
+        Ok(Err(e)) => Err(format!("`{cmd}`: {e}")),
+        Ok(Ok(o)) if o.status.success() => Ok(()),
+        Ok(Ok(o)) => Err(format!(
+            "`{cmd}` exited with {}: {}",
+            o.status.code().map_or("a signal".into(), |c| c.to_string()),
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+    }
+}

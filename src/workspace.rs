@@ -1,0 +1,45 @@
+//! The learner's side of a lab on disk: the files a lab hands over, written where the
+//! chapter's commands expect them, and when the lab was started.
+
+use std::path::PathBuf;
+
+use crate::lab::Lab;
+
+/// Folder holding a lab's files for the learner.
+pub fn dir(lab: &Lab) -> PathBuf {
+    crate::home::data_dir().join("workspace").join(&lab.id)
+}
+
+/// Write the lab's files into its workspace (never overwriting a file the learner already
+/// has there: it may hold their edits). `None` when the lab hands over no files.
+pub fn prepare(lab: &Lab) -> Result<Option<PathBuf>, String> {
+    if lab.files.is_empty() {
+        return Ok(None);
+    }
+    let dir = dir(lab);
+    write_files(lab, &dir, false)?;
+    Ok(Some(dir))
+}
+
+/// Write the lab's files into `dir`; `overwrite` replaces existing ones.
+pub fn write_files(lab: &Lab, dir: &std::path::Path, overwrite: bool) -> Result<(), String> {
+    for (name, bytes) in &lab.files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+        }
+        if overwrite || !path.exists() {
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// When the learner started this lab (Unix seconds), from the progress file, if recorded.
+pub fn lab_started(id: &str) -> Option<i64> {
+    let text = std::fs::read_to_string(crate::home::data_dir().join("progress.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("labs")?.get(id)?.get("started_at")?.as_i64()
+}
