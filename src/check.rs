@@ -76,7 +76,7 @@ pub struct Ctx<'a, P: Probe> {
     pub lab: &'a Lab,
     pub lang: Lang,
     pub footprint: Footprint,
-    /// Unix seconds: engine events before this are not the learner's work for this lab.
+    /// Unix nanoseconds: engine events before this are not the learner's work for this lab.
     pub since: i64,
 }
 

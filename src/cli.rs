@@ -88,7 +88,8 @@ pub enum Command {
     },
     /// Grade labs non-interactively, for CI.
     Grade {
-        labs: Vec<String>,
+        #[arg(value_name = "LAB")]
+        ids: Vec<String>,
         /// Grade every lab.
         #[arg(long)]
         all: bool,
@@ -107,13 +108,15 @@ pub enum Command {
     },
     /// Prove labs: every step fails on a clean engine and passes after its solution.
     Selftest {
-        labs: Vec<String>,
+        #[arg(value_name = "LAB")]
+        ids: Vec<String>,
         #[arg(long)]
         all: bool,
     },
     /// Make sure the labs' images exist: pull them, or build offline stand-ins.
     Images {
-        labs: Vec<String>,
+        #[arg(value_name = "LAB")]
+        ids: Vec<String>,
         /// Build stand-ins from a static busybox instead of pulling.
         #[arg(long)]
         standin: bool,
@@ -266,13 +269,23 @@ fn pad_left(s: &str, width: usize) -> String {
     format!("{}{s}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// Unix seconds or RFC 3339.
+/// Unix seconds (fractions allowed) or RFC 3339, as Unix nanoseconds.
 pub fn parse_since(s: &str) -> Result<i64> {
-    if let Ok(n) = s.trim().parse::<i64>() {
-        return Ok(n);
+    let t = s.trim();
+    if let Some((secs, frac)) = t.split_once('.').or(Some((t, "")))
+        && let Ok(secs) = secs.parse::<i64>()
+        && frac.chars().all(|c| c.is_ascii_digit())
+        && frac.len() <= 9
+    {
+        let frac_ns = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<9}").parse::<i64>().unwrap_or(0)
+        };
+        return Ok(secs.saturating_mul(1_000_000_000).saturating_add(frac_ns));
     }
-    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
-        .map(|t| t.unix_timestamp())
+    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp_nanos() as i64)
         .map_err(|_| {
             Failure::BadInput(format!(
                 "`--since {s}`: write Unix seconds (1767225600) or RFC 3339 (2026-01-01T00:00:00Z)"
@@ -331,7 +344,7 @@ impl App {
     fn since(&self, lab: &Lab, arg: &Option<String>) -> Result<i64> {
         match arg {
             Some(s) => parse_since(s),
-            None => Ok(crate::workspace::lab_started(&lab.id).unwrap_or(0)),
+            None => Ok(crate::workspace::lab_started(&lab.id).unwrap_or(0) * 1_000_000_000),
         }
     }
 
@@ -351,20 +364,20 @@ impl App {
                 since,
             } => self.check(&lab, step.as_deref(), format, &since).await,
             Command::Grade {
-                labs,
+                ids: labs,
                 all,
                 format,
                 output,
                 since,
             } => self.grade(labs, all, format, output, &since).await,
             Command::Validate { paths } => self.validate(paths),
-            Command::Selftest { labs, all } => {
+            Command::Selftest { ids: labs, all } => {
                 let cat = self.catalog()?;
                 let chosen = self.choose(&cat, &labs, all)?;
                 crate::selftest::run(self, &chosen).await
             }
             Command::Images {
-                labs,
+                ids: labs,
                 standin,
                 busybox,
                 remove_standins,
@@ -639,4 +652,25 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal()
         && std::io::stderr().is_terminal()
         && std::env::var_os("CI").is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn since_forms() {
+        let n = |s: &str| parse_since(s).ok();
+        assert_eq!(n("10"), Some(10_000_000_000));
+        assert_eq!(n("10.5"), Some(10_500_000_000));
+        assert_eq!(n("1970-01-01T00:00:10Z"), Some(10_000_000_000));
+        assert_eq!(n("yesterday"), None);
+        assert_eq!(n("1.2.3"), None);
+    }
 }

@@ -96,14 +96,23 @@ fn api_err(what: impl Into<String>) -> impl FnOnce(BollardError) -> EngineError 
     }
 }
 
-/// bollard errors carry the engine's JSON message; keep just the words.
+/// bollard errors carry the engine's JSON message; keep just the words. Transport errors
+/// hide the useful part ("Connection refused") at the bottom of their source chain.
 fn short_error(e: &BollardError) -> String {
     match e {
         BollardError::DockerResponseServerError {
             status_code,
             message,
         } => format!("{message} (HTTP {status_code})"),
-        other => other.to_string(),
+        other => {
+            let mut deepest: &dyn std::error::Error = other;
+            while let Some(s) = deepest.source() {
+                deepest = s;
+            }
+            let top = other.to_string();
+            let root = deepest.to_string();
+            if root == top { top } else { root }
+        }
     }
 }
 
@@ -333,9 +342,10 @@ impl Engine {
         Ok(out)
     }
 
-    /// Container events between `since` (Unix seconds) and now, oldest first, without the
-    /// ones docklings' own probes caused.
-    pub async fn events(&self, since: i64) -> Result<Vec<Event>, EngineError> {
+    /// Container events between `since_ns` (Unix nanoseconds) and now, oldest first,
+    /// without the ones docklings' own probes caused.
+    pub async fn events(&self, since_ns: i64) -> Result<Vec<Event>, EngineError> {
+        let since = since_ns.max(0).div_euclid(1_000_000_000);
         let now = unix_now();
         let mut filters = HashMap::new();
         filters.insert("type".to_owned(), vec!["container".to_owned()]);
@@ -364,7 +374,8 @@ impl Engine {
                     attributes: actor.attributes.unwrap_or_default().into_iter().collect(),
                 }
             })
-            .filter(|e| !is_own_event(e, &own))
+            // The API counts whole seconds; the rest of the bound is ours to apply.
+            .filter(|e| e.time_nano >= since_ns && !is_own_event(e, &own))
             .collect();
         out.sort_by_key(|e| e.time_nano);
         Ok(out)

@@ -40,7 +40,19 @@ impl Pattern {
         if is_regex {
             // Placeholders are filled in at check time; validate with a stand-in value.
             let probe = placeholder_re().replace_all(&body, "x");
-            Regex::new(&probe).map_err(|e| format!("pattern `{s}` is not a valid regex: {e}"))?;
+            Regex::new(&probe).map_err(|e| {
+                // The regex crate's message spans lines with a caret; keep its last line.
+                let text = e.to_string();
+                let why = text
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches("error: ")
+                    .to_owned();
+                format!("pattern `{s}` is not a valid regex: {why}")
+            })?;
         }
         Ok(Pattern {
             source: s.to_owned(),

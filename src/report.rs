@@ -43,7 +43,7 @@ impl LabReport {
             score,
             max_score,
             steps,
-            since,
+            since: since.div_euclid(1_000_000_000),
             checked_at: now_rfc3339(),
         }
     }

@@ -141,8 +141,8 @@ async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> Result<bool>
     crate::workspace::write_files(lab, ws, true).map_err(Failure::BadInput)?;
     let st = &app.style;
     out(&format!("{} {}\n", st.bold("selftest"), st.bold(&lab.id)));
-    // Events from before this second are not ours to count.
-    let since = crate::engine::unix_now();
+    // Events from before this moment are not ours to count.
+    let since = crate::engine::now_nano();
     let ctx = Ctx::new(engine, lab, Lang::En, since);
     let mut ok = true;
     for step in &lab.steps {

@@ -1,0 +1,284 @@
+//! A small builder around the binary, in the style of `just`'s tests:
+//! `Test::new().args(&["check", "x"]).run().code(1).stdout_has("...")`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard};
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_docklings"))
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct Test {
+    cmd: Command,
+    home: tempfile::TempDir,
+}
+
+impl Test {
+    pub fn new() -> Test {
+        let home = tempfile::tempdir().expect("temp home");
+        let mut cmd = Command::new(bin());
+        cmd.env("DOCKLINGS_HOME", home.path())
+            .env_remove("DOCKLINGS_LABS")
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("COLUMNS", "80")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        Test { cmd, home }
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Test {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Test {
+        self.cmd.env(k, v);
+        self
+    }
+
+    /// Run with the repository as the working directory (for relative fixture paths).
+    pub fn run_in_root(mut self) -> Out {
+        self.cmd.current_dir(root());
+        self.run()
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    pub fn run(mut self) -> Out {
+        let o = self.cmd.output().expect("run docklings");
+        Out::from(o)
+    }
+}
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Out {
+    fn from(o: Output) -> Out {
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Out {
+    #[track_caller]
+    pub fn code(self, want: i32) -> Out {
+        assert_eq!(
+            self.code, want,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(self, s: &str) -> Out {
+        assert!(self.stdout.contains(s), "stdout lacks {s:?}:\n{}", self.stdout);
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(self, s: &str) -> Out {
+        assert!(self.stderr.contains(s), "stderr lacks {s:?}:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn no_panic(self) -> Out {
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"),
+            "panic:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// Run the docker CLI; panics with its output when it fails.
+#[track_caller]
+pub fn docker(args: &[&str]) -> String {
+    let o = Command::new("docker")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run docker");
+    assert!(
+        o.status.success(),
+        "docker {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// Run the docker CLI, returning whether it succeeded.
+pub fn docker_ok(args: &[&str]) -> bool {
+    Command::new("docker")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+static ENGINE: Mutex<()> = Mutex::new(());
+
+/// Exclusive use of the engine for one test. Everything it records through `container` and
+/// `network` is removed when it is dropped, even when the test fails.
+pub struct Engine {
+    /// `--since` for checks: engine events before this test are not its own.
+    pub since: String,
+    containers: Vec<String>,
+    networks: Vec<String>,
+    _lock: MutexGuard<'static, ()>,
+}
+
+pub const LAB_IMAGES: &[&str] = &[
+    "diamol/ch02-hello-diamol",
+    "diamol/ch02-hello-diamol-web",
+    "diamol/base",
+    "nginx",
+];
+
+impl Engine {
+    #[track_caller]
+    pub fn lock() -> Engine {
+        let lock = ENGINE.lock().unwrap_or_else(|p| p.into_inner());
+        // The labs' images must be there (`.ci/run` builds the stand-ins), and nothing of
+        // theirs may be running: we must not grade or remove someone else's work.
+        for img in LAB_IMAGES {
+            assert!(
+                docker_ok(&["image", "inspect", img]),
+                "image {img} is missing: run `docklings images --standin` first"
+            );
+            let ids = docker(&["ps", "-aq", "--filter", &format!("ancestor={img}")]);
+            assert!(
+                ids.is_empty(),
+                "the engine already has containers from {img}; these tests need them gone"
+            );
+        }
+        assert!(
+            !docker_ok(&["network", "inspect", "custom_network"]),
+            "network custom_network exists; these tests need it gone"
+        );
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock");
+        Engine {
+            since: format!("{}.{:09}", now.as_secs(), now.subsec_nanos()),
+            containers: Vec::new(),
+            networks: Vec::new(),
+            _lock: lock,
+        }
+    }
+
+    /// `docker <args>` that creates a container; remembers it by the name given in `args`
+    /// (every test container is named, so cleanup never guesses).
+    #[track_caller]
+    pub fn run(&mut self, name: &str, args: &[&str]) -> String {
+        self.containers.push(name.to_owned());
+        docker(args)
+    }
+
+    pub fn track_container(&mut self, name: &str) {
+        self.containers.push(name.to_owned());
+    }
+
+    pub fn track_network(&mut self, name: &str) {
+        self.networks.push(name.to_owned());
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        for c in &self.containers {
+            let _ = docker_ok(&["rm", "-f", c]);
+        }
+        for n in &self.networks {
+            let _ = docker_ok(&["network", "rm", n]);
+        }
+    }
+}
+
+/// Step verdicts of a JSON report: id → passed.
+pub fn verdicts(report: &serde_json::Value) -> Vec<(String, bool)> {
+    report["steps"]
+        .as_array()
+        .map(|steps| {
+            steps
+                .iter()
+                .map(|s| {
+                    (
+                        s["id"].as_str().unwrap_or("").to_owned(),
+                        s["passed"].as_bool().unwrap_or(false),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Everything a step's failed checks observed, joined, for `contains` assertions.
+pub fn observed(report: &serde_json::Value, step: &str) -> String {
+    report["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["id"] == step)
+        .flat_map(|s| s["checks"].as_array().into_iter().flatten())
+        .filter(|c| c["passed"] == false)
+        .map(|c| format!("{} | {}", c["message"], c["observed"]))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Engine {
+    /// `docklings check LAB --format json`, counting only this test's engine events.
+    #[track_caller]
+    pub fn check(&self, lab: &str) -> serde_json::Value {
+        let out = Test::new()
+            .args(&["check", lab, "--format", "json", "--since", &self.since])
+            .run();
+        assert!(out.code == 0 || out.code == 1, "check {lab}: {}", out.stderr);
+        let v = out.json();
+        // Exit code and verdict must agree.
+        assert_eq!(out.code == 0, v["passed"] == true, "{}", out.stdout);
+        v
+    }
+}
+
+/// Assert which steps pass.
+#[track_caller]
+pub fn assert_steps(report: &serde_json::Value, want: &[(&str, bool)]) {
+    let got = verdicts(report);
+    for (id, pass) in want {
+        let g = got.iter().find(|(i, _)| i == id).map(|(_, p)| *p);
+        assert_eq!(
+            g,
+            Some(*pass),
+            "step {id}: want passed={pass}\n{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        );
+    }
+}

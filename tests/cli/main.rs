@@ -1,0 +1,13 @@
+//! One integration-test binary that drives the real `docklings` binary.
+//!
+//! Modules by feature. Tests that need the Docker engine use the real one, hold a global
+//! lock (the labs use fixed ports and images, so two at once would see each other's
+//! containers), and remove exactly what they created.
+
+mod engine;
+mod harness;
+mod labs;
+mod scenarios;
+mod selftest;
+mod show;
+mod validate;

@@ -1,0 +1,321 @@
+//! The many ways learners type the same thing, and the common mistakes, against the real
+//! engine: every right way passes; every mistake fails at the right step and the message
+//! names the difference.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{Engine, assert_steps, docker, docker_ok, observed, root};
+
+const WEB: &str = "diamol/ch02-hello-diamol-web";
+
+/// Wait (bounded) until a container is running; the engine answers quickly but not at once.
+fn wait_running(name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let state = Command::new("docker")
+            .args(["inspect", "-f", "{{.State.Status}}", name])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default();
+        if state == "running" {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{name} did not start");
+}
+
+mod hello_diamol {
+    use super::*;
+
+    #[test]
+    fn one_run_then_two_with_both_spellings() {
+        let mut e = Engine::lock();
+        let r = e.check("hello-diamol");
+        assert_steps(&r, &[("run-once", false), ("run-again", false)]);
+        let out = e.run(
+            "dkt-h1",
+            &["container", "run", "--name", "dkt-h1", "diamol/ch02-hello-diamol"],
+        );
+        assert!(out.contains("Hello from Chapter 2!"), "{out}");
+        let r = e.check("hello-diamol");
+        assert_steps(&r, &[("run-once", true), ("run-again", false)]);
+        assert!(observed(&r, "run-again").contains("only 1 of 2"), "{r}");
+        e.run("dkt-h2", &["run", "--name", "dkt-h2", "diamol/ch02-hello-diamol"]);
+        let r = e.check("hello-diamol");
+        assert_steps(&r, &[("run-once", true), ("run-again", true)]);
+    }
+
+    #[test]
+    fn a_command_after_the_image_replaces_the_banner() {
+        let mut e = Engine::lock();
+        e.run(
+            "dkt-h3",
+            &["run", "--name", "dkt-h3", "diamol/ch02-hello-diamol", "echo", "hi"],
+        );
+        let r = e.check("hello-diamol");
+        assert_steps(&r, &[("run-once", false)]);
+        assert!(
+            observed(&r, "run-once").contains("shows no `Hello from Chapter 2!`"),
+            "{r}"
+        );
+    }
+}
+
+mod interactive_shell {
+    use super::*;
+
+    #[test]
+    fn without_it_the_shell_exits_at_once() {
+        let mut e = Engine::lock();
+        e.run("dkt-b1", &["run", "--name", "dkt-b1", "diamol/base"]);
+        let r = e.check("interactive-shell");
+        assert_steps(&r, &[("run-interactive", false)]);
+        let o = observed(&r, "run-interactive");
+        assert!(o.contains("is exited (0"), "{o}");
+        assert!(o.contains("`-t`/`--tty`"), "{o}");
+        assert!(o.contains("`-i`/`--interactive`"), "{o}");
+    }
+
+    #[test]
+    fn top_by_id_prefix_from_the_host_counts() {
+        let mut e = Engine::lock();
+        let id = e.run(
+            "dkt-b2",
+            &["run", "-dit", "--name", "dkt-b2", "diamol/base"],
+        );
+        let r = e.check("interactive-shell");
+        assert_steps(&r, &[("run-interactive", true), ("inspect-from-host", false)]);
+        // Read-only commands leave no event and must not count.
+        docker(&["container", "logs", &id[..3]]);
+        docker(&["container", "inspect", &id[..3]]);
+        let r = e.check("interactive-shell");
+        assert_steps(&r, &[("inspect-from-host", false)]);
+        docker(&["container", "top", &id[..3]]);
+        let r = e.check("interactive-shell");
+        assert_steps(&r, &[("inspect-from-host", true)]);
+    }
+}
+
+mod published_web {
+    use super::*;
+
+    #[test]
+    fn long_flags_then_remove() {
+        let mut e = Engine::lock();
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", false), ("browse", false), ("remove", false)]);
+        e.run(
+            "dkt-w1",
+            &["container", "run", "--detach", "--publish", "8088:80", "--name", "dkt-w1", WEB],
+        );
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", true), ("browse", true), ("remove", false)]);
+        docker(&["container", "rm", "--force", "dkt-w1"]);
+        let r = e.check("published-web");
+        assert_steps(&r, &[("remove", true)]);
+    }
+
+    #[test]
+    fn short_flags_on_loopback_only() {
+        let mut e = Engine::lock();
+        e.run(
+            "dkt-w2",
+            &["run", "-d", "-p", "127.0.0.1:8088:80", "--name", "dkt-w2", WEB],
+        );
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", true), ("browse", true)]);
+    }
+
+    #[test]
+    fn wrong_host_port() {
+        let mut e = Engine::lock();
+        e.run("dkt-w3", &["run", "-d", "-p", "8089:80", "--name", "dkt-w3", WEB]);
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", false), ("browse", false)]);
+        assert!(
+            observed(&r, "run-detached").contains("`dkt-w3` publishes 80/tcp on 8089, not 8088"),
+            "{r}"
+        );
+        assert!(observed(&r, "browse").contains("no container publishes port 8088"), "{r}");
+    }
+
+    #[test]
+    fn wrong_container_port() {
+        let mut e = Engine::lock();
+        e.run("dkt-w4", &["run", "-d", "-p", "8088:8080", "--name", "dkt-w4", WEB]);
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", false)]);
+        assert!(
+            observed(&r, "run-detached").contains("host port 8088 to container port 8080"),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn capital_p_picks_a_random_port() {
+        let mut e = Engine::lock();
+        e.run("dkt-w5", &["run", "-d", "-P", "--name", "dkt-w5", WEB]);
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", false)]);
+        assert!(observed(&r, "run-detached").contains("`-P` picks a random port"), "{r}");
+    }
+
+    #[test]
+    fn attached_instead_of_detached() {
+        let mut e = Engine::lock();
+        e.track_container("dkt-w6");
+        let mut child = Command::new("docker")
+            .args(["run", "-p", "8088:80", "--name", "dkt-w6", WEB])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("docker run");
+        wait_running("dkt-w6");
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", false), ("browse", true)]);
+        assert!(observed(&r, "run-detached").contains("add `-d`/`--detach`"), "{r}");
+        docker(&["rm", "-f", "dkt-w6"]);
+        let _ = child.wait();
+    }
+
+    #[test]
+    fn a_stopped_container_is_not_running() {
+        let mut e = Engine::lock();
+        e.run("dkt-w7", &["run", "-d", "-p", "8088:80", "--name", "dkt-w7", WEB]);
+        docker(&["stop", "-t", "1", "dkt-w7"]);
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", false), ("browse", false), ("remove", false)]);
+        let o = observed(&r, "run-detached");
+        assert!(o.contains("is exited"), "{o}");
+    }
+}
+
+mod network_ping {
+    use super::*;
+
+    fn network(e: &mut Engine) {
+        e.track_network("custom_network");
+        docker(&["network", "create", "custom_network"]);
+    }
+
+    #[test]
+    fn the_chapter_way_with_bash_inside() {
+        let mut e = Engine::lock();
+        let r = e.check("network-ping");
+        assert_steps(&r, &[("create-network", false), ("run-two", false), ("ping-by-name", false)]);
+        network(&mut e);
+        let r = e.check("network-ping");
+        assert_steps(&r, &[("create-network", true), ("run-two", false)]);
+        e.run(
+            "custom-nginx",
+            &["run", "-d", "--name", "custom-nginx", "--network", "custom_network", "nginx"],
+        );
+        e.run(
+            "custom_nginx_sub",
+            &["run", "-p", "6060:80", "-d", "--name", "custom_nginx_sub", "--network", "custom_network", "nginx"],
+        );
+        let r = e.check("network-ping");
+        assert_steps(&r, &[("run-two", true), ("ping-by-name", false)]);
+        assert!(observed(&r, "ping-by-name").contains("exec_start"), "{r}");
+        // What a learner types after `docker exec -it custom_nginx_sub bash`.
+        docker(&["exec", "custom_nginx_sub", "bash", "-c", "ping -c 1 custom-nginx"]);
+        let r = e.check("network-ping");
+        assert_steps(&r, &[("ping-by-name", true)]);
+    }
+
+    #[test]
+    fn default_bridge_then_connect_after_the_fact() {
+        let mut e = Engine::lock();
+        e.run("dkt-n1", &["run", "-d", "--name", "dkt-n1", "nginx"]);
+        e.run("dkt-n2", &["run", "-d", "--name", "dkt-n2", "nginx"]);
+        // On the default bridge, names do not resolve: the learner's ping fails.
+        assert!(!docker_ok(&["exec", "dkt-n2", "ping", "-c", "1", "-W", "1", "dkt-n1"]));
+        network(&mut e);
+        let r = e.check("network-ping");
+        assert_steps(&r, &[("create-network", true), ("run-two", false), ("ping-by-name", false)]);
+        docker(&["network", "connect", "custom_network", "dkt-n1"]);
+        docker(&["network", "connect", "custom_network", "dkt-n2"]);
+        docker(&["exec", "dkt-n2", "ping", "-c", "1", "dkt-n1"]);
+        let r = e.check("network-ping");
+        assert_steps(&r, &[("run-two", true), ("ping-by-name", true)]);
+    }
+
+    #[test]
+    fn on_the_default_bridge_the_reason_is_named() {
+        let mut e = Engine::lock();
+        network(&mut e);
+        e.run(
+            "dkt-n3",
+            &["run", "-d", "--name", "dkt-n3", "--network", "custom_network", "nginx"],
+        );
+        e.run("dkt-n4", &["run", "-d", "--name", "dkt-n4", "nginx"]);
+        let r = e.check("network-ping");
+        assert_steps(&r, &[("run-two", false), ("ping-by-name", false)]);
+        assert!(observed(&r, "run-two").contains("only 1 of 2"), "{r}");
+    }
+}
+
+mod cp_index_html {
+    use super::*;
+
+    fn index() -> String {
+        root().join("labs/cp-index-html/index.html").display().to_string()
+    }
+
+    #[test]
+    fn the_chapter_way_by_id_prefix() {
+        let mut e = Engine::lock();
+        let id = e.run("dkt-c1", &["run", "-d", "-p", "8088:80", "--name", "dkt-c1", WEB]);
+        let r = e.check("cp-index-html");
+        assert_steps(&r, &[("web-running", true), ("list-htdocs", false), ("copy-index", false), ("browse-new", false)]);
+        docker(&["exec", &id[..3], "ls", "/usr/local/apache2/htdocs"]);
+        let r = e.check("cp-index-html");
+        assert_steps(&r, &[("list-htdocs", true), ("copy-index", false)]);
+        docker(&["cp", &index(), &format!("{}:/usr/local/apache2/htdocs/index.html", &id[..3])]);
+        let r = e.check("cp-index-html");
+        assert_steps(&r, &[("copy-index", true), ("browse-new", true)]);
+    }
+
+    #[test]
+    fn copy_to_the_wrong_path() {
+        let mut e = Engine::lock();
+        e.run("dkt-c2", &["run", "-d", "-p", "8088:80", "--name", "dkt-c2", WEB]);
+        docker(&["cp", &index(), "dkt-c2:/tmp/index.html"]);
+        let r = e.check("cp-index-html");
+        assert_steps(&r, &[("copy-index", false), ("browse-new", false)]);
+        assert!(observed(&r, "copy-index").contains("differs from the lab's `index.html`"), "{r}");
+    }
+
+    #[test]
+    fn copy_into_the_wrong_container() {
+        let mut e = Engine::lock();
+        e.run("dkt-c3", &["run", "-d", "-p", "8088:80", "--name", "dkt-c3", WEB]);
+        e.run("dkt-c4", &["run", "-dit", "--name", "dkt-c4", "diamol/base"]);
+        docker(&["exec", "dkt-c4", "mkdir", "-p", "/usr/local/apache2/htdocs"]);
+        docker(&["cp", &index(), "dkt-c4:/usr/local/apache2/htdocs/index.html"]);
+        let r = e.check("cp-index-html");
+        assert_steps(&r, &[("copy-index", false), ("browse-new", false)]);
+        // A second web container that does not serve 8088 does not help the browser.
+        e.run("dkt-c5", &["run", "-d", "--name", "dkt-c5", WEB]);
+        docker(&["cp", &index(), "dkt-c5:/usr/local/apache2/htdocs/index.html"]);
+        let r = e.check("cp-index-html");
+        assert_steps(&r, &[("browse-new", false)]);
+    }
+
+    #[test]
+    fn our_own_probes_never_count_as_the_learners_work() {
+        let mut e = Engine::lock();
+        e.run("dkt-c6", &["run", "-d", "-p", "8088:80", "--name", "dkt-c6", WEB]);
+        // Checking reads files through the archive endpoint and may exec probes; run it a
+        // few times and the learner's `exec`/`cp` steps must still be undone.
+        for _ in 0..3 {
+            let r = e.check("cp-index-html");
+            assert_steps(&r, &[("list-htdocs", false), ("copy-index", false)]);
+        }
+        let r = e.check("network-ping");
+        assert_steps(&r, &[("ping-by-name", false)]);
+    }
+}
