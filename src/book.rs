@@ -17,7 +17,13 @@ pub fn lab_markdown(lab: &Lab, lang: Lang, only: Option<usize>, hints: bool) -> 
     let total = lab.steps.len();
     if only.is_none() {
         let _ = writeln!(md, "# {}\n", lab.title.get(lang));
-        let _ = writeln!(md, "*{}: {}* · `{}`\n", chapter_label(lang), lab.chapter, lab.id);
+        let _ = writeln!(
+            md,
+            "*{}: {}* · `{}`\n",
+            chapter_label(lang),
+            lab.chapter,
+            lab.id
+        );
         if let Some(intro) = &lab.intro {
             let _ = writeln!(md, "{}\n", intro.get(lang).trim_end());
         }

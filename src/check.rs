@@ -188,7 +188,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
         let resp = match crate::http::get(&h.url, Duration::from_secs(3)).await {
             Ok(r) => r,
             Err(e) => {
-                return Ok(fail(
+                let mut o = fail(
                     tr(
                         lang,
                         &format!("Nothing answers at {}.", h.url),
@@ -196,7 +196,10 @@ impl<'a, P: Probe> Ctx<'a, P> {
                     ),
                     expected.join("; "),
                     format!("{e}{}", near_port_owner(&h.url, snap)),
-                ));
+                );
+                // Waiting helps a server that is starting, not one that does not exist.
+                o.terminal = !port_is_published(&h.url, snap);
+                return Ok(o);
             }
         };
         let mut problems = Vec::new();
@@ -261,7 +264,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
                 format!("status {}, {} bytes", resp.status, resp.body.len()),
             ))
         } else {
-            Ok(fail(
+            let mut o = fail(
                 tr(
                     lang,
                     &format!("{} does not answer as expected.", h.url),
@@ -269,7 +272,11 @@ impl<'a, P: Probe> Ctx<'a, P> {
                 ),
                 expected,
                 problems.join("; "),
-            ))
+            );
+            // A server that answers the right status with the wrong page will keep doing
+            // so until the learner acts; only a status can still change by waiting.
+            o.terminal = resp.status == want_status;
+            Ok(o)
         }
     }
 
@@ -409,10 +416,9 @@ impl<'a, P: Probe> Ctx<'a, P> {
                 nothing_matches(&l.select, snap),
             ));
         }
-        let logs = futures_util::future::try_join_all(
-            matches.iter().map(|c| self.probe.logs(&c.id)),
-        )
-        .await?;
+        let logs =
+            futures_util::future::try_join_all(matches.iter().map(|c| self.probe.logs(&c.id)))
+                .await?;
         let mut good = Vec::new();
         let mut bad = Vec::new();
         for (c, text) in matches.iter().zip(logs) {
@@ -516,13 +522,21 @@ impl<'a, P: Probe> Ctx<'a, P> {
         }
         if problems.is_empty() {
             Ok(pass(
-                tr(lang, "The command answers as expected.", "명령이 기대한 대로 응답합니다."),
+                tr(
+                    lang,
+                    "The command answers as expected.",
+                    "명령이 기대한 대로 응답합니다.",
+                ),
                 expected,
                 format!("`{}`: exit {want}", c.name),
             ))
         } else {
             Ok(fail(
-                tr(lang, "The command does not answer as expected.", "명령의 응답이 기대와 다릅니다."),
+                tr(
+                    lang,
+                    "The command does not answer as expected.",
+                    "명령의 응답이 기대와 다릅니다.",
+                ),
                 expected,
                 format!(
                     "`{}`: {} (output: {})",
@@ -588,7 +602,10 @@ impl<'a, P: Probe> Ctx<'a, P> {
                     "`{}` is on {}{}",
                     a.name,
                     quote_list(&nets),
-                    if nets.iter().all(|n| snap.network(n).is_none_or(|x| !x.user_defined)) {
+                    if nets
+                        .iter()
+                        .all(|n| snap.network(n).is_none_or(|x| !x.user_defined))
+                    {
                         " (the default bridge has no name resolution: use a user-defined network)"
                             .to_owned()
                     } else {
@@ -1003,7 +1020,11 @@ fn mismatches(c: &Container, spec: &ContainerCheck, snap: &Snapshot) -> Vec<Stri
                 p.host
             )
         } else {
-            format!("does not publish {port}/{proto} on {} ({})", p.host, ports_text(c))
+            format!(
+                "does not publish {port}/{proto} on {} ({})",
+                p.host,
+                ports_text(c)
+            )
         };
         if requested && !c.is_running() {
             msg = format!(
@@ -1024,7 +1045,9 @@ fn mismatches(c: &Container, spec: &ContainerCheck, snap: &Snapshot) -> Vec<Stri
         let ok = if e.contains('=') {
             c.env.iter().any(|x| x == e)
         } else {
-            c.env.iter().any(|x| x.split('=').next() == Some(e.as_str()))
+            c.env
+                .iter()
+                .any(|x| x.split('=').next() == Some(e.as_str()))
         };
         if !ok {
             m.push(format!("has no environment entry `{e}`"));
@@ -1280,7 +1303,11 @@ pub fn network_check(n: &crate::lab::NetworkCheck, snap: &Snapshot, lang: Lang) 
     }
     if problems.is_empty() {
         pass(
-            tr(lang, "The network is as expected.", "네트워크가 기대한 대로입니다."),
+            tr(
+                lang,
+                "The network is as expected.",
+                "네트워크가 기대한 대로입니다.",
+            ),
             expected,
             format!(
                 "`{}` ({}, members {})",
@@ -1329,8 +1356,11 @@ pub fn event_check(e: &crate::lab::EventCheck, snap: &Snapshot, lang: Lang) -> O
                 .join(" or ")
         ));
     }
-    let of_verb: Vec<&crate::snapshot::Event> =
-        snap.events.iter().filter(|ev| ev.verb() == e.action).collect();
+    let of_verb: Vec<&crate::snapshot::Event> = snap
+        .events
+        .iter()
+        .filter(|ev| ev.verb() == e.action)
+        .collect();
     let hits: Vec<&&crate::snapshot::Event> = of_verb
         .iter()
         .filter(|ev| match &e.select {
@@ -1409,6 +1439,15 @@ fn event_matches_select(ev: &crate::snapshot::Event, s: &Select, snap: &Snapshot
         }
     }
     s.network.is_none() && s.label.is_none()
+}
+
+/// Does a running container publish the URL's port?
+fn port_is_published(url: &str, snap: &Snapshot) -> bool {
+    crate::lab::loopback_port(url).is_some_and(|port| {
+        snap.containers
+            .iter()
+            .any(|c| c.is_running() && c.ports.iter().any(|p| p.host_port == port))
+    })
 }
 
 /// Who holds a loopback port, for "nothing answers" messages.
@@ -1559,7 +1598,11 @@ mod tests {
         let o = container_check(&detached_on_8088(), &snap(vec![c]), Lang::En);
         assert!(!o.passed);
         assert!(o.terminal);
-        assert!(o.observed.contains("exited (0, 2 min ago)"), "{}", o.observed);
+        assert!(
+            o.observed.contains("exited (0, 2 min ago)"),
+            "{}",
+            o.observed
+        );
         assert!(o.observed.contains("add `-d`"), "{}", o.observed);
         assert!(o.observed.contains("nothing is bound"), "{}", o.observed);
     }
@@ -1652,7 +1695,10 @@ mod tests {
             .collect(),
         };
         s.events = vec![
-            ev("exec_start: ls /usr/local/apache2/htdocs/", "diamol/ch02-hello-diamol-web"),
+            ev(
+                "exec_start: ls /usr/local/apache2/htdocs/",
+                "diamol/ch02-hello-diamol-web",
+            ),
             ev("top", "diamol/base"),
         ];
         let spec = crate::lab::EventCheck {
@@ -1670,7 +1716,11 @@ mod tests {
             ..spec
         };
         let o = event_check(&spec2, &s, Lang::En);
-        assert!(!o.passed && o.observed.contains("seen only"), "{}", o.observed);
+        assert!(
+            !o.passed && o.observed.contains("seen only"),
+            "{}",
+            o.observed
+        );
     }
 
     #[test]

@@ -562,9 +562,8 @@ impl App {
             }
         };
         match output {
-            Some(path) => write_atomically(&path, text.as_bytes()).map_err(|e| {
-                Failure::BadInput(format!("cannot write `{}`: {e}", path.display()))
-            }),
+            Some(path) => write_atomically(&path, text.as_bytes())
+                .map_err(|e| Failure::BadInput(format!("cannot write `{}`: {e}", path.display()))),
             None => {
                 out(&text);
                 Ok(())

@@ -72,7 +72,9 @@ impl fmt::Display for EngineError {
                 "the Docker engine is version {version} (API {api}); docklings needs Docker 20.10 (API {}.{}) or newer",
                 MIN_API.0, MIN_API.1
             ),
-            EngineError::Api { what, detail } => write!(f, "the Docker engine failed to {what}: {detail}"),
+            EngineError::Api { what, detail } => {
+                write!(f, "the Docker engine failed to {what}: {detail}")
+            }
             EngineError::Timeout { what } => write!(
                 f,
                 "the Docker engine did not answer in time while trying to {what}; is it overloaded or stuck?"
@@ -131,13 +133,11 @@ async fn timed<T>(
     limit: Duration,
     fut: impl Future<Output = Result<T, EngineError>>,
 ) -> Result<T, EngineError> {
-    tokio::time::timeout(limit, fut)
-        .await
-        .unwrap_or_else(|_| {
-            Err(EngineError::Timeout {
-                what: what.to_owned(),
-            })
+    tokio::time::timeout(limit, fut).await.unwrap_or_else(|_| {
+        Err(EngineError::Timeout {
+            what: what.to_owned(),
         })
+    })
 }
 
 /// What `docker version` says, briefly.
@@ -153,10 +153,12 @@ pub struct VersionInfo {
 #[derive(Clone, Debug)]
 pub struct Engine {
     docker: Docker,
-    pub version: VersionInfo,
+    /// The API version both sides agreed on.
+    pub api: String,
 }
 
-fn parse_api(v: &str) -> Option<(u32, u32)> {
+/// `"1.41"` → (1, 41).
+pub fn parse_api(v: &str) -> Option<(u32, u32)> {
     let (a, b) = v.split_once('.')?;
     Some((a.parse().ok()?, b.parse().ok()?))
 }
@@ -202,8 +204,7 @@ impl Engine {
         let docker = Docker::connect_with_defaults()
             .map_err(|e| unreachable(short_error(&e)))?
             .with_timeout(CALL_TIMEOUT);
-        let docker = match tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version()).await
-        {
+        let docker = match tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version()).await {
             Ok(Ok(d)) => d,
             Ok(Err(e)) => return Err(unreachable(short_error(&e))),
             Err(_) => {
@@ -213,27 +214,41 @@ impl Engine {
                 )));
             }
         };
-        let v = match tokio::time::timeout(CONNECT_TIMEOUT, docker.version()).await {
-            Ok(Ok(v)) => v,
-            Ok(Err(e)) => return Err(unreachable(short_error(&e))),
-            Err(_) => return Err(unreachable("no answer to `version`".into())),
-        };
-        let version = VersionInfo {
+        // Negotiation settled on min(ours, the engine's): that is the engine's API version
+        // whenever it is older than ours, which is all we need to know to go on.
+        let cv = docker.client_version();
+        let api = (cv.major_version as u32, cv.minor_version as u32);
+        if api < MIN_API {
+            let version = match tokio::time::timeout(CONNECT_TIMEOUT, docker.version()).await {
+                Ok(Ok(v)) => v.version.unwrap_or_default(),
+                _ => "unknown".to_owned(),
+            };
+            return Err(EngineError::TooOld {
+                version,
+                api: format!("{}.{}", api.0, api.1),
+            });
+        }
+        Ok(Engine {
+            docker,
+            api: format!("{}.{}", api.0, api.1),
+        })
+    }
+
+    /// What `docker version` says about the engine (one more round trip; for `doctor`).
+    pub async fn version(&self) -> Result<VersionInfo, EngineError> {
+        let v = timed("read the version", CONNECT_TIMEOUT, async {
+            self.docker
+                .version()
+                .await
+                .map_err(api_err("read the version"))
+        })
+        .await?;
+        Ok(VersionInfo {
             version: v.version.unwrap_or_default(),
             api: v.api_version.unwrap_or_default(),
             os: v.os.unwrap_or_default(),
             arch: v.arch.unwrap_or_default(),
-        };
-        match parse_api(&version.api) {
-            Some(api) if api >= MIN_API => {}
-            _ => {
-                return Err(EngineError::TooOld {
-                    version: version.version,
-                    api: version.api,
-                });
-            }
-        }
-        Ok(Engine { docker, version })
+        })
     }
 
     /// Image ID for a reference, `None` if there is no such image.
@@ -301,7 +316,10 @@ impl Engine {
     }
 
     /// Every network with its members.
-    pub async fn networks(&self, detail_for: &HashSet<String>) -> Result<Vec<Network>, EngineError> {
+    pub async fn networks(
+        &self,
+        detail_for: &HashSet<String>,
+    ) -> Result<Vec<Network>, EngineError> {
         let list = self
             .docker
             .list_networks(None::<qp::ListNetworksOptions>)
@@ -346,12 +364,21 @@ impl Engine {
     /// without the ones docklings' own probes caused.
     pub async fn events(&self, since_ns: i64) -> Result<Vec<Event>, EngineError> {
         let since = since_ns.max(0).div_euclid(1_000_000_000);
-        let now = unix_now();
+        let now = now_nano();
         let mut filters = HashMap::new();
         filters.insert("type".to_owned(), vec!["container".to_owned()]);
+        // The engine takes `seconds.nanoseconds`. An `until` in the future would hold the
+        // stream open until then, so it is exactly now.
+        let stamp = |ns: i64| {
+            format!(
+                "{}.{:09}",
+                ns.div_euclid(1_000_000_000),
+                ns.rem_euclid(1_000_000_000)
+            )
+        };
         let opts = qp::EventsOptions {
-            since: Some(since.max(0).to_string()),
-            until: Some(now.to_string()),
+            since: Some(stamp(since.max(0) * 1_000_000_000)),
+            until: Some(stamp(now)),
             filters: Some(filters),
         };
         let stream = self.docker.events(Some(opts));
@@ -389,9 +416,11 @@ impl Engine {
     ) -> Result<Snapshot, EngineError> {
         timed("read the engine's state", CALL_TIMEOUT, async {
             let nets: HashSet<String> = fp.networks.iter().cloned().collect();
-            let image_ids = futures_util::future::try_join_all(fp.images.iter().map(|r| async {
-                Ok::<_, EngineError>((r.clone(), self.image_id(r).await?))
-            }));
+            let image_ids = futures_util::future::try_join_all(
+                fp.images
+                    .iter()
+                    .map(|r| async { Ok::<_, EngineError>((r.clone(), self.image_id(r).await?)) }),
+            );
             let events = async {
                 match events_since {
                     Some(s) => self.events(s).await,
@@ -415,10 +444,9 @@ impl Engine {
                         || member_names.contains(s.name.as_str())
                 })
                 .collect();
-            let containers = futures_util::future::try_join_all(
-                relevant.iter().map(|s| self.container(&s.id)),
-            )
-            .await?;
+            let containers =
+                futures_util::future::try_join_all(relevant.iter().map(|s| self.container(&s.id)))
+                    .await?;
             Ok(Snapshot {
                 containers: containers.into_iter().flatten().collect(),
                 all,
@@ -459,7 +487,65 @@ impl Engine {
 
     /// Read a path inside a container (running or not) through the archive endpoint.
     /// `Ok(None)` when the path does not exist.
+    ///
+    /// A `HEAD` on the archive endpoint answers in about a millisecond with the file's size,
+    /// mode and modification time, while a `GET` costs tens of milliseconds (the engine
+    /// mounts the container's filesystem). So a file whose stat is unchanged since we last
+    /// read it comes from a small cache in docklings' data folder; `watch` and repeated
+    /// `check`s pay the full read only when the file changed.
     pub async fn read_file(&self, id: &str, path: &str) -> Result<Option<FileEntry>, EngineError> {
+        let opts = qp::ContainerArchiveInfoOptions {
+            path: path.to_owned(),
+        };
+        let stat = match self.docker.get_container_archive_info(id, Some(opts)).await {
+            Ok(s) => s,
+            Err(e) if is_not_found(&e) => return Ok(None),
+            // Some engines omit the stat header; fall back to reading the file.
+            Err(BollardError::HttpHeaderNotFoundError(_)) => {
+                return self.read_file_uncached(id, path).await;
+            }
+            Err(e) => return Err(api_err(format!("stat `{path}`"))(e)),
+        };
+        // Go's os.FileMode: bit 31 directory, bit 27 symlink.
+        if stat.file_mode & (1 << 31) != 0 {
+            return Ok(Some(FileEntry {
+                kind: crate::lab::FileType::Dir,
+                content: Vec::new(),
+            }));
+        }
+        if stat.file_mode & (1 << 27) != 0 {
+            return Ok(Some(FileEntry {
+                kind: crate::lab::FileType::Symlink,
+                content: Vec::new(),
+            }));
+        }
+        let key = format!(
+            "{} {} {} {}",
+            stat.size,
+            stat.file_mode,
+            stat.modification_time.as_deref().unwrap_or("-"),
+            stat.link_target
+        );
+        if let Some(content) = crate::journal::cached_file(id, path, &key) {
+            return Ok(Some(FileEntry {
+                kind: crate::lab::FileType::File,
+                content,
+            }));
+        }
+        let entry = self.read_file_uncached(id, path).await?;
+        if let Some(e) = &entry
+            && e.kind == crate::lab::FileType::File
+        {
+            crate::journal::cache_file(id, path, &key, &e.content);
+        }
+        Ok(entry)
+    }
+
+    async fn read_file_uncached(
+        &self,
+        id: &str,
+        path: &str,
+    ) -> Result<Option<FileEntry>, EngineError> {
         const MAX: usize = 4 * 1024 * 1024;
         let opts = qp::DownloadFromContainerOptions {
             path: path.to_owned(),
@@ -526,7 +612,9 @@ impl Engine {
         wrapped.extend(cmd.iter().cloned());
         match self.exec_raw(id, wrapped).await {
             // 126/127: no `sh` in the image; try the command itself.
-            Ok(out) if matches!(out.exit_code, Some(126) | Some(127)) && out.output.contains("sh") => {
+            Ok(out)
+                if matches!(out.exit_code, Some(126) | Some(127)) && out.output.contains("sh") =>
+            {
                 self.exec_raw(id, cmd.to_vec()).await
             }
             other => other,
@@ -535,47 +623,51 @@ impl Engine {
 
     async fn exec_raw(&self, id: &str, cmd: Vec<String>) -> Result<ExecOutput, EngineError> {
         use bollard::exec::{CreateExecOptions, StartExecResults};
-        timed("run a probe inside the container", Duration::from_secs(10), async {
-            let created = self
-                .docker
-                .create_exec(
-                    id,
-                    CreateExecOptions {
-                        cmd: Some(cmd),
-                        attach_stdout: Some(true),
-                        attach_stderr: Some(true),
-                        ..Default::default()
-                    },
-                )
-                .await
-                .map_err(api_err("start a probe"))?;
-            let mut buf = Vec::new();
-            match self
-                .docker
-                .start_exec(&created.id, None)
-                .await
-                .map_err(api_err("start a probe"))?
-            {
-                StartExecResults::Attached { mut output, .. } => {
-                    while let Some(Ok(chunk)) = output.next().await {
-                        if buf.len() < OUTPUT_CAP {
-                            buf.extend_from_slice(&chunk.into_bytes());
+        timed(
+            "run a probe inside the container",
+            Duration::from_secs(10),
+            async {
+                let created = self
+                    .docker
+                    .create_exec(
+                        id,
+                        CreateExecOptions {
+                            cmd: Some(cmd),
+                            attach_stdout: Some(true),
+                            attach_stderr: Some(true),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .map_err(api_err("start a probe"))?;
+                let mut buf = Vec::new();
+                match self
+                    .docker
+                    .start_exec(&created.id, None)
+                    .await
+                    .map_err(api_err("start a probe"))?
+                {
+                    StartExecResults::Attached { mut output, .. } => {
+                        while let Some(Ok(chunk)) = output.next().await {
+                            if buf.len() < OUTPUT_CAP {
+                                buf.extend_from_slice(&chunk.into_bytes());
+                            }
                         }
                     }
+                    StartExecResults::Detached => {}
                 }
-                StartExecResults::Detached => {}
-            }
-            let exit_code = self
-                .docker
-                .inspect_exec(&created.id)
-                .await
-                .map_err(api_err("inspect a probe"))?
-                .exit_code;
-            Ok(ExecOutput {
-                exit_code,
-                output: cap_text(&buf),
-            })
-        })
+                let exit_code = self
+                    .docker
+                    .inspect_exec(&created.id)
+                    .await
+                    .map_err(api_err("inspect a probe"))?
+                    .exit_code;
+                Ok(ExecOutput {
+                    exit_code,
+                    output: cap_text(&buf),
+                })
+            },
+        )
         .await
     }
 
@@ -762,7 +854,11 @@ fn bindings(map: Option<PortMap>) -> Vec<PortBinding> {
         }
     }
     out.sort_by(|a, b| {
-        (a.container_port, a.host_port, &a.host_ip).cmp(&(b.container_port, b.host_port, &b.host_ip))
+        (a.container_port, a.host_port, &a.host_ip).cmp(&(
+            b.container_port,
+            b.host_port,
+            &b.host_ip,
+        ))
     });
     out
 }

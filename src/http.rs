@@ -121,7 +121,8 @@ mod tests {
 
     #[test]
     fn parses_plain_and_chunked() {
-        let r = parse(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<h1>hi</h1>").expect("ok");
+        let r =
+            parse(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<h1>hi</h1>").expect("ok");
         assert_eq!((r.status, r.body.as_slice()), (200, &b"<h1>hi</h1>"[..]));
         let r = parse(b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
             .expect("ok");
@@ -132,9 +133,15 @@ mod tests {
 
     #[tokio::test]
     async fn refuses_non_loopback_and_reports_refusal() {
-        assert!(get("http://example.com/", Duration::from_secs(1)).await.is_err());
+        assert!(
+            get("http://example.com/", Duration::from_secs(1))
+                .await
+                .is_err()
+        );
         // Port 1 on loopback is closed on any sane machine.
-        let e = get("http://127.0.0.1:1/", Duration::from_secs(2)).await.expect_err("closed");
+        let e = get("http://127.0.0.1:1/", Duration::from_secs(2))
+            .await
+            .expect_err("closed");
         assert!(e.contains("failed"), "{e}");
     }
 }

@@ -79,7 +79,8 @@ pub async fn run(
 
 async fn build_standins(app: &App, engine: &Engine, refs: &[String], busybox: &Path) -> Result<()> {
     let wanted: Vec<&str> = refs.iter().map(String::as_str).collect();
-    let contexts = standin::contexts(busybox, &wanted).map_err(|e| Failure::BadInput(e.to_string()))?;
+    let contexts =
+        standin::contexts(busybox, &wanted).map_err(|e| Failure::BadInput(e.to_string()))?;
     for r in refs {
         if !contexts.iter().any(|c| &c.tag == r) {
             out(&format!(
@@ -102,7 +103,8 @@ async fn build_standins(app: &App, engine: &Engine, refs: &[String], busybox: &P
                 "{} {} {}\n",
                 app.style.ok("✓"),
                 ctx.tag,
-                app.style.dim(&say(app, "(stand-in, up to date)", "(대체 이미지, 최신)"))
+                app.style
+                    .dim(&say(app, "(stand-in, up to date)", "(대체 이미지, 최신)"))
             ));
             continue;
         }
@@ -131,7 +133,11 @@ async fn build_standins(app: &App, engine: &Engine, refs: &[String], busybox: &P
             "{} {} {}\n",
             app.style.ok("✓"),
             ctx.tag,
-            app.style.dim(&say(app, "(stand-in built)", "(대체 이미지를 만들었습니다)"))
+            app.style.dim(&say(
+                app,
+                "(stand-in built)",
+                "(대체 이미지를 만들었습니다)"
+            ))
         ));
     }
     Ok(())
@@ -196,11 +202,19 @@ async fn remove_standins(app: &App, engine: &Engine, refs: &[String]) -> Result<
         match engine.image_labels(r).await? {
             Some(l) if l.contains_key(LABEL_STANDIN) => {
                 engine.remove_image(r).await?;
-                out(&format!("{} {r} {}\n", app.style.ok("✓"), say(app, "removed", "삭제함")));
+                out(&format!(
+                    "{} {r} {}\n",
+                    app.style.ok("✓"),
+                    say(app, "removed", "삭제함")
+                ));
             }
             Some(_) => out(&format!(
                 "  {r} {}\n",
-                app.style.dim(&say(app, "(a real image: left alone)", "(진짜 이미지: 그대로 둠)"))
+                app.style.dim(&say(
+                    app,
+                    "(a real image: left alone)",
+                    "(진짜 이미지: 그대로 둠)"
+                ))
             )),
             None => {}
         }

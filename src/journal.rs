@@ -1,4 +1,7 @@
-//! A short record of docklings' own archive reads.
+//! docklings' own small records in its data folder: its archive reads, and a cache of
+//! files read from containers.
+//!
+//! ## Archive reads
 //!
 //! Reading a file through the archive endpoint makes the engine log an `archive-path`
 //! event, exactly as a learner's `docker cp` out of a container does. The event carries no
@@ -65,4 +68,50 @@ pub fn windows() -> Vec<Window> {
             })
         })
         .collect()
+}
+
+// ## File cache
+//
+// Content read from a container, keyed by container, path and the file's stat (size, mode,
+// modification time). A stale or damaged entry is simply read again.
+
+fn cache_path(container: &str, path: &str) -> std::path::PathBuf {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("{container}\0{path}").as_bytes());
+    let name: String = h.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    crate::home::data_dir().join("cache").join(name)
+}
+
+/// Files larger than this are not worth keeping.
+const CACHE_MAX_FILE: usize = 1024 * 1024;
+/// Entries kept before the cache is emptied and starts over.
+const CACHE_MAX_ENTRIES: usize = 256;
+
+pub fn cached_file(container: &str, path: &str, key: &str) -> Option<Vec<u8>> {
+    let bytes = std::fs::read(cache_path(container, path)).ok()?;
+    let nl = bytes.iter().position(|b| *b == b'\n')?;
+    (&bytes[..nl] == key.as_bytes()).then(|| bytes[nl + 1..].to_vec())
+}
+
+pub fn cache_file(container: &str, path: &str, key: &str, content: &[u8]) {
+    if content.len() > CACHE_MAX_FILE || key.contains('\n') {
+        return;
+    }
+    let file = cache_path(container, path);
+    let Some(dir) = file.parent() else { return };
+    if std::fs::read_dir(dir).is_ok_and(|d| d.count() > CACHE_MAX_ENTRIES) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let mut data = Vec::with_capacity(key.len() + 1 + content.len());
+    data.extend_from_slice(key.as_bytes());
+    data.push(b'\n');
+    data.extend_from_slice(content);
+    // Write then rename: a reader never sees half an entry.
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, &data).is_ok() {
+        let _ = std::fs::rename(&tmp, &file);
+    }
 }

@@ -302,7 +302,9 @@ impl CheckSpec {
         macro_rules! k {
             ($($f:ident),*) => { $( if self.$f.is_some() { v.push(stringify!($f)); } )* };
         }
-        k!(container, absent, image, network, http, file, logs, exec, reach, event);
+        k!(
+            container, absent, image, network, http, file, logs, exec, reach, event
+        );
         v
     }
 }
@@ -552,7 +554,14 @@ pub struct LabError {
 impl fmt::Display for LabError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match &self.pos {
-            Some(p) => write!(f, "{}:{}:{}: {}", self.path.display(), p.line, p.col, self.message),
+            Some(p) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path.display(),
+                p.line,
+                p.col,
+                self.message
+            ),
             None => write!(f, "{}: {}", self.path.display(), self.message),
         }
     }
@@ -871,7 +880,10 @@ fn clean_yaml_message(e: &serde_saphyr::Error) -> String {
             .min()
             .map(|(_, o)| format!(": did you mean `{o}`?"))
             .unwrap_or_default();
-        return format!("unknown key `{field}`{hint} (allowed here: {})", options.join(", "));
+        return format!(
+            "unknown key `{field}`{hint} (allowed here: {})",
+            options.join(", ")
+        );
     }
     if cleaned.starts_with("invalid u") || cleaned.starts_with("invalid i") {
         return "expected a whole number here".into();
@@ -1102,10 +1114,7 @@ fn lint_select(s: &Select, what: &str, errs: &mut Vec<String>) {
     }
 }
 
-fn lint_check(
-    c: &CheckSpec,
-    files: &BTreeMap<String, Vec<u8>>,
-) -> Result<CheckKind, Vec<String>> {
+fn lint_check(c: &CheckSpec, files: &BTreeMap<String, Vec<u8>>) -> Result<CheckKind, Vec<String>> {
     let kinds = c.kinds();
     let mut errs = Vec::new();
     if kinds.len() != 1 {
@@ -1229,7 +1238,8 @@ pub fn parse_container_port(s: &str) -> Option<(u16, String)> {
 }
 
 /// The labs compiled into the binary (the repository's `labs/` folder).
-pub static EMBEDDED: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/labs");
+pub static EMBEDDED: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/labs");
 
 /// Find lab files: `DIR/*.yaml` and `DIR/*/lab.yaml`.
 pub fn sources_in_dir(dir: &Path) -> Result<Vec<LabSource>, String> {

@@ -5,20 +5,20 @@
 //! `Snapshot`) → `check` (Snapshot → `Outcome`) → `report` (outcomes → text/JSON/JUnit).
 //! Only `engine` talks to Docker.
 
-pub mod render;
-pub mod standin;
-pub mod lab;
-pub mod pattern;
+pub mod book;
+pub mod check;
+pub mod cli;
 pub mod engine;
 pub mod home;
-pub mod journal;
-pub mod snapshot;
-pub mod check;
 pub mod http;
-pub mod report;
-pub mod style;
-pub mod book;
-pub mod cli;
 pub mod images;
+pub mod journal;
+pub mod lab;
+pub mod pattern;
+pub mod render;
+pub mod report;
 pub mod selftest;
+pub mod snapshot;
+pub mod standin;
+pub mod style;
 pub mod workspace;

@@ -88,7 +88,11 @@ pub fn text(r: &LabReport, st: &Style, lang: crate::lab::Lang) -> String {
     );
     let total = r.steps.len();
     for (i, s) in r.steps.iter().enumerate() {
-        let mark = if s.passed { st.ok("✓") } else { st.bad("✗") };
+        let mark = if s.passed {
+            st.ok("✓")
+        } else {
+            st.bad("✗")
+        };
         let _ = writeln!(
             out,
             "  {mark} {}/{total} {}  {}",

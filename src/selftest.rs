@@ -50,7 +50,8 @@ pub async fn run(app: &App, labs: &[&Lab]) -> Result<()> {
             )),
             (_, Ok(n)) if *n > 0 => out(&format!(
                 "  {}\n",
-                app.style.dim(&format!("cleaned up {n} container(s)/network(s)"))
+                app.style
+                    .dim(&format!("cleaned up {n} container(s)/network(s)"))
             )),
             _ => {}
         }
@@ -76,7 +77,12 @@ struct Baseline {
 
 impl Baseline {
     async fn take(engine: &Engine) -> Result<Baseline> {
-        let containers = engine.summaries().await?.into_iter().map(|s| s.id).collect();
+        let containers = engine
+            .summaries()
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
         let networks = engine
             .networks(&HashSet::new())
             .await?
@@ -226,7 +232,9 @@ async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize>
             image_ids.insert(id);
         }
     }
-    let networks = engine.networks(&fp.networks.iter().cloned().collect()).await?;
+    let networks = engine
+        .networks(&fp.networks.iter().cloned().collect())
+        .await?;
     let lab_net_ids: HashSet<&str> = networks
         .iter()
         .filter(|n| fp.networks.contains(&n.name))

@@ -1,7 +1,7 @@
 //! A small builder around the binary, in the style of `just`'s tests:
 //! `Test::new().args(&["check", "x"]).run().code(1).stdout_has("...")`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard};
 
@@ -15,7 +15,8 @@ pub fn root() -> PathBuf {
 
 pub struct Test {
     cmd: Command,
-    home: tempfile::TempDir,
+    /// A fresh data folder per run; kept alive (and removed) with the test.
+    _home: tempfile::TempDir,
 }
 
 impl Test {
@@ -30,7 +31,7 @@ impl Test {
             .env("COLUMNS", "80")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null());
-        Test { cmd, home }
+        Test { cmd, _home: home }
     }
 
     pub fn args(mut self, args: &[&str]) -> Test {
@@ -47,10 +48,6 @@ impl Test {
     pub fn run_in_root(mut self) -> Out {
         self.cmd.current_dir(root());
         self.run()
-    }
-
-    pub fn home(&self) -> &Path {
-        self.home.path()
     }
 
     pub fn run(mut self) -> Out {
@@ -88,13 +85,21 @@ impl Out {
 
     #[track_caller]
     pub fn stdout_has(self, s: &str) -> Out {
-        assert!(self.stdout.contains(s), "stdout lacks {s:?}:\n{}", self.stdout);
+        assert!(
+            self.stdout.contains(s),
+            "stdout lacks {s:?}:\n{}",
+            self.stdout
+        );
         self
     }
 
     #[track_caller]
     pub fn stderr_has(self, s: &str) -> Out {
-        assert!(self.stderr.contains(s), "stderr lacks {s:?}:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(s),
+            "stderr lacks {s:?}:\n{}",
+            self.stderr
+        );
         self
     }
 
@@ -260,7 +265,11 @@ impl Engine {
         let out = Test::new()
             .args(&["check", lab, "--format", "json", "--since", &self.since])
             .run();
-        assert!(out.code == 0 || out.code == 1, "check {lab}: {}", out.stderr);
+        assert!(
+            out.code == 0 || out.code == 1,
+            "check {lab}: {}",
+            out.stderr
+        );
         let v = out.json();
         // Exit code and verdict must agree.
         assert_eq!(out.code == 0, v["passed"] == true, "{}", out.stdout);

@@ -4,7 +4,10 @@ use crate::harness::{Engine, Test, verdicts};
 
 #[test]
 fn list_shows_the_five_labs_in_chapter_order() {
-    let out = Test::new().args(&["list", "--format", "json"]).run().code(0);
+    let out = Test::new()
+        .args(&["list", "--format", "json"])
+        .run()
+        .code(0);
     let ids: Vec<String> = out.json()["labs"]
         .as_array()
         .expect("labs")
@@ -13,14 +16,26 @@ fn list_shows_the_five_labs_in_chapter_order() {
         .collect();
     assert_eq!(
         ids,
-        ["hello-diamol", "interactive-shell", "published-web", "cp-index-html", "network-ping"]
+        [
+            "hello-diamol",
+            "interactive-shell",
+            "published-web",
+            "cp-index-html",
+            "network-ping"
+        ]
     );
 }
 
 #[test]
 fn nothing_done_means_every_step_fails_with_reasons() {
     let e = Engine::lock();
-    for lab in ["hello-diamol", "interactive-shell", "published-web", "network-ping", "cp-index-html"] {
+    for lab in [
+        "hello-diamol",
+        "interactive-shell",
+        "published-web",
+        "network-ping",
+        "cp-index-html",
+    ] {
         let r = e.check(lab);
         assert!(verdicts(&r).iter().all(|(_, p)| !p), "{lab}: {r}");
         for step in r["steps"].as_array().expect("steps") {
@@ -45,12 +60,29 @@ fn grade_formats_and_exit_codes() {
     assert_eq!(v["passed"], false);
     assert_eq!(v["score"], 0);
     assert_eq!(v["labs"].as_array().map(Vec::len), Some(5));
-    assert_eq!(v["max_score"], v["labs"].as_array().map(|l| l.iter().map(|x| x["max_score"].as_u64().unwrap_or(0)).sum::<u64>()).unwrap_or(0));
+    assert_eq!(
+        v["max_score"],
+        v["labs"]
+            .as_array()
+            .map(|l| l
+                .iter()
+                .map(|x| x["max_score"].as_u64().unwrap_or(0))
+                .sum::<u64>())
+            .unwrap_or(0)
+    );
 
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("report.xml");
     Test::new()
-        .args(&["grade", "hello-diamol", "published-web", "--format", "junit", "--output", file.to_str().expect("utf-8")])
+        .args(&[
+            "grade",
+            "hello-diamol",
+            "published-web",
+            "--format",
+            "junit",
+            "--output",
+            file.to_str().expect("utf-8"),
+        ])
         .run()
         .code(1);
     let xml = std::fs::read_to_string(&file).expect("report written");
@@ -67,10 +99,17 @@ fn grade_formats_and_exit_codes() {
     // Other containers on a developer's engine show up as "what is near": redact them.
     let filters = vec![
         (r"\b[0-9a-f]{12}\b", "[id]"),
-        (r"(no containers at all|found [^;\n]*)", "[other containers]"),
+        (
+            r"(no containers at all|found [^;\n]*)",
+            "[other containers]",
+        ),
     ];
     insta::with_settings!({filters => filters}, {
         insta::assert_snapshot!("grade_hello_ko_clean", text);
     });
-    Test::new().args(&["grade"]).run().code(2).stderr_has("--all");
+    Test::new()
+        .args(&["grade"])
+        .run()
+        .code(2)
+        .stderr_has("--all");
 }

@@ -36,13 +36,22 @@ mod hello_diamol {
         assert_steps(&r, &[("run-once", false), ("run-again", false)]);
         let out = e.run(
             "dkt-h1",
-            &["container", "run", "--name", "dkt-h1", "diamol/ch02-hello-diamol"],
+            &[
+                "container",
+                "run",
+                "--name",
+                "dkt-h1",
+                "diamol/ch02-hello-diamol",
+            ],
         );
         assert!(out.contains("Hello from Chapter 2!"), "{out}");
         let r = e.check("hello-diamol");
         assert_steps(&r, &[("run-once", true), ("run-again", false)]);
         assert!(observed(&r, "run-again").contains("only 1 of 2"), "{r}");
-        e.run("dkt-h2", &["run", "--name", "dkt-h2", "diamol/ch02-hello-diamol"]);
+        e.run(
+            "dkt-h2",
+            &["run", "--name", "dkt-h2", "diamol/ch02-hello-diamol"],
+        );
         let r = e.check("hello-diamol");
         assert_steps(&r, &[("run-once", true), ("run-again", true)]);
     }
@@ -52,7 +61,14 @@ mod hello_diamol {
         let mut e = Engine::lock();
         e.run(
             "dkt-h3",
-            &["run", "--name", "dkt-h3", "diamol/ch02-hello-diamol", "echo", "hi"],
+            &[
+                "run",
+                "--name",
+                "dkt-h3",
+                "diamol/ch02-hello-diamol",
+                "echo",
+                "hi",
+            ],
         );
         let r = e.check("hello-diamol");
         assert_steps(&r, &[("run-once", false)]);
@@ -86,7 +102,10 @@ mod interactive_shell {
             &["run", "-dit", "--name", "dkt-b2", "diamol/base"],
         );
         let r = e.check("interactive-shell");
-        assert_steps(&r, &[("run-interactive", true), ("inspect-from-host", false)]);
+        assert_steps(
+            &r,
+            &[("run-interactive", true), ("inspect-from-host", false)],
+        );
         // Read-only commands leave no event and must not count.
         docker(&["container", "logs", &id[..3]]);
         docker(&["container", "inspect", &id[..3]]);
@@ -105,13 +124,32 @@ mod published_web {
     fn long_flags_then_remove() {
         let mut e = Engine::lock();
         let r = e.check("published-web");
-        assert_steps(&r, &[("run-detached", false), ("browse", false), ("remove", false)]);
+        assert_steps(
+            &r,
+            &[
+                ("run-detached", false),
+                ("browse", false),
+                ("remove", false),
+            ],
+        );
         e.run(
             "dkt-w1",
-            &["container", "run", "--detach", "--publish", "8088:80", "--name", "dkt-w1", WEB],
+            &[
+                "container",
+                "run",
+                "--detach",
+                "--publish",
+                "8088:80",
+                "--name",
+                "dkt-w1",
+                WEB,
+            ],
         );
         let r = e.check("published-web");
-        assert_steps(&r, &[("run-detached", true), ("browse", true), ("remove", false)]);
+        assert_steps(
+            &r,
+            &[("run-detached", true), ("browse", true), ("remove", false)],
+        );
         docker(&["container", "rm", "--force", "dkt-w1"]);
         let r = e.check("published-web");
         assert_steps(&r, &[("remove", true)]);
@@ -122,7 +160,15 @@ mod published_web {
         let mut e = Engine::lock();
         e.run(
             "dkt-w2",
-            &["run", "-d", "-p", "127.0.0.1:8088:80", "--name", "dkt-w2", WEB],
+            &[
+                "run",
+                "-d",
+                "-p",
+                "127.0.0.1:8088:80",
+                "--name",
+                "dkt-w2",
+                WEB,
+            ],
         );
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", true), ("browse", true)]);
@@ -131,20 +177,29 @@ mod published_web {
     #[test]
     fn wrong_host_port() {
         let mut e = Engine::lock();
-        e.run("dkt-w3", &["run", "-d", "-p", "8089:80", "--name", "dkt-w3", WEB]);
+        e.run(
+            "dkt-w3",
+            &["run", "-d", "-p", "8089:80", "--name", "dkt-w3", WEB],
+        );
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", false), ("browse", false)]);
         assert!(
             observed(&r, "run-detached").contains("`dkt-w3` publishes 80/tcp on 8089, not 8088"),
             "{r}"
         );
-        assert!(observed(&r, "browse").contains("no container publishes port 8088"), "{r}");
+        assert!(
+            observed(&r, "browse").contains("no container publishes port 8088"),
+            "{r}"
+        );
     }
 
     #[test]
     fn wrong_container_port() {
         let mut e = Engine::lock();
-        e.run("dkt-w4", &["run", "-d", "-p", "8088:8080", "--name", "dkt-w4", WEB]);
+        e.run(
+            "dkt-w4",
+            &["run", "-d", "-p", "8088:8080", "--name", "dkt-w4", WEB],
+        );
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", false)]);
         assert!(
@@ -159,7 +214,10 @@ mod published_web {
         e.run("dkt-w5", &["run", "-d", "-P", "--name", "dkt-w5", WEB]);
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", false)]);
-        assert!(observed(&r, "run-detached").contains("`-P` picks a random port"), "{r}");
+        assert!(
+            observed(&r, "run-detached").contains("`-P` picks a random port"),
+            "{r}"
+        );
     }
 
     #[test]
@@ -176,7 +234,10 @@ mod published_web {
         wait_running("dkt-w6");
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", false), ("browse", true)]);
-        assert!(observed(&r, "run-detached").contains("add `-d`/`--detach`"), "{r}");
+        assert!(
+            observed(&r, "run-detached").contains("add `-d`/`--detach`"),
+            "{r}"
+        );
         docker(&["rm", "-f", "dkt-w6"]);
         let _ = child.wait();
     }
@@ -184,10 +245,20 @@ mod published_web {
     #[test]
     fn a_stopped_container_is_not_running() {
         let mut e = Engine::lock();
-        e.run("dkt-w7", &["run", "-d", "-p", "8088:80", "--name", "dkt-w7", WEB]);
+        e.run(
+            "dkt-w7",
+            &["run", "-d", "-p", "8088:80", "--name", "dkt-w7", WEB],
+        );
         docker(&["stop", "-t", "1", "dkt-w7"]);
         let r = e.check("published-web");
-        assert_steps(&r, &[("run-detached", false), ("browse", false), ("remove", false)]);
+        assert_steps(
+            &r,
+            &[
+                ("run-detached", false),
+                ("browse", false),
+                ("remove", false),
+            ],
+        );
         let o = observed(&r, "run-detached");
         assert!(o.contains("is exited"), "{o}");
     }
@@ -205,23 +276,54 @@ mod network_ping {
     fn the_chapter_way_with_bash_inside() {
         let mut e = Engine::lock();
         let r = e.check("network-ping");
-        assert_steps(&r, &[("create-network", false), ("run-two", false), ("ping-by-name", false)]);
+        assert_steps(
+            &r,
+            &[
+                ("create-network", false),
+                ("run-two", false),
+                ("ping-by-name", false),
+            ],
+        );
         network(&mut e);
         let r = e.check("network-ping");
         assert_steps(&r, &[("create-network", true), ("run-two", false)]);
         e.run(
             "custom-nginx",
-            &["run", "-d", "--name", "custom-nginx", "--network", "custom_network", "nginx"],
+            &[
+                "run",
+                "-d",
+                "--name",
+                "custom-nginx",
+                "--network",
+                "custom_network",
+                "nginx",
+            ],
         );
         e.run(
             "custom_nginx_sub",
-            &["run", "-p", "6060:80", "-d", "--name", "custom_nginx_sub", "--network", "custom_network", "nginx"],
+            &[
+                "run",
+                "-p",
+                "6060:80",
+                "-d",
+                "--name",
+                "custom_nginx_sub",
+                "--network",
+                "custom_network",
+                "nginx",
+            ],
         );
         let r = e.check("network-ping");
         assert_steps(&r, &[("run-two", true), ("ping-by-name", false)]);
         assert!(observed(&r, "ping-by-name").contains("exec_start"), "{r}");
         // What a learner types after `docker exec -it custom_nginx_sub bash`.
-        docker(&["exec", "custom_nginx_sub", "bash", "-c", "ping -c 1 custom-nginx"]);
+        docker(&[
+            "exec",
+            "custom_nginx_sub",
+            "bash",
+            "-c",
+            "ping -c 1 custom-nginx",
+        ]);
         let r = e.check("network-ping");
         assert_steps(&r, &[("ping-by-name", true)]);
     }
@@ -232,10 +334,19 @@ mod network_ping {
         e.run("dkt-n1", &["run", "-d", "--name", "dkt-n1", "nginx"]);
         e.run("dkt-n2", &["run", "-d", "--name", "dkt-n2", "nginx"]);
         // On the default bridge, names do not resolve: the learner's ping fails.
-        assert!(!docker_ok(&["exec", "dkt-n2", "ping", "-c", "1", "-W", "1", "dkt-n1"]));
+        assert!(!docker_ok(&[
+            "exec", "dkt-n2", "ping", "-c", "1", "-W", "1", "dkt-n1"
+        ]));
         network(&mut e);
         let r = e.check("network-ping");
-        assert_steps(&r, &[("create-network", true), ("run-two", false), ("ping-by-name", false)]);
+        assert_steps(
+            &r,
+            &[
+                ("create-network", true),
+                ("run-two", false),
+                ("ping-by-name", false),
+            ],
+        );
         docker(&["network", "connect", "custom_network", "dkt-n1"]);
         docker(&["network", "connect", "custom_network", "dkt-n2"]);
         docker(&["exec", "dkt-n2", "ping", "-c", "1", "dkt-n1"]);
@@ -249,7 +360,15 @@ mod network_ping {
         network(&mut e);
         e.run(
             "dkt-n3",
-            &["run", "-d", "--name", "dkt-n3", "--network", "custom_network", "nginx"],
+            &[
+                "run",
+                "-d",
+                "--name",
+                "dkt-n3",
+                "--network",
+                "custom_network",
+                "nginx",
+            ],
         );
         e.run("dkt-n4", &["run", "-d", "--name", "dkt-n4", "nginx"]);
         let r = e.check("network-ping");
@@ -262,19 +381,37 @@ mod cp_index_html {
     use super::*;
 
     fn index() -> String {
-        root().join("labs/cp-index-html/index.html").display().to_string()
+        root()
+            .join("labs/cp-index-html/index.html")
+            .display()
+            .to_string()
     }
 
     #[test]
     fn the_chapter_way_by_id_prefix() {
         let mut e = Engine::lock();
-        let id = e.run("dkt-c1", &["run", "-d", "-p", "8088:80", "--name", "dkt-c1", WEB]);
+        let id = e.run(
+            "dkt-c1",
+            &["run", "-d", "-p", "8088:80", "--name", "dkt-c1", WEB],
+        );
         let r = e.check("cp-index-html");
-        assert_steps(&r, &[("web-running", true), ("list-htdocs", false), ("copy-index", false), ("browse-new", false)]);
+        assert_steps(
+            &r,
+            &[
+                ("web-running", true),
+                ("list-htdocs", false),
+                ("copy-index", false),
+                ("browse-new", false),
+            ],
+        );
         docker(&["exec", &id[..3], "ls", "/usr/local/apache2/htdocs"]);
         let r = e.check("cp-index-html");
         assert_steps(&r, &[("list-htdocs", true), ("copy-index", false)]);
-        docker(&["cp", &index(), &format!("{}:/usr/local/apache2/htdocs/index.html", &id[..3])]);
+        docker(&[
+            "cp",
+            &index(),
+            &format!("{}:/usr/local/apache2/htdocs/index.html", &id[..3]),
+        ]);
         let r = e.check("cp-index-html");
         assert_steps(&r, &[("copy-index", true), ("browse-new", true)]);
     }
@@ -282,25 +419,45 @@ mod cp_index_html {
     #[test]
     fn copy_to_the_wrong_path() {
         let mut e = Engine::lock();
-        e.run("dkt-c2", &["run", "-d", "-p", "8088:80", "--name", "dkt-c2", WEB]);
+        e.run(
+            "dkt-c2",
+            &["run", "-d", "-p", "8088:80", "--name", "dkt-c2", WEB],
+        );
         docker(&["cp", &index(), "dkt-c2:/tmp/index.html"]);
         let r = e.check("cp-index-html");
         assert_steps(&r, &[("copy-index", false), ("browse-new", false)]);
-        assert!(observed(&r, "copy-index").contains("differs from the lab's `index.html`"), "{r}");
+        assert!(
+            observed(&r, "copy-index").contains("differs from the lab's `index.html`"),
+            "{r}"
+        );
     }
 
     #[test]
     fn copy_into_the_wrong_container() {
         let mut e = Engine::lock();
-        e.run("dkt-c3", &["run", "-d", "-p", "8088:80", "--name", "dkt-c3", WEB]);
-        e.run("dkt-c4", &["run", "-dit", "--name", "dkt-c4", "diamol/base"]);
+        e.run(
+            "dkt-c3",
+            &["run", "-d", "-p", "8088:80", "--name", "dkt-c3", WEB],
+        );
+        e.run(
+            "dkt-c4",
+            &["run", "-dit", "--name", "dkt-c4", "diamol/base"],
+        );
         docker(&["exec", "dkt-c4", "mkdir", "-p", "/usr/local/apache2/htdocs"]);
-        docker(&["cp", &index(), "dkt-c4:/usr/local/apache2/htdocs/index.html"]);
+        docker(&[
+            "cp",
+            &index(),
+            "dkt-c4:/usr/local/apache2/htdocs/index.html",
+        ]);
         let r = e.check("cp-index-html");
         assert_steps(&r, &[("copy-index", false), ("browse-new", false)]);
         // A second web container that does not serve 8088 does not help the browser.
         e.run("dkt-c5", &["run", "-d", "--name", "dkt-c5", WEB]);
-        docker(&["cp", &index(), "dkt-c5:/usr/local/apache2/htdocs/index.html"]);
+        docker(&[
+            "cp",
+            &index(),
+            "dkt-c5:/usr/local/apache2/htdocs/index.html",
+        ]);
         let r = e.check("cp-index-html");
         assert_steps(&r, &[("browse-new", false)]);
     }
@@ -308,7 +465,10 @@ mod cp_index_html {
     #[test]
     fn our_own_probes_never_count_as_the_learners_work() {
         let mut e = Engine::lock();
-        e.run("dkt-c6", &["run", "-d", "-p", "8088:80", "--name", "dkt-c6", WEB]);
+        e.run(
+            "dkt-c6",
+            &["run", "-d", "-p", "8088:80", "--name", "dkt-c6", WEB],
+        );
         // Checking reads files through the archive endpoint and may exec probes; run it a
         // few times and the learner's `exec`/`cp` steps must still be undone.
         for _ in 0..3 {

@@ -16,12 +16,24 @@ fn every_lab_proves_itself_and_leaves_nothing_behind() {
         "network-ping",
         "cp-index-html",
     ] {
-        assert!(out.stdout.contains(&format!("selftest {lab}")), "{}", out.stdout);
+        assert!(
+            out.stdout.contains(&format!("selftest {lab}")),
+            "{}",
+            out.stdout
+        );
     }
     assert!(out.stdout.contains("every step fails on the clean engine"));
     assert!(!out.stdout.contains('✗'), "{}", out.stdout);
-    assert_eq!(docker(&["ps", "-aq"]), before, "selftest left containers behind");
-    assert_eq!(docker(&["network", "ls", "-q"]), nets_before, "selftest left networks");
+    assert_eq!(
+        docker(&["ps", "-aq"]),
+        before,
+        "selftest left containers behind"
+    );
+    assert_eq!(
+        docker(&["network", "ls", "-q"]),
+        nets_before,
+        "selftest left networks"
+    );
 }
 
 #[test]
@@ -29,7 +41,13 @@ fn a_dirty_engine_is_refused_and_left_alone() {
     let mut e = Engine::lock();
     e.run(
         "dkt-s1",
-        &["run", "-d", "--name", "dkt-s1", "diamol/ch02-hello-diamol-web"],
+        &[
+            "run",
+            "-d",
+            "--name",
+            "dkt-s1",
+            "diamol/ch02-hello-diamol-web",
+        ],
     );
     let out = Test::new().args(&["selftest", "published-web"]).run();
     assert_eq!(out.code, 2, "{}\n{}", out.stdout, out.stderr);

@@ -27,13 +27,21 @@ fn every_lab_renders_in_both_languages() {
 #[test]
 fn commands_are_never_wrapped_even_when_narrow() {
     let out = Test::new()
-        .args(&["--lang", "en", "show", "published-web", "--step", "run-detached"])
+        .args(&[
+            "--lang",
+            "en",
+            "show",
+            "published-web",
+            "--step",
+            "run-detached",
+        ])
         .env("COLUMNS", "40")
         .run()
         .code(0);
     assert!(
-        out.stdout
-            .contains("docker container run --detach --publish 8088:80 diamol/ch02-hello-diamol-web"),
+        out.stdout.contains(
+            "docker container run --detach --publish 8088:80 diamol/ch02-hello-diamol-web"
+        ),
         "{}",
         out.stdout
     );
@@ -42,7 +50,16 @@ fn commands_are_never_wrapped_even_when_narrow() {
 #[test]
 fn plain_prints_markdown_and_hints_unfold() {
     let out = Test::new()
-        .args(&["--lang", "ko", "show", "published-web", "--step", "1", "--plain", "--hints"])
+        .args(&[
+            "--lang",
+            "ko",
+            "show",
+            "published-web",
+            "--step",
+            "1",
+            "--plain",
+            "--hints",
+        ])
         .run()
         .code(0);
     assert!(out.stdout.contains("```"), "{}", out.stdout);
@@ -63,10 +80,24 @@ fn language_follows_lang_env() {
 
 #[test]
 fn lab_files_are_handed_over_in_the_workspace() {
-    let t = Test::new().args(&["--lang", "en", "show", "cp-index-html", "--step", "copy-index"]);
-    let home = t.home().to_path_buf();
-    let out = t.run().code(0);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path().to_path_buf();
+    let out = Test::new()
+        .args(&[
+            "--lang",
+            "en",
+            "show",
+            "cp-index-html",
+            "--step",
+            "copy-index",
+        ])
+        .env("DOCKLINGS_HOME", home.to_str().expect("utf-8"))
+        .run()
+        .code(0);
     let file = home.join("workspace/cp-index-html/index.html");
     assert!(file.is_file(), "{}", out.stdout);
-    assert!(out.stdout.contains(&home.join("workspace/cp-index-html").display().to_string()));
+    assert!(
+        out.stdout
+            .contains(&home.join("workspace/cp-index-html").display().to_string())
+    );
 }

@@ -31,7 +31,12 @@ fn every_broken_fixture_reports_its_location() {
             rel.display(),
             out.stderr
         );
-        assert!(out.stderr.contains(words), "{}: want {words:?}\n{}", rel.display(), out.stderr);
+        assert!(
+            out.stderr.contains(words),
+            "{}: want {words:?}\n{}",
+            rel.display(),
+            out.stderr
+        );
         n += 1;
     }
     assert!(n >= 10, "only {n} broken fixtures");
@@ -49,7 +54,11 @@ fn all_problems_of_all_files_are_reported() {
         .run_in_root()
         .code(2);
     assert!(out.stderr.contains("no-checks.yaml:7:9"), "{}", out.stderr);
-    assert!(out.stderr.contains("non-loopback.yaml:12:9"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("non-loopback.yaml:12:9"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("2 problems"), "{}", out.stderr);
 }
 
@@ -66,7 +75,11 @@ fn caret_sits_under_the_column_even_after_hangul() {
         .args(&["validate", p.to_str().expect("utf-8")])
         .run()
         .code(2);
-    assert!(out.stderr.contains(":4:30: unknown key `fr`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(":4:30: unknown key `fr`"),
+        "{}",
+        out.stderr
+    );
     // Column 30 counts characters; on screen the 4 Hangul take 2 columns each: 33 wide.
     let caret_line = out
         .stderr
@@ -92,8 +105,11 @@ fn huge_file_is_refused_without_reading_it_all() {
 fn deep_nesting_is_an_error_not_a_crash() {
     let dir = tempfile::tempdir().expect("tmp");
     let p = dir.path().join("deep.yaml");
-    std::fs::write(&p, format!("title: {}{}\n", "[".repeat(50_000), "]".repeat(50_000)))
-        .expect("write");
+    std::fs::write(
+        &p,
+        format!("title: {}{}\n", "[".repeat(50_000), "]".repeat(50_000)),
+    )
+    .expect("write");
     Test::new()
         .args(&["validate", p.to_str().expect("utf-8")])
         .run()
@@ -154,7 +170,11 @@ fn unknown_lab_step_and_flag_are_bad_input() {
         .code(2)
         .stderr_has("--since");
     Test::new().args(&["frobnicate"]).run().code(2);
-    Test::new().args(&["--help"]).run().code(0).stdout_has("Exit codes");
+    Test::new()
+        .args(&["--help"])
+        .run()
+        .code(0)
+        .stdout_has("Exit codes");
     Test::new()
         .args(&["--labs", "/nonexistent", "list"])
         .run()
