@@ -61,7 +61,7 @@ pub struct Outcome {
 }
 
 /// The verdict of one step.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct StepResult {
     pub id: String,
     pub title: String,
@@ -78,6 +78,11 @@ pub struct Ctx<'a, P: Probe> {
     pub footprint: Footprint,
     /// Unix nanoseconds: engine events before this are not the learner's work for this lab.
     pub since: i64,
+    /// The learner's answers to step questions, by step id.
+    pub answers: BTreeMap<String, String>,
+    /// Honour `within` deadlines. Watch mode turns this off: it re-checks on every engine
+    /// event anyway, and must never sit in a retry loop while keys wait.
+    pub retry: bool,
 }
 
 fn tr(lang: Lang, en: &str, ko: &str) -> String {
@@ -95,6 +100,8 @@ impl<'a, P: Probe> Ctx<'a, P> {
             lang,
             footprint: lab.footprint(),
             since,
+            answers: BTreeMap::new(),
+            retry: true,
         }
     }
 
@@ -140,13 +147,13 @@ impl<'a, P: Probe> Ctx<'a, P> {
         check: &Check,
         first: &Snapshot,
     ) -> Result<Outcome, EngineError> {
-        let mut out = self.evaluate(check, first).await?;
-        if let Some(limit) = check.within {
+        let mut out = self.evaluate(&step.id, check, first).await?;
+        if let Some(limit) = check.within.filter(|_| self.retry) {
             let deadline = Instant::now() + limit;
             while !out.passed && !out.terminal && Instant::now() + POLL <= deadline {
                 tokio::time::sleep(POLL).await;
                 let snap = self.snapshot_for(step).await?;
-                out = self.evaluate(check, &snap).await?;
+                out = self.evaluate(&step.id, check, &snap).await?;
             }
         }
         if !out.passed
@@ -158,7 +165,12 @@ impl<'a, P: Probe> Ctx<'a, P> {
     }
 
     /// One check against one snapshot.
-    pub async fn evaluate(&self, check: &Check, snap: &Snapshot) -> Result<Outcome, EngineError> {
+    pub async fn evaluate(
+        &self,
+        step_id: &str,
+        check: &Check,
+        snap: &Snapshot,
+    ) -> Result<Outcome, EngineError> {
         let kind = check.kind.name();
         let mut o = match &check.kind {
             CheckKind::Container(c) => container_check(c, snap, self.lang),
@@ -171,6 +183,12 @@ impl<'a, P: Probe> Ctx<'a, P> {
             CheckKind::Exec(e, pats) => self.exec_check(e, pats, snap).await?,
             CheckKind::Reach(r) => self.reach_check(r, snap).await?,
             CheckKind::Event(e) => event_check(e, snap, self.lang),
+            CheckKind::Answer(a) => answer_check(
+                a,
+                self.answers.get(step_id).map(String::as_str),
+                snap,
+                self.lang,
+            ),
         };
         o.kind = kind;
         Ok(o)
@@ -1448,6 +1466,119 @@ fn port_is_published(url: &str, snap: &Snapshot) -> bool {
             .iter()
             .any(|c| c.is_running() && c.ports.iter().any(|p| p.host_port == port))
     })
+}
+
+/// The values a question accepts, from the containers it selects.
+pub fn answer_values(a: &crate::lab::AnswerCheck, snap: &Snapshot) -> Vec<String> {
+    use crate::lab::AnswerField;
+    let mut out = Vec::new();
+    for c in select_containers(&a.select, snap) {
+        match a.field {
+            AnswerField::Hostname => out.push(c.hostname.clone()),
+            AnswerField::Id => out.push(c.id.clone()),
+            AnswerField::Name => out.push(c.name.clone()),
+            AnswerField::Ip => out.extend(
+                c.networks
+                    .iter()
+                    .filter(|n| a.network.as_ref().is_none_or(|w| &n.network == w))
+                    .map(|n| n.ip.clone()),
+            ),
+            AnswerField::HostPort => {
+                if let Some((port, proto)) =
+                    a.port.as_deref().and_then(crate::lab::parse_container_port)
+                {
+                    out.extend(
+                        c.ports
+                            .iter()
+                            .filter(|b| b.container_port == port && b.protocol == proto)
+                            .map(|b| b.host_port.to_string()),
+                    );
+                }
+            }
+        }
+    }
+    out.retain(|v| !v.is_empty());
+    out.dedup();
+    out
+}
+
+/// Answers are compared as a learner would expect: case and surrounding space do not
+/// matter, an IP may carry its `/prefix`, and an ID may be a unique prefix (4+ characters).
+pub fn answer_matches(
+    field: crate::lab::AnswerField,
+    given: &str,
+    right: &str,
+    all: &[String],
+) -> bool {
+    use crate::lab::AnswerField;
+    let g = given.trim().to_ascii_lowercase();
+    let g = g.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    let r = right.to_ascii_lowercase();
+    match field {
+        AnswerField::Ip => g.split('/').next() == Some(r.as_str()),
+        AnswerField::Id => {
+            g.len() >= 4
+                && r.starts_with(g)
+                && all
+                    .iter()
+                    .filter(|x| x.to_ascii_lowercase().starts_with(g))
+                    .count()
+                    == 1
+        }
+        _ => g == r,
+    }
+}
+
+pub fn answer_check(
+    a: &crate::lab::AnswerCheck,
+    given: Option<&str>,
+    snap: &Snapshot,
+    lang: Lang,
+) -> Outcome {
+    let question = a.question.get(lang).to_owned();
+    let expected = format!("an answer to: {question}");
+    let right = answer_values(a, snap);
+    let Some(given) = given.filter(|g| !g.trim().is_empty()) else {
+        return fail(
+            tr(
+                lang,
+                &format!("Not answered yet: {question}"),
+                &format!("아직 답하지 않았습니다: {question}"),
+            ),
+            expected,
+            "no answer (press `a` in `docklings start`, or `--answer STEP=VALUE`)".into(),
+        );
+    };
+    if right
+        .iter()
+        .any(|r| answer_matches(a.field, given, r, &right))
+    {
+        return pass(
+            tr(lang, "Right answer.", "정답입니다."),
+            expected,
+            format!("`{}` matches the engine", given.trim()),
+        );
+    }
+    fail(
+        tr(
+            lang,
+            &format!("`{}` is not what the engine says.", given.trim()),
+            &format!(
+                "`{}` 은(는) 도커 엔진이 알려 주는 값과 다릅니다.",
+                given.trim()
+            ),
+        ),
+        expected,
+        if right.is_empty() {
+            format!(
+                "`{}`; and no container matching {} is there to ask",
+                given.trim(),
+                describe_select(&a.select)
+            )
+        } else {
+            format!("`{}` does not match", given.trim())
+        },
+    )
 }
 
 /// Who holds a loopback port, for "nothing answers" messages.

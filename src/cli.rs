@@ -54,8 +54,59 @@ pub enum ListFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    Text,
+    Jsonl,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProgressCmd {
+    /// Forget progress: of one lab, or of all.
+    Reset {
+        #[arg(value_name = "LAB")]
+        lab: Option<String>,
+    },
+    /// Where progress is kept, and what it holds.
+    Show,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Do a lab: the steps turn green by themselves as you type docker commands elsewhere.
+    Start {
+        /// The lab (omit to pick from a list).
+        #[arg(value_name = "LAB")]
+        lab: Option<String>,
+    },
+    /// Re-check a lab on every engine change; a line per verdict change (no UI).
+    Watch {
+        #[arg(value_name = "LAB")]
+        lab: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: WatchFormat,
+        /// Stop once every step has passed.
+        #[arg(long)]
+        exit_on_complete: bool,
+        /// Engine events before this time do not count (default: the lab's start, else now).
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Remove what a lab is about (its containers and networks), after asking.
+    Reset {
+        #[arg(value_name = "LAB")]
+        lab: String,
+        /// Do not ask.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// What is wrong when nothing works: engine, images, ports, terminal, locale.
+    Doctor,
+    /// The learner's progress.
+    Progress {
+        #[command(subcommand)]
+        cmd: ProgressCmd,
+    },
     /// List the labs with their titles and step counts.
     List {
         #[arg(long, value_enum, default_value = "text")]
@@ -85,6 +136,9 @@ pub enum Command {
         /// Engine events before this time (Unix seconds or RFC 3339) are not counted.
         #[arg(long)]
         since: Option<String>,
+        /// Answer a step's question: STEP=VALUE (repeatable).
+        #[arg(long = "answer", value_name = "STEP=VALUE")]
+        answers: Vec<String>,
     },
     /// Grade labs non-interactively, for CI.
     Grade {
@@ -100,6 +154,9 @@ pub enum Command {
         output: Option<PathBuf>,
         #[arg(long)]
         since: Option<String>,
+        /// Answer a step's question: STEP=VALUE or LAB:STEP=VALUE (repeatable).
+        #[arg(long = "answer", value_name = "STEP=VALUE")]
+        answers: Vec<String>,
     },
     /// Lint lab files: every problem, as path:line:col: message.
     Validate {
@@ -263,12 +320,6 @@ pub fn format_lab_error(e: &LabError) -> String {
     s
 }
 
-/// Right-align by display width (Hangul is two columns wide).
-fn pad_left(s: &str, width: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(s);
-    format!("{}{s}", " ".repeat(width.saturating_sub(w)))
-}
-
 /// Unix seconds (fractions allowed) or RFC 3339, as Unix nanoseconds.
 pub fn parse_since(s: &str) -> Result<i64> {
     let t = s.trim();
@@ -362,14 +413,55 @@ impl App {
                 step,
                 format,
                 since,
-            } => self.check(&lab, step.as_deref(), format, &since).await,
+                answers,
+            } => {
+                self.check(&lab, step.as_deref(), format, &since, &answers)
+                    .await
+            }
             Command::Grade {
                 ids: labs,
                 all,
                 format,
                 output,
                 since,
-            } => self.grade(labs, all, format, output, &since).await,
+                answers,
+            } => {
+                self.grade(labs, all, format, output, &since, &answers)
+                    .await
+            }
+            Command::Start { lab } => crate::tui::run(self, lab).await,
+            Command::Watch {
+                lab,
+                format,
+                exit_on_complete,
+                since,
+            } => {
+                let cat = self.catalog()?;
+                let lab = self.lab(&cat, &lab)?;
+                let since = match &since {
+                    Some(s) => Some(parse_since(s)?),
+                    None => crate::workspace::lab_started(&lab.id).map(|s| s * 1_000_000_000),
+                };
+                crate::watch::run(
+                    self,
+                    lab,
+                    format == WatchFormat::Jsonl,
+                    exit_on_complete,
+                    since,
+                )
+                .await
+            }
+            Command::Reset { lab, yes } => {
+                let cat = self.catalog()?;
+                let lab = self.lab(&cat, &lab)?;
+                crate::reset::run(self, lab, yes).await
+            }
+            Command::Doctor => {
+                let cat = self.catalog()?;
+                let labs: Vec<&Lab> = cat.labs.iter().collect();
+                crate::doctor::run(self, &labs).await
+            }
+            Command::Progress { cmd } => self.progress(cmd),
             Command::Validate { paths } => self.validate(paths),
             Command::Selftest { ids: labs, all } => {
                 let cat = self.catalog()?;
@@ -410,6 +502,7 @@ impl App {
         let cat = self.catalog()?;
         match format {
             ListFormat::Json => {
+                let (progress, _) = crate::progress::Store::default_location().load();
                 let labs: Vec<_> = cat
                     .labs
                     .iter()
@@ -419,6 +512,7 @@ impl App {
                             "chapter": l.chapter,
                             "title": l.title.get(self.lang),
                             "steps": l.steps.len(),
+                            "passed": progress.labs.get(&l.id).map_or(0, |p| l.steps.iter().filter(|st| p.passed(&st.id)).count()),
                             "images": l.images,
                         })
                     })
@@ -432,17 +526,34 @@ impl App {
             ListFormat::Text => {
                 let w = cat.labs.iter().map(|l| l.id.len()).max().unwrap_or(0);
                 let cw = cat.labs.iter().map(|l| l.chapter.len()).max().unwrap_or(0);
+                let (progress, warning) = crate::progress::Store::default_location().load();
+                if let Some(w) = warning {
+                    eprintln!("{} {w}", self.style.warn("warning:"));
+                }
                 let mut s = String::new();
                 for l in &cat.labs {
-                    let steps = match self.lang {
-                        Lang::Ko => format!("{}단계", l.steps.len()),
-                        Lang::En => format!("{} steps", l.steps.len()),
-                    };
+                    let lp = progress.labs.get(&l.id);
+                    let marks: String = l
+                        .steps
+                        .iter()
+                        .map(|st| {
+                            if lp.is_some_and(|p| p.passed(&st.id)) {
+                                self.style.ok("✓")
+                            } else {
+                                self.style.dim("·")
+                            }
+                        })
+                        .collect();
+                    let done = l
+                        .steps
+                        .iter()
+                        .filter(|st| lp.is_some_and(|p| p.passed(&st.id)))
+                        .count();
                     s.push_str(&format!(
-                        "{:<w$}  {:<cw$}  {}  {}\n",
+                        "{:<w$}  {:<cw$}  {marks:<5} {done}/{}  {}\n",
                         l.id,
                         l.chapter,
-                        pad_left(&steps, 8),
+                        l.steps.len(),
                         l.title.get(self.lang)
                     ));
                 }
@@ -480,19 +591,97 @@ impl App {
         Ok(())
     }
 
+    /// The learner's answers for a lab: saved ones from `start`, overridden by `--answer`.
+    fn answers(
+        &self,
+        lab: &Lab,
+        args: &[String],
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        let mut map = crate::progress::Store::default_location()
+            .load()
+            .0
+            .labs
+            .get(&lab.id)
+            .map(|l| l.answers.clone())
+            .unwrap_or_default();
+        for a in args {
+            let (key, value) = a.split_once('=').ok_or_else(|| {
+                Failure::BadInput(format!(
+                    "`--answer {a}`: write STEP=VALUE (or LAB:STEP=VALUE)"
+                ))
+            })?;
+            let (for_lab, step) = match key.split_once(':') {
+                Some((l, s)) => (Some(l), s),
+                None => (None, key),
+            };
+            if for_lab.is_some_and(|l| l != lab.id) {
+                continue;
+            }
+            if lab.step(step).is_none() {
+                if for_lab.is_some() {
+                    return Err(Failure::BadInput(format!(
+                        "`--answer {a}`: lab `{}` has no step `{step}`",
+                        lab.id
+                    )));
+                }
+                continue;
+            }
+            let id = lab
+                .step(step)
+                .map(|(_, s)| s.id.clone())
+                .unwrap_or_default();
+            map.insert(id, value.to_owned());
+        }
+        Ok(map)
+    }
+
+    fn progress(&self, cmd: ProgressCmd) -> Result<()> {
+        let store = crate::progress::Store::default_location();
+        match cmd {
+            ProgressCmd::Reset { lab } => {
+                if let Some(id) = &lab {
+                    let cat = self.catalog()?;
+                    self.lab(&cat, id)?;
+                }
+                store.reset(lab.as_deref()).map_err(Failure::BadInput)?;
+                out(&match (self.lang, &lab) {
+                    (Lang::Ko, Some(l)) => format!("`{l}` 의 진행 기록을 지웠습니다.\n"),
+                    (Lang::Ko, None) => "모든 진행 기록을 지웠습니다.\n".to_owned(),
+                    (Lang::En, Some(l)) => format!("Progress of `{l}` cleared.\n"),
+                    (Lang::En, None) => "All progress cleared.\n".to_owned(),
+                });
+                Ok(())
+            }
+            ProgressCmd::Show => {
+                let (p, warning) = store.load();
+                if let Some(w) = warning {
+                    eprintln!("{} {w}", self.style.warn("warning:"));
+                }
+                out(&format!(
+                    "{}\n{}\n",
+                    store.path().display(),
+                    serde_json::to_string_pretty(&p).unwrap_or_default()
+                ));
+                Ok(())
+            }
+        }
+    }
+
     async fn check(
         &self,
         id: &str,
         step: Option<&str>,
         format: Format,
         since: &Option<String>,
+        answers: &[String],
     ) -> Result<()> {
         let cat = self.catalog()?;
         let lab = self.lab(&cat, id)?;
         let only = step.map(|s| self.step_index(lab, s)).transpose()?;
         let since = self.since(lab, since)?;
+        let answers = self.answers(lab, answers)?;
         let engine = Engine::connect().await?;
-        let report = check_lab(&engine, lab, self.lang, since, only).await?;
+        let report = check_lab(&engine, lab, self.lang, since, only, answers).await?;
         self.emit(std::slice::from_ref(&report), format, None, false)?;
         if report.passed {
             Ok(())
@@ -508,14 +697,18 @@ impl App {
         format: Format,
         output: Option<PathBuf>,
         since: &Option<String>,
+        answers: &[String],
     ) -> Result<()> {
         let cat = self.catalog()?;
         let chosen = self.choose(&cat, &ids, all)?;
+        let mut plans = Vec::new();
+        for lab in &chosen {
+            plans.push((*lab, self.since(lab, since)?, self.answers(lab, answers)?));
+        }
         let engine = Engine::connect().await?;
         let mut reports = Vec::new();
-        for lab in &chosen {
-            let since = self.since(lab, since)?;
-            reports.push(check_lab(&engine, lab, self.lang, since, None).await?);
+        for (lab, since, answers) in plans {
+            reports.push(check_lab(&engine, lab, self.lang, since, None, answers).await?);
         }
         let passed = reports.iter().all(|r| r.passed);
         self.emit(&reports, format, output, true)?;
@@ -615,8 +808,10 @@ pub async fn check_lab(
     lang: Lang,
     since: i64,
     only: Option<usize>,
+    answers: std::collections::BTreeMap<String, String>,
 ) -> Result<LabReport> {
-    let ctx = Ctx::new(engine, lab, lang, since);
+    let mut ctx = Ctx::new(engine, lab, lang, since);
+    ctx.answers = answers;
     let steps: Vec<&crate::lab::Step> = match only {
         Some(i) => vec![&lab.steps[i]],
         None => lab.steps.iter().collect(),

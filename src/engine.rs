@@ -408,6 +408,46 @@ impl Engine {
         Ok(out)
     }
 
+    /// Follow the engine's container and network events from now on, for watch mode.
+    /// Events docklings' own probes cause are dropped here, so they never trigger a re-check
+    /// (which would probe again: a loop).
+    pub fn follow_events(
+        &self,
+    ) -> impl futures_util::Stream<Item = Result<Event, EngineError>> + '_ {
+        let mut filters = HashMap::new();
+        filters.insert(
+            "type".to_owned(),
+            vec!["container".to_owned(), "network".to_owned()],
+        );
+        let opts = qp::EventsOptions {
+            since: None,
+            until: None,
+            filters: Some(filters),
+        };
+        self.docker
+            .events(Some(opts))
+            .map(|m| {
+                let m = m.map_err(api_err("follow events"))?;
+                let actor = m.actor.unwrap_or_default();
+                Ok(Event {
+                    time_nano: m
+                        .time_nano
+                        .unwrap_or_else(|| m.time.unwrap_or(0) * 1_000_000_000),
+                    kind: m.typ.map(|t| t.to_string()).unwrap_or_default(),
+                    action: m.action.unwrap_or_default(),
+                    actor_id: actor.id.unwrap_or_default(),
+                    attributes: actor.attributes.unwrap_or_default().into_iter().collect(),
+                })
+            })
+            .filter(|e| {
+                let keep = match e {
+                    Ok(e) => !is_trigger_noise(e),
+                    Err(_) => true,
+                };
+                futures_util::future::ready(keep)
+            })
+    }
+
     /// The state a lab's checks read: full detail for the containers in its footprint.
     pub async fn snapshot(
         &self,
@@ -789,6 +829,13 @@ pub fn split_reference(r: &str) -> (String, String) {
         Some((_, tag)) => (r[..r.len() - tag.len() - 1].to_owned(), tag.to_owned()),
         None => (r.to_owned(), "latest".to_owned()),
     }
+}
+
+/// Events that never change a verdict by themselves: our own probes, exec endings (the
+/// exec's start already triggered), and archive reads (ours, or a learner's `cp` out, which
+/// no check reads from the event stream alone).
+fn is_trigger_noise(e: &Event) -> bool {
+    e.action.contains(PROBE_MARK) || matches!(e.verb(), "exec_die" | "archive-path" | "exec_detach")
 }
 
 fn is_own_event(e: &Event, own: &[crate::journal::Window]) -> bool {

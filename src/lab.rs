@@ -211,6 +211,9 @@ pub enum Action {
         text: String,
         expect: Option<String>,
     },
+    /// A command whose output (first word of its first line) answers the step's question,
+    /// the way a learner reads the answer off `docker container inspect`.
+    Answer(String),
 }
 
 #[derive(Deserialize)]
@@ -222,6 +225,8 @@ struct ActionMap {
     tty: Option<String>,
     /// Text to type into the session.
     send: Option<String>,
+    /// Command whose output answers the step's question.
+    answer: Option<String>,
     /// Which session (default `main`).
     session: Option<String>,
     /// Wait until the session's output contains this text (default: a short pause for output).
@@ -234,7 +239,7 @@ impl<'de> Deserialize<'de> for Action {
         impl<'de> Visitor<'de> for V {
             type Value = Action;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a shell command, or a map with one of `run`, `tty`, `send`")
+                f.write_str("a shell command, or a map with one of `run`, `tty`, `send`, `answer`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Action, E> {
                 Ok(Action::Run(v.to_owned()))
@@ -242,20 +247,21 @@ impl<'de> Deserialize<'de> for Action {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Action, A::Error> {
                 let m = ActionMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 let session = m.session.unwrap_or_else(|| "main".to_owned());
-                match (m.run, m.tty, m.send) {
-                    (Some(run), None, None) => Ok(Action::Run(run)),
-                    (None, Some(command), None) => Ok(Action::Tty {
+                match (m.run, m.tty, m.send, m.answer) {
+                    (Some(run), None, None, None) => Ok(Action::Run(run)),
+                    (None, Some(command), None, None) => Ok(Action::Tty {
                         session,
                         command,
                         expect: m.expect,
                     }),
-                    (None, None, Some(text)) => Ok(Action::Send {
+                    (None, None, Some(text), None) => Ok(Action::Send {
                         session,
                         text,
                         expect: m.expect,
                     }),
+                    (None, None, None, Some(cmd)) => Ok(Action::Answer(cmd)),
                     _ => Err(de::Error::custom(
-                        "a solution action needs exactly one of `run`, `tty` or `send`",
+                        "a solution action needs exactly one of `run`, `tty`, `send` or `answer`",
                     )),
                 }
             }
@@ -289,6 +295,8 @@ pub struct CheckSpec {
     pub reach: Option<ReachCheck>,
     /// The engine recorded an action since the lab started.
     pub event: Option<EventCheck>,
+    /// A question whose answer only the engine knows, checked against its state.
+    pub answer: Option<AnswerCheck>,
     /// What the learner reads when the check fails.
     pub fail: Option<Text>,
     /// Keep re-reading the engine until the check passes or this much time has passed.
@@ -303,7 +311,7 @@ impl CheckSpec {
             ($($f:ident),*) => { $( if self.$f.is_some() { v.push(stringify!($f)); } )* };
         }
         k!(
-            container, absent, image, network, http, file, logs, exec, reach, event
+            container, absent, image, network, http, file, logs, exec, reach, event, answer
         );
         v
     }
@@ -527,6 +535,39 @@ pub struct EventCheck {
     pub at_least: Option<u32>,
 }
 
+/// What a question asks for, read from a matching container.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerField {
+    /// `Config.Hostname` (what `hostname` prints inside).
+    Hostname,
+    /// The container ID; a unique prefix of 4 or more characters is accepted, as docker does.
+    Id,
+    /// The container name.
+    Name,
+    /// The IP address on `network` (or on any network when omitted).
+    Ip,
+    /// The host port bound to `port` (e.g. `80/tcp`).
+    HostPort,
+}
+
+/// `answer`: the learner answers a question that only the engine's state can confirm, so
+/// a read-only command (`inspect`, `ls`, `logs`) is still something a step can ask for.
+/// Given with `docklings grade --answer STEP=VALUE` or in `docklings start`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerCheck {
+    /// The question, as the learner reads it.
+    pub question: Text,
+    /// Containers whose value counts as right (any of them).
+    pub select: Select,
+    pub field: AnswerField,
+    /// For `ip`: on this network.
+    pub network: Option<String>,
+    /// For `host_port`: this container port.
+    pub port: Option<String>,
+}
+
 /// Where something was written: used for every error we report about a lab.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Pos {
@@ -613,6 +654,7 @@ pub enum CheckKind {
     Exec(ExecCheck, Vec<Pattern>),
     Reach(ReachCheck),
     Event(EventCheck),
+    Answer(AnswerCheck),
 }
 
 impl CheckKind {
@@ -628,7 +670,18 @@ impl CheckKind {
             CheckKind::Exec(..) => "exec",
             CheckKind::Reach(_) => "reach",
             CheckKind::Event(_) => "event",
+            CheckKind::Answer(_) => "answer",
         }
+    }
+}
+
+impl Step {
+    /// The step's question, if it asks one.
+    pub fn question(&self) -> Option<&Text> {
+        self.checks.iter().find_map(|c| match &c.kind {
+            CheckKind::Answer(a) => Some(&a.question),
+            _ => None,
+        })
     }
 }
 
@@ -643,8 +696,22 @@ impl Lab {
     /// Images, container names and networks the lab's checks look at: what `selftest`
     /// refuses to run over and what a reset may remove.
     pub fn footprint(&self) -> Footprint {
+        self.footprint_of(true)
+    }
+
+    /// Only what the checks select, without the lab's `images` list: what `reset` may
+    /// remove (a learner's own `nginx` elsewhere is not this lab's).
+    pub fn checked_footprint(&self) -> Footprint {
+        self.footprint_of(false)
+    }
+
+    fn footprint_of(&self, with_images: bool) -> Footprint {
         let mut fp = Footprint {
-            images: self.images.clone(),
+            images: if with_images {
+                self.images.clone()
+            } else {
+                Vec::new()
+            },
             ..Footprint::default()
         };
         let add_select = |s: &Select, fp: &mut Footprint| {
@@ -696,6 +763,12 @@ impl Lab {
                     CheckKind::Event(x) => {
                         if let Some(s) = &x.select {
                             add_select(s, &mut fp);
+                        }
+                    }
+                    CheckKind::Answer(x) => {
+                        add_select(&x.select, &mut fp);
+                        if let Some(n) = &x.network {
+                            fp.networks.insert(n.clone());
                         }
                     }
                     CheckKind::Image(x) => {
@@ -1039,9 +1112,10 @@ fn lint(f: LabFile, src: &LabSource) -> Result<Lab, Vec<LabError>> {
                 Action::Tty { session, .. } => {
                     sessions.insert(session.clone());
                 }
-                Action::Send { .. } | Action::Run(_) => {}
+                Action::Send { .. } | Action::Run(_) | Action::Answer(_) => {}
             }
-            if let Action::Run(cmd) | Action::Tty { command: cmd, .. } = &a.value
+            if let Action::Run(cmd) | Action::Tty { command: cmd, .. } | Action::Answer(cmd) =
+                &a.value
                 && cmd.trim().is_empty()
             {
                 e(Some(Pos::of(a)), "an empty command".into());
@@ -1119,7 +1193,7 @@ fn lint_check(c: &CheckSpec, files: &BTreeMap<String, Vec<u8>>) -> Result<CheckK
     let mut errs = Vec::new();
     if kinds.len() != 1 {
         return Err(vec![if kinds.is_empty() {
-            "a check needs one kind: container, absent, image, network, http, file, logs, exec, reach or event".into()
+            "a check needs one kind: container, absent, image, network, http, file, logs, exec, reach, event or answer".into()
         } else {
             format!(
                 "a check has exactly one kind, this one has {}",
@@ -1219,6 +1293,14 @@ fn lint_check(c: &CheckSpec, files: &BTreeMap<String, Vec<u8>>) -> Result<CheckK
             errs.push("`event.command` is an empty list: it asserts nothing".into());
         }
         CheckKind::Event(x.clone())
+    } else if let Some(x) = &c.answer {
+        lint_select(&x.select, "answer.select", &mut errs);
+        if x.field == AnswerField::HostPort
+            && x.port.as_deref().and_then(parse_container_port).is_none()
+        {
+            errs.push("`answer.field: host_port` needs `port`, e.g. `80/tcp`".into());
+        }
+        CheckKind::Answer(x.clone())
     } else {
         unreachable!("kinds() said exactly one kind is set")
     };

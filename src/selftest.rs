@@ -149,7 +149,7 @@ async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> Result<bool>
     out(&format!("{} {}\n", st.bold("selftest"), st.bold(&lab.id)));
     // Events from before this moment are not ours to count.
     let since = crate::engine::now_nano();
-    let ctx = Ctx::new(engine, lab, Lang::En, since);
+    let mut ctx = Ctx::new(engine, lab, Lang::En, since);
     let mut ok = true;
     for step in &lab.steps {
         let r = ctx.check_step(step).await?;
@@ -172,13 +172,19 @@ async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> Result<bool>
     let result = async {
         for step in &lab.steps {
             for action in &step.solution {
-                if let Err(e) = sessions.perform(action, ws).await {
-                    out(&format!(
-                        "  {} {}: solution failed: {e}\n",
-                        st.bad("✗"),
-                        step.id
-                    ));
-                    return Ok::<bool, Failure>(false);
+                match sessions.perform(action, ws).await {
+                    Ok(Some(answer)) => {
+                        ctx.answers.insert(step.id.clone(), answer);
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        out(&format!(
+                            "  {} {}: solution failed: {e}\n",
+                            st.bad("✗"),
+                            step.id
+                        ));
+                        return Ok::<bool, Failure>(false);
+                    }
                 }
             }
             let r = settle(&ctx, step).await?;
@@ -346,9 +352,23 @@ impl Session {
 }
 
 impl Sessions {
-    async fn perform(&mut self, action: &Action, ws: &Path) -> std::result::Result<(), String> {
+    /// Do one action; an `answer` action returns the answer it read.
+    async fn perform(
+        &mut self,
+        action: &Action,
+        ws: &Path,
+    ) -> std::result::Result<Option<String>, String> {
         match action {
-            Action::Run(cmd) => run_command(cmd, ws).await,
+            Action::Run(cmd) => run_command(cmd, ws).await.map(|_| None),
+            Action::Answer(cmd) => {
+                let out = run_command(cmd, ws).await?;
+                // What a learner would copy: the first word of the first line.
+                let word = out.split_whitespace().next().unwrap_or("").to_owned();
+                if word.is_empty() {
+                    return Err(format!("`{cmd}` printed nothing to answer with"));
+                }
+                Ok(Some(word))
+            }
             Action::Tty {
                 session,
                 command,
@@ -361,7 +381,7 @@ impl Sessions {
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }
                 self.open.insert(session.clone(), s);
-                Ok(())
+                Ok(None)
             }
             Action::Send {
                 session,
@@ -378,10 +398,10 @@ impl Sessions {
                     .and_then(|_| s.writer.flush())
                     .map_err(|e| format!("typing into `{session}` failed: {e}"))?;
                 match expect {
-                    Some(want) => s.expect(want, from).await,
+                    Some(want) => s.expect(want, from).await.map(|_| None),
                     None => {
                         tokio::time::sleep(Duration::from_millis(500)).await;
-                        Ok(())
+                        Ok(None)
                     }
                 }
             }
@@ -456,7 +476,8 @@ fn open_session(command: &str, ws: &Path) -> std::result::Result<Session, String
     })
 }
 
-async fn run_command(cmd: &str, ws: &Path) -> std::result::Result<(), String> {
+/// Run a shell command to completion; its stdout when it exits 0.
+async fn run_command(cmd: &str, ws: &Path) -> std::result::Result<String, String> {
     let child = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(cmd)
@@ -473,7 +494,7 @@ async fn run_command(cmd: &str, ws: &Path) -> std::result::Result<(), String> {
             RUN_TIMEOUT.as_secs()
         )),
         Ok(Err(e)) => Err(format!("`{cmd}`: {e}")),
-        Ok(Ok(o)) if o.status.success() => Ok(()),
+        Ok(Ok(o)) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
         Ok(Ok(o)) => Err(format!(
             "`{cmd}` exited with {}: {}",
             o.status.code().map_or("a signal".into(), |c| c.to_string()),

@@ -1,0 +1,704 @@
+//! The guided session's state: which step is shown, what passed (for good), hints and
+//! solutions revealed, answers given. It knows nothing about terminals: keys come in as
+//! [`Key`], verdicts as [`StepResult`]s, and [`Session::draw`] returns the screen as lines,
+//! so every screen can be snapshot-tested.
+
+use std::collections::BTreeMap;
+
+use crate::check::StepResult;
+use crate::lab::{Action, Lab, Lang};
+use crate::render::RenderOptions;
+use crate::style::Style;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Left,
+    Right,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Enter,
+    Esc,
+    Backspace,
+}
+
+/// What the session asks its driver to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    CheckNow,
+    /// Progress changed: write it.
+    Save,
+    Quit,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Asked "show the solution?".
+    ConfirmSolution,
+    /// Typing an answer.
+    Answer(String),
+}
+
+/// Per-step progress the session keeps (and the driver persists).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepState {
+    pub passed: bool,
+    pub passed_at: Option<i64>,
+    pub hints_shown: u32,
+    pub solution_shown: bool,
+    pub last: Option<StepResult>,
+}
+
+pub struct Session<'a> {
+    pub lab: &'a Lab,
+    pub lang: Lang,
+    pub current: usize,
+    pub steps: Vec<StepState>,
+    pub answers: BTreeMap<String, String>,
+    pub mode: Mode,
+    pub scroll: usize,
+    /// A one-line notice (a step just passed, a check is running, ...).
+    pub notice: Option<String>,
+    pub checking: bool,
+    /// Where the lab's files were written, if it has any.
+    pub workspace: Option<std::path::PathBuf>,
+}
+
+fn t(lang: Lang, en: &str, ko: &str) -> String {
+    match lang {
+        Lang::En => en.to_owned(),
+        Lang::Ko => ko.to_owned(),
+    }
+}
+
+impl<'a> Session<'a> {
+    pub fn new(lab: &'a Lab, lang: Lang) -> Self {
+        Session {
+            lab,
+            lang,
+            current: 0,
+            steps: vec![StepState::default(); lab.steps.len()],
+            answers: BTreeMap::new(),
+            mode: Mode::Normal,
+            scroll: 0,
+            notice: None,
+            checking: false,
+            workspace: None,
+        }
+    }
+
+    pub fn complete(&self) -> bool {
+        self.steps.iter().all(|s| s.passed)
+    }
+
+    fn go(&mut self, i: usize) {
+        if i < self.steps.len() && i != self.current {
+            self.current = i;
+            self.scroll = 0;
+        }
+    }
+
+    pub fn on_key(&mut self, k: Key) -> Vec<Effect> {
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::ConfirmSolution => {
+                if matches!(k, Key::Char('y') | Key::Char('Y')) {
+                    self.steps[self.current].solution_shown = true;
+                    self.notice = None;
+                    // What was just revealed is at the end: show it (draw clamps the scroll).
+                    self.scroll = usize::MAX / 2;
+                    return vec![Effect::Save];
+                }
+                self.notice = None;
+                Vec::new()
+            }
+            Mode::Answer(mut buf) => match k {
+                Key::Enter => {
+                    let id = self.lab.steps[self.current].id.clone();
+                    self.answers.insert(id, buf.trim().to_owned());
+                    self.notice = Some(t(
+                        self.lang,
+                        "Answer saved; checking…",
+                        "답을 저장했습니다. 확인하는 중…",
+                    ));
+                    vec![Effect::Save, Effect::CheckNow]
+                }
+                Key::Esc => Vec::new(),
+                Key::Backspace => {
+                    buf.pop();
+                    self.mode = Mode::Answer(buf);
+                    Vec::new()
+                }
+                Key::Char(c) if !c.is_control() && buf.chars().count() < 200 => {
+                    buf.push(c);
+                    self.mode = Mode::Answer(buf);
+                    Vec::new()
+                }
+                _ => {
+                    self.mode = Mode::Answer(buf);
+                    Vec::new()
+                }
+            },
+            Mode::Normal => match k {
+                Key::Char('q') | Key::Esc => vec![Effect::Save, Effect::Quit],
+                Key::Char('c') => vec![Effect::CheckNow],
+                Key::Char('h') => {
+                    let n = self.lab.steps[self.current].hints.len() as u32;
+                    let st = &mut self.steps[self.current];
+                    if st.hints_shown < n {
+                        st.hints_shown += 1;
+                        self.notice = None;
+                        self.scroll = usize::MAX / 2;
+                        vec![Effect::Save]
+                    } else {
+                        self.notice = Some(if n == 0 {
+                            t(
+                                self.lang,
+                                "This step has no hints.",
+                                "이 단계에는 힌트가 없습니다.",
+                            )
+                        } else {
+                            t(
+                                self.lang,
+                                "No more hints: `s` shows the solution.",
+                                "힌트를 모두 보았습니다. `s` 로 풀이를 볼 수 있습니다.",
+                            )
+                        });
+                        Vec::new()
+                    }
+                }
+                Key::Char('s') => {
+                    if !self.steps[self.current].solution_shown {
+                        self.mode = Mode::ConfirmSolution;
+                    }
+                    Vec::new()
+                }
+                Key::Char('a') => {
+                    if self.lab.steps[self.current].question().is_some() {
+                        let id = &self.lab.steps[self.current].id;
+                        self.mode = Mode::Answer(self.answers.get(id).cloned().unwrap_or_default());
+                    } else {
+                        self.notice = Some(t(
+                            self.lang,
+                            "This step asks no question.",
+                            "이 단계에는 질문이 없습니다.",
+                        ));
+                    }
+                    Vec::new()
+                }
+                Key::Char('n') | Key::Right => {
+                    self.go(self.current + 1);
+                    self.notice = None;
+                    vec![Effect::Save]
+                }
+                Key::Char('p') | Key::Left => {
+                    self.go(self.current.saturating_sub(1));
+                    self.notice = None;
+                    vec![Effect::Save]
+                }
+                Key::Down | Key::Char('j') => {
+                    self.scroll += 1;
+                    Vec::new()
+                }
+                Key::Up | Key::Char('k') => {
+                    self.scroll = self.scroll.saturating_sub(1);
+                    Vec::new()
+                }
+                Key::PageDown | Key::Char(' ') => {
+                    self.scroll += 10;
+                    Vec::new()
+                }
+                Key::PageUp => {
+                    self.scroll = self.scroll.saturating_sub(10);
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// New verdicts arrived. A pass sticks: a later step that removes the container must
+    /// not take back the one before. When the shown step passes, move on to the next one
+    /// still to do.
+    pub fn on_results(&mut self, results: Vec<StepResult>, now: i64) -> Vec<Effect> {
+        self.checking = false;
+        let mut newly = Vec::new();
+        for r in results {
+            if let Some(i) = self.lab.steps.iter().position(|s| s.id == r.id) {
+                let st = &mut self.steps[i];
+                if r.passed && !st.passed {
+                    st.passed = true;
+                    st.passed_at = Some(now);
+                    newly.push(i);
+                }
+                st.last = Some(r);
+            }
+        }
+        if newly.is_empty() {
+            return Vec::new();
+        }
+        if newly.contains(&self.current) {
+            let title = self.lab.steps[self.current].title.get(self.lang).to_owned();
+            if self.complete() {
+                self.notice = Some(t(
+                    self.lang,
+                    &format!("✓ {title} — passed. Every step of this lab is done!"),
+                    &format!("✓ {title} — 통과! 이 실습의 모든 단계를 마쳤습니다!"),
+                ));
+            } else {
+                self.notice = Some(t(
+                    self.lang,
+                    &format!("✓ {title} — passed. On to the next step."),
+                    &format!("✓ {title} — 통과! 다음 단계로 넘어갑니다."),
+                ));
+                let next = (self.current + 1..self.steps.len())
+                    .chain(0..self.current)
+                    .find(|i| !self.steps[*i].passed);
+                if let Some(n) = next {
+                    self.go(n);
+                }
+            }
+        }
+        vec![Effect::Save]
+    }
+
+    /// The step's Markdown with what the learner has revealed.
+    fn step_markdown(&self) -> String {
+        let lang = self.lang;
+        let step = &self.lab.steps[self.current];
+        let st = &self.steps[self.current];
+        let mut md = crate::book::lab_markdown(self.lab, lang, Some(self.current), false);
+        // The "N hints: docklings show ..." line is for the non-interactive command.
+        if let Some(i) = md.rfind("\n*") {
+            md.truncate(i + 1);
+        }
+        if let Some(ws) = &self.workspace {
+            md.push_str(&t(
+                lang,
+                &format!("\nThis lab's files are in `{}`.\n", ws.display()),
+                &format!("\n이 실습의 파일은 `{}` 에 있습니다.\n", ws.display()),
+            ));
+        }
+        if let Some(q) = step.question() {
+            let given = self.answers.get(&step.id);
+            md.push_str(&format!(
+                "\n**{}** {}\n\n{}\n",
+                t(lang, "Question:", "질문:"),
+                q.get(lang),
+                match given {
+                    Some(a) => t(
+                        lang,
+                        &format!("Your answer: `{a}` (`a` to change)"),
+                        &format!("내 답: `{a}` (`a` 로 바꾸기)")
+                    ),
+                    None => t(lang, "Press `a` to answer.", "`a` 를 눌러 답하세요."),
+                }
+            ));
+        }
+        for (i, h) in step.hints.iter().take(st.hints_shown as usize).enumerate() {
+            md.push_str(&format!(
+                "\n> **{} {}/{}** {}\n",
+                t(lang, "Hint", "힌트"),
+                i + 1,
+                step.hints.len(),
+                h.get(lang).trim()
+            ));
+        }
+        if st.solution_shown {
+            md.push_str(&format!(
+                "\n**{}**\n\n```bash\n",
+                t(lang, "Solution", "풀이")
+            ));
+            for a in &step.solution {
+                match a {
+                    Action::Run(c) | Action::Tty { command: c, .. } | Action::Answer(c) => {
+                        md.push_str(c);
+                        md.push('\n');
+                    }
+                    Action::Send { text, .. } => {
+                        md.push_str(&format!(
+                            "{text}    # {}\n",
+                            t(lang, "typed inside", "컨테이너 안에서 입력")
+                        ));
+                    }
+                }
+            }
+            md.push_str("```\n");
+        }
+        md
+    }
+
+    /// The whole screen as lines, each at most `width` columns except command lines, which
+    /// the terminal may wrap but which are never cut (they must stay copyable).
+    pub fn draw(&self, width: usize, height: usize, style: &Style) -> Vec<String> {
+        let lang = self.lang;
+        let width = width.max(20);
+        let height = height.max(8);
+        let mut top = Vec::new();
+        let marks: String = self
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match (s.passed, i == self.current) {
+                (true, _) => style.ok("✓"),
+                (false, true) => style.bold("●"),
+                (false, false) => style.dim("○"),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let done = self.steps.iter().filter(|s| s.passed).count();
+        let right = format!("{marks}  {done}/{}", self.steps.len());
+        let left = format!("docklings · {}", self.lab.title.get(lang));
+        let gap = width.saturating_sub(visible_width(&left) + visible_width(&right));
+        if gap >= 1 {
+            top.push(format!("{}{}{right}", style.bold(&left), " ".repeat(gap)));
+        } else {
+            top.push(clip(&style.bold(&left), width));
+            top.push(right);
+        }
+        top.push(style.dim(&"─".repeat(width)));
+
+        let mut bottom = vec![style.dim(&"─".repeat(width))];
+        bottom.extend(self.status_lines(width, style));
+        bottom.push(self.footer(width, style));
+
+        // On a tiny terminal the status gives way (footer last), so the step text still shows.
+        while top.len() + bottom.len() + 1 > height && bottom.len() > 1 {
+            bottom.remove(
+                bottom
+                    .len()
+                    .saturating_sub(2)
+                    .max(usize::from(bottom.len() > 2)),
+            );
+        }
+        while top.len() + bottom.len() + 1 > height && top.len() > 1 {
+            top.pop();
+        }
+        let opts = if style.color {
+            RenderOptions::colored(width)
+        } else {
+            RenderOptions::plain(width)
+        };
+        let body = crate::render::markdown_to_terminal(&self.step_markdown(), opts);
+        let body: Vec<String> = body.lines().map(str::to_owned).collect();
+        let room = height.saturating_sub(top.len() + bottom.len()).max(1);
+        // Scroll never past the end; the last screenful stays put.
+        let rows = |l: &String| visible_width(l).div_ceil(width).max(1);
+        let total: usize = body.iter().map(rows).sum();
+        let mut skip = self.scroll.min(total.saturating_sub(room));
+        let mut shown = Vec::new();
+        let mut used = 0;
+        for l in &body {
+            let r = rows(l);
+            if skip > 0 {
+                skip = skip.saturating_sub(r);
+                continue;
+            }
+            if used + r > room {
+                break;
+            }
+            used += r;
+            shown.push(l.clone());
+        }
+        let more = total > room && used < total;
+        while used < room {
+            shown.push(String::new());
+            used += 1;
+        }
+        if more && let Some(last) = shown.last_mut() {
+            *last = clip(
+                &style.dim(&t(
+                    lang,
+                    "  ↓ more (↑/↓ to scroll)",
+                    "  ↓ 더 있음 (↑/↓ 스크롤)",
+                )),
+                width,
+            );
+        }
+        top.extend(shown);
+        top.extend(bottom);
+        top
+    }
+
+    fn status_lines(&self, width: usize, style: &Style) -> Vec<String> {
+        let lang = self.lang;
+        let st = &self.steps[self.current];
+        let mut v = Vec::new();
+        if let Some(n) = &self.notice {
+            v.push(clip(n, width));
+        }
+        if self.checking {
+            v.push(style.dim(&t(lang, "checking…", "확인하는 중…")));
+            return v;
+        }
+        match &st.last {
+            None => v.push(style.dim(&t(
+                lang,
+                "waiting for the engine…",
+                "도커 엔진을 기다리는 중…",
+            ))),
+            Some(r) if r.passed => {
+                v.push(style.ok(&t(lang, "✓ this step passes", "✓ 이 단계는 통과했습니다")))
+            }
+            Some(r) => {
+                if st.passed {
+                    v.push(style.ok(&t(
+                        lang,
+                        "✓ passed earlier (it no longer holds now, which is fine)",
+                        "✓ 앞서 통과했습니다 (지금은 상태가 바뀌었지만 괜찮습니다)",
+                    )));
+                }
+                if let Some(c) = r.checks.iter().find(|c| !c.passed) {
+                    v.push(clip(&format!("{} {}", style.bad("✗"), c.message), width));
+                    let (e, o) = match lang {
+                        Lang::Ko => ("기대", "실제"),
+                        Lang::En => ("expected", "found"),
+                    };
+                    v.push(clip(
+                        &format!("  {} {}", style.dim(&format!("{e}:")), c.expected),
+                        width,
+                    ));
+                    v.push(clip(
+                        &format!("  {} {}", style.dim(&format!("{o}:")), c.observed),
+                        width,
+                    ));
+                }
+            }
+        }
+        v
+    }
+
+    fn footer(&self, width: usize, style: &Style) -> String {
+        let lang = self.lang;
+        let text = match &self.mode {
+            Mode::ConfirmSolution => t(
+                lang,
+                "Show the solution? The step will count as solved with help. (y/n)",
+                "풀이를 볼까요? 이 단계는 도움을 받아 푼 것으로 기록됩니다. (y/n)",
+            ),
+            Mode::Answer(buf) => t(
+                lang,
+                &format!("Answer: {buf}█   (Enter: submit, Esc: cancel)"),
+                &format!("답: {buf}█   (Enter: 제출, Esc: 취소)"),
+            ),
+            Mode::Normal => {
+                let q = self.lab.steps[self.current].question().is_some();
+                let mut keys = t(
+                    lang,
+                    "h hint  c check  ←/→ step  s solution",
+                    "h 힌트  c 확인  ←/→ 단계  s 풀이",
+                );
+                if q {
+                    keys.push_str(&t(lang, "  a answer", "  a 답하기"));
+                }
+                keys.push_str(&t(lang, "  q quit", "  q 종료"));
+                keys
+            }
+        };
+        clip(&style.dim(&text), width)
+    }
+}
+
+/// Display width ignoring ANSI escapes (Hangul counts two columns).
+pub fn visible_width(s: &str) -> usize {
+    strip_ansi(s)
+        .chars()
+        .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+        .sum()
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Cut a line to `width` columns (ANSI-aware), marking the cut with `…`.
+pub fn clip(s: &str, width: usize) -> String {
+    if visible_width(s) <= width {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    let mut chars = s.chars().peekable();
+    let mut styled = false;
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            out.push(c);
+            styled = true;
+            while let Some(&d) = chars.peek() {
+                out.push(d);
+                chars.next();
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            continue;
+        }
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    if styled {
+        out.push_str("\x1b[0m");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Outcome;
+    use crate::lab::{FileReader, LabSource};
+
+    fn lab() -> Lab {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/labs/published-web/lab.yaml"
+        ))
+        .expect("lab file");
+        crate::lab::load(&LabSource {
+            path: "labs/published-web/lab.yaml".into(),
+            text: Ok(text),
+            files: FileReader::Disk(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/labs/published-web").into(),
+            ),
+        })
+        .expect("valid lab")
+    }
+
+    fn result(id: &str, passed: bool) -> StepResult {
+        StepResult {
+            id: id.into(),
+            title: String::new(),
+            passed,
+            points: 1,
+            checks: vec![Outcome {
+                kind: "container",
+                passed,
+                message: "A container is there, but not as the step asks.".into(),
+                expected: "container with image `diamol/ch02-hello-diamol-web`, running".into(),
+                observed: "`web` publishes 80/tcp on 8080, not 8088".into(),
+                terminal: false,
+            }],
+        }
+    }
+
+    #[test]
+    fn passing_moves_on_and_sticks() {
+        let lab = lab();
+        let mut s = Session::new(&lab, Lang::En);
+        s.on_results(
+            vec![
+                result("run-detached", true),
+                result("browse", false),
+                result("remove", false),
+            ],
+            10,
+        );
+        assert_eq!(s.current, 1);
+        assert!(s.steps[0].passed);
+        // The remove step takes the container away: run-detached stays passed.
+        s.on_results(
+            vec![
+                result("run-detached", false),
+                result("browse", true),
+                result("remove", true),
+            ],
+            20,
+        );
+        assert!(s.steps[0].passed && s.complete());
+        assert_eq!(s.steps[0].passed_at, Some(10));
+    }
+
+    #[test]
+    fn hints_then_solution_with_confirmation() {
+        let lab = lab();
+        let mut s = Session::new(&lab, Lang::En);
+        let n = lab.steps[0].hints.len() as u32;
+        for _ in 0..n + 1 {
+            s.on_key(Key::Char('h'));
+        }
+        assert_eq!(s.steps[0].hints_shown, n);
+        assert!(s.notice.as_deref().unwrap_or("").contains("No more hints"));
+        s.on_key(Key::Char('s'));
+        assert_eq!(s.mode, Mode::ConfirmSolution);
+        s.on_key(Key::Char('n'));
+        assert!(!s.steps[0].solution_shown);
+        s.on_key(Key::Char('s'));
+        assert_eq!(s.on_key(Key::Char('y')), vec![Effect::Save]);
+        assert!(s.steps[0].solution_shown);
+        assert_eq!(s.on_key(Key::Char('q')), vec![Effect::Save, Effect::Quit]);
+    }
+
+    #[test]
+    fn screens_fit_any_size() {
+        let lab = lab();
+        let mut s = Session::new(&lab, Lang::Ko);
+        s.on_results(vec![result("run-detached", false)], 1);
+        for (w, h) in [(20, 8), (40, 12), (80, 24), (120, 40)] {
+            let lines = s.draw(w, h, &Style::plain());
+            let rows: usize = lines
+                .iter()
+                .map(|l| visible_width(l).div_ceil(w).max(1))
+                .sum();
+            assert!(rows <= h, "{w}x{h}: {rows} rows");
+        }
+    }
+
+    #[test]
+    fn screens_look_right() {
+        let lab = lab();
+        let mut s = Session::new(&lab, Lang::En);
+        s.on_results(
+            vec![
+                result("run-detached", false),
+                result("browse", false),
+                result("remove", false),
+            ],
+            1,
+        );
+        s.on_key(Key::Char('h'));
+        insta::assert_snapshot!(
+            "session_en_failing_with_hint",
+            s.draw(80, 30, &Style::plain()).join("\n")
+        );
+        let mut k = Session::new(&lab, Lang::Ko);
+        k.on_results(
+            vec![result("run-detached", true), result("browse", false)],
+            1,
+        );
+        k.on_key(Key::Char('s'));
+        insta::assert_snapshot!(
+            "session_ko_passed_confirm",
+            k.draw(80, 30, &Style::plain()).join("\n")
+        );
+    }
+
+    #[test]
+    fn clipping_is_width_and_ansi_aware() {
+        assert_eq!(clip("hello world", 5), "hell…");
+        assert_eq!(visible_width("\x1b[1m한글\x1b[0m"), 4);
+        assert!(visible_width(&clip("한글한글한글", 5)) <= 5);
+    }
+}

@@ -1,0 +1,212 @@
+//! Watching: re-check a lab whenever the engine says something happened, so a learner sees
+//! a step turn green moments after their docker command returns.
+//!
+//! The engine's event stream is the clock: no busy polling. Bursts of events (one `docker
+//! run` emits create, attach, start, …) are coalesced for a few milliseconds before one
+//! re-check. Things that emit no event (an HTTP server becoming ready) get a slow safety
+//! re-check with backoff, and only while a step that needs one is still failing, so an idle
+//! session costs nothing.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::Serialize;
+
+use crate::check::{Ctx, StepResult};
+use crate::cli::{App, Result, out};
+use crate::engine::{Engine, EngineError};
+use crate::lab::{CheckKind, Lab, Step};
+
+/// How long to wait for more events of the same burst before re-checking.
+pub const DEBOUNCE: Duration = Duration::from_millis(25);
+const SAFETY_FIRST: Duration = Duration::from_millis(500);
+const SAFETY_MAX: Duration = Duration::from_secs(30);
+
+/// Steps whose state can change without an engine event (a server starting to answer).
+pub fn needs_safety_recheck(step: &Step) -> bool {
+    step.checks
+        .iter()
+        .any(|c| matches!(c.kind, CheckKind::Http(..) | CheckKind::Logs(..)))
+}
+
+/// What woke the watcher.
+#[derive(Debug)]
+pub enum Wake {
+    /// The engine reported something (already debounced).
+    Engine,
+    /// The safety timer ran out.
+    Timer,
+    /// The event stream failed; watching continues after a reconnect.
+    Lost(EngineError),
+}
+
+/// The engine's event stream with debouncing and a backoff safety timer.
+pub struct Trigger<'e> {
+    engine: &'e Engine,
+    stream: std::pin::Pin<
+        Box<
+            dyn futures_util::Stream<
+                    Item = std::result::Result<crate::snapshot::Event, EngineError>,
+                > + 'e,
+        >,
+    >,
+    safety: Duration,
+}
+
+impl<'e> Trigger<'e> {
+    /// Start following now: call this *before* the first check so nothing slips between.
+    pub fn new(engine: &'e Engine) -> Self {
+        Trigger {
+            engine,
+            stream: Box::pin(engine.follow_events()),
+            safety: SAFETY_FIRST,
+        }
+    }
+
+    /// Wait for the next reason to re-check. `safety` says whether a timer is wanted at all.
+    pub async fn next(&mut self, safety: bool) -> Wake {
+        let timer = async {
+            if safety {
+                tokio::time::sleep(self.safety).await
+            } else {
+                std::future::pending::<()>().await
+            }
+        };
+        tokio::select! {
+            ev = self.stream.next() => match ev {
+                Some(Ok(_)) => {
+                    // Coalesce the rest of the burst.
+                    while let Ok(Some(Ok(_))) = tokio::time::timeout(DEBOUNCE, self.stream.next()).await {}
+                    self.safety = SAFETY_FIRST;
+                    Wake::Engine
+                }
+                Some(Err(e)) => {
+                    self.reconnect().await;
+                    Wake::Lost(e)
+                }
+                None => {
+                    self.reconnect().await;
+                    Wake::Lost(EngineError::Api { what: "follow events".into(), detail: "the event stream ended".into() })
+                }
+            },
+            _ = timer => {
+                self.safety = (self.safety * 2).min(SAFETY_MAX);
+                Wake::Timer
+            }
+        }
+    }
+
+    async fn reconnect(&mut self) {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        self.stream = Box::pin(self.engine.follow_events());
+    }
+}
+
+/// One line of `watch --format jsonl`.
+#[derive(Serialize)]
+struct Line<'a> {
+    time: String,
+    lab: &'a str,
+    step: &'a str,
+    passed: bool,
+}
+
+/// Check every step, one snapshot for the lot (one consistent picture, one set of calls).
+pub async fn check_all(
+    ctx: &Ctx<'_, Engine>,
+    lab: &Lab,
+) -> std::result::Result<Vec<StepResult>, EngineError> {
+    let snap = {
+        let needs_events = lab.steps.iter().any(|s| {
+            s.checks
+                .iter()
+                .any(|c| matches!(c.kind, CheckKind::Event(_)))
+        });
+        ctx.probe
+            .snapshot(&ctx.footprint, needs_events.then_some(ctx.since))
+            .await?
+    };
+    futures_util::future::try_join_all(lab.steps.iter().map(|s| ctx.check_step_with(s, &snap)))
+        .await
+}
+
+/// `docklings watch LAB`: a line per verdict change, until Ctrl-C or, with
+/// `exit_on_complete`, until every step has passed at least once.
+pub async fn run(
+    app: &App,
+    lab: &Lab,
+    jsonl: bool,
+    exit_on_complete: bool,
+    since: Option<i64>,
+) -> Result<()> {
+    let engine = Engine::connect().await?;
+    let mut trigger = Trigger::new(&engine);
+    let since = since.unwrap_or_else(crate::engine::now_nano);
+    let mut ctx = Ctx::new(&engine, lab, app.lang, since);
+    ctx.retry = false;
+    ctx.answers = crate::progress::Store::default_location()
+        .load()
+        .0
+        .labs
+        .get(&lab.id)
+        .map(|l| l.answers.clone())
+        .unwrap_or_default();
+    let mut last: BTreeMap<String, bool> = BTreeMap::new();
+    let mut ever: BTreeMap<String, bool> = BTreeMap::new();
+    let emit = |step: &StepResult, last: &mut BTreeMap<String, bool>| {
+        if last.get(&step.id) == Some(&step.passed) {
+            return;
+        }
+        last.insert(step.id.clone(), step.passed);
+        let line = if jsonl {
+            serde_json::to_string(&Line {
+                time: crate::report::now_rfc3339(),
+                lab: &lab.id,
+                step: &step.id,
+                passed: step.passed,
+            })
+            .unwrap_or_default()
+        } else {
+            let mark = if step.passed {
+                app.style.ok("✓")
+            } else {
+                app.style.bad("✗")
+            };
+            let now = time::OffsetDateTime::now_utc();
+            format!(
+                "{:02}:{:02}:{:02} {mark} {} {}",
+                now.hour(),
+                now.minute(),
+                now.second(),
+                app.style.bold(&step.id),
+                step.title
+            )
+        };
+        out(&format!("{line}\n"));
+    };
+    loop {
+        let results = check_all(&ctx, lab).await?;
+        for r in &results {
+            emit(r, &mut last);
+            if r.passed {
+                ever.insert(r.id.clone(), true);
+            }
+        }
+        if exit_on_complete && lab.steps.iter().all(|s| ever.contains_key(&s.id)) {
+            return Ok(());
+        }
+        let safety = lab
+            .steps
+            .iter()
+            .any(|s| !last.get(&s.id).copied().unwrap_or(false) && needs_safety_recheck(s));
+        tokio::select! {
+            wake = trigger.next(safety) => {
+                if let Wake::Lost(e) = wake {
+                    eprintln!("{} {e}; reconnecting", app.style.warn("warning:"));
+                }
+            }
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
+}
