@@ -38,6 +38,25 @@ pub fn lab_markdown(lab: &Lab, lang: Lang, only: Option<usize>, hints: bool) -> 
         };
         let _ = writeln!(md, "## {label}: {}\n", step.title.get(lang));
         let _ = writeln!(md, "{}\n", step.body.get(lang).trim_end());
+        if let Some(q) = step.question() {
+            let (label, how) = match lang {
+                Lang::Ko => (
+                    "질문",
+                    format!(
+                        "`docklings start` 에서 `a` 를 누르거나, `--answer {}=답` 으로 답하세요.",
+                        step.id
+                    ),
+                ),
+                Lang::En => (
+                    "Question",
+                    format!(
+                        "Answer with `a` in `docklings start`, or `--answer {}=VALUE`.",
+                        step.id
+                    ),
+                ),
+            };
+            let _ = writeln!(md, "**{label}:** {}\n\n*{how}*\n", q.get(lang).trim());
+        }
         if step.hints.is_empty() {
             continue;
         }

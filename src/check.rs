@@ -428,11 +428,13 @@ impl<'a, P: Probe> Ctx<'a, P> {
         );
         let matches = select_containers(&l.select, snap);
         if matches.is_empty() {
-            return Ok(fail(
+            let mut o = fail(
                 no_container_message(&l.select, lang),
                 expected,
                 nothing_matches(&l.select, snap),
-            ));
+            );
+            o.terminal = true;
+            return Ok(o);
         }
         let logs =
             futures_util::future::try_join_all(matches.iter().map(|c| self.probe.logs(&c.id)))
@@ -478,7 +480,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
                 ));
             }
             observed.extend(bad.into_iter().take(3));
-            Ok(fail(
+            let mut o = fail(
                 tr(
                     lang,
                     "The output does not show what it should yet.",
@@ -486,7 +488,10 @@ impl<'a, P: Probe> Ctx<'a, P> {
                 ),
                 expected,
                 observed.join("; "),
-            ))
+            );
+            // Only a running container can still print something.
+            o.terminal = !matches.iter().any(|c| c.is_running());
+            Ok(o)
         }
     }
 

@@ -121,7 +121,8 @@ enum Loaded {
     Missing,
     /// It was damaged and has been moved aside; the warning says where.
     SetAside(String),
-    /// It is damaged and could not be moved aside; it must not be overwritten.
+    /// It is damaged and could not be moved aside, so it must not be overwritten; the
+    /// sentence says why, without a full stop.
     Stuck(String),
 }
 
@@ -157,8 +158,7 @@ impl Store {
                 Ok(Some((progress, value))) => Loaded::Found(progress, value),
                 Ok(None) => Loaded::Missing,
                 Err(reason) => Loaded::Stuck(format!(
-                    "`{}` could not be read ({reason}) and was left as it is ({e}); progress \
-                     starts empty.",
+                    "`{}` could not be read ({reason}) and not be moved aside ({e})",
                     self.path.display()
                 )),
             },
@@ -166,9 +166,13 @@ impl Store {
         match outcome {
             Loaded::Found(progress, _) => (progress, None),
             Loaded::Missing => (Progress::default(), None),
-            Loaded::SetAside(warning) | Loaded::Stuck(warning) => {
-                (Progress::default(), Some(warning))
-            }
+            Loaded::SetAside(warning) => (Progress::default(), Some(warning)),
+            Loaded::Stuck(what) => (
+                Progress::default(),
+                Some(format!(
+                    "{what}; it was left as it is and progress starts empty."
+                )),
+            ),
         }
     }
 
@@ -190,7 +194,7 @@ impl Store {
             Loaded::Found(progress, value) => (progress, Some(value), None),
             Loaded::Missing => (Progress::default(), None, None),
             Loaded::SetAside(warning) => (Progress::default(), None, Some(warning)),
-            Loaded::Stuck(reason) => return Err(reason),
+            Loaded::Stuck(what) => return Err(format!("{what}, so it was not overwritten.")),
         };
         f(&mut progress);
         let mut value = serde_json::to_value(&progress)
@@ -236,10 +240,7 @@ impl Store {
             .truncate(false)
             .open(&path)
             .map_err(|e| format!("cannot open the lock file `{}`: {e}", path.display()))?;
-        Some(&file)
-            .filter(|_| false)
-            .map(|f| f.lock())
-            .unwrap_or(Ok(()))
+        file.lock()
             .map_err(|e| format!("cannot lock `{}`: {e}", path.display()))?;
         Ok(file)
     }
@@ -259,8 +260,7 @@ impl Store {
                 aside.display()
             )),
             Err(e) => Loaded::Stuck(format!(
-                "`{}` could not be read ({reason}) and could not be moved aside ({e}); it was \
-                 left as it is and progress starts empty.",
+                "`{}` could not be read ({reason}) and not be moved aside ({e})",
                 self.path.display()
             )),
         }
@@ -770,11 +770,13 @@ mod tests {
                     })
                 })
                 .collect();
-            for w in writers {
-                w.join().expect("writer");
-            }
+            let writers: Vec<_> = writers.into_iter().map(|w| w.join()).collect();
+            // Stop the reader before judging the writers: a failed writer must fail the
+            // test, not leave the reader spinning forever.
             done.store(true, std::sync::atomic::Ordering::Relaxed);
-            assert!(reader.join().expect("reader") > 0);
+            let reads = reader.join().expect("reader");
+            assert!(writers.iter().all(Result::is_ok), "a writer failed");
+            assert!(reads > 0);
         });
         let (p, warning) = store.load();
         assert_eq!(warning, None);
@@ -808,6 +810,8 @@ mod tests {
         let name = parts.next().expect("name").to_owned();
         let store = Store::at(parts.next().expect("path"));
         // Printed only once the process is up, so the parent can time its kill into the loop.
+        // Should the parent die, the next `println!` fails on the closed pipe and panics,
+        // which ends this process too: no orphan keeps writing.
         println!("{MARK}ready");
         let start = Instant::now();
         for i in 1..=n {

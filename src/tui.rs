@@ -320,9 +320,10 @@ pub async fn run(app: &App, lab_id: Option<String>) -> Result<()> {
                 check_now = false;
             }
             let _ = draw(&session, app);
-            let safety = session.steps.iter().zip(&lab.steps).any(|(st, s)| {
-                !st.last.as_ref().is_some_and(|r| r.passed) && needs_safety_recheck(s)
-            });
+            let safety = session
+                .steps
+                .iter()
+                .any(|st| st.last.as_ref().is_some_and(needs_safety_recheck));
             tokio::select! {
                 input = rx.recv() => match input {
                     Some(Input::Key(k)) => {

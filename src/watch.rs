@@ -16,18 +16,22 @@ use serde::Serialize;
 use crate::check::{Ctx, StepResult};
 use crate::cli::{App, Result, out};
 use crate::engine::{Engine, EngineError};
-use crate::lab::{CheckKind, Lab, Step};
+use crate::lab::{CheckKind, Lab};
 
 /// How long to wait for more events of the same burst before re-checking.
 pub const DEBOUNCE: Duration = Duration::from_millis(25);
 const SAFETY_FIRST: Duration = Duration::from_millis(500);
 const SAFETY_MAX: Duration = Duration::from_secs(30);
 
-/// Steps whose state can change without an engine event (a server starting to answer).
-pub fn needs_safety_recheck(step: &Step) -> bool {
-    step.checks
+/// Can this verdict change without an engine event? A server starting to answer, or a
+/// shell printing what the learner types in an attached terminal, emit none. Checks say
+/// when waiting cannot help (`terminal`: nothing publishes the port, nothing runs), and
+/// then no timer runs at all, so an idle watcher sleeps.
+pub fn needs_safety_recheck(result: &StepResult) -> bool {
+    result
+        .checks
         .iter()
-        .any(|c| matches!(c.kind, CheckKind::Http(..) | CheckKind::Logs(..)))
+        .any(|c| !c.passed && !c.terminal && matches!(c.kind, "http" | "logs"))
 }
 
 /// What woke the watcher.
@@ -196,10 +200,7 @@ pub async fn run(
         if exit_on_complete && lab.steps.iter().all(|s| ever.contains_key(&s.id)) {
             return Ok(());
         }
-        let safety = lab
-            .steps
-            .iter()
-            .any(|s| !last.get(&s.id).copied().unwrap_or(false) && needs_safety_recheck(s));
+        let safety = results.iter().any(needs_safety_recheck);
         tokio::select! {
             wake = trigger.next(safety) => {
                 if let Wake::Lost(e) = wake {

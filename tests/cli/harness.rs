@@ -262,9 +262,15 @@ impl Engine {
     /// `docklings check LAB --format json`, counting only this test's engine events.
     #[track_caller]
     pub fn check(&self, lab: &str) -> serde_json::Value {
-        let out = Test::new()
-            .args(&["check", lab, "--format", "json", "--since", &self.since])
-            .run();
+        self.check_with(lab, &[])
+    }
+
+    /// `check` with more arguments (`--answer STEP=VALUE`).
+    #[track_caller]
+    pub fn check_with(&self, lab: &str, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec!["check", lab, "--format", "json", "--since", &self.since];
+        args.extend_from_slice(extra);
+        let out = Test::new().args(&args).run();
         assert!(
             out.code == 0 || out.code == 1,
             "check {lab}: {}",

@@ -10,4 +10,5 @@ mod labs;
 mod scenarios;
 mod selftest;
 mod show;
+mod student;
 mod validate;

@@ -325,6 +325,28 @@ mod network_ping {
             "ping -c 1 custom-nginx",
         ]);
         let r = e.check("network-ping");
+        // Everything but the question: unanswered scores zero, it does not crash.
+        assert_steps(&r, &[("ping-by-name", false)]);
+        assert!(observed(&r, "ping-by-name").contains("no answer"), "{r}");
+        let r = e.check_with("network-ping", &["--answer", "ping-by-name=10.9.9.9"]);
+        assert!(
+            observed(&r, "ping-by-name").contains("`10.9.9.9` does not match"),
+            "{r}"
+        );
+        // As `docker network inspect` prints it, with the prefix length.
+        let ip = docker(&[
+            "network",
+            "inspect",
+            "custom_network",
+            "--format",
+            "{{range .Containers}}{{.IPv4Address}} {{end}}",
+        ]);
+        let first = ip.split_whitespace().next().expect("an address").to_owned();
+        assert!(first.contains('/'), "{first}");
+        let r = e.check_with(
+            "network-ping",
+            &["--answer", &format!("ping-by-name={first}")],
+        );
         assert_steps(&r, &[("ping-by-name", true)]);
     }
 
@@ -350,7 +372,16 @@ mod network_ping {
         docker(&["network", "connect", "custom_network", "dkt-n1"]);
         docker(&["network", "connect", "custom_network", "dkt-n2"]);
         docker(&["exec", "dkt-n2", "ping", "-c", "1", "dkt-n1"]);
-        let r = e.check("network-ping");
+        let ip = docker(&[
+            "inspect",
+            "-f",
+            "{{(index .NetworkSettings.Networks \"custom_network\").IPAddress}}",
+            "dkt-n1",
+        ]);
+        let r = e.check_with(
+            "network-ping",
+            &["--answer", &format!("network-ping:ping-by-name={ip}")],
+        );
         assert_steps(&r, &[("run-two", true), ("ping-by-name", true)]);
     }
 

@@ -1,0 +1,373 @@
+//! What a student lives in: `start` in a real terminal (driven through tmux), `watch`,
+//! progress that survives damage, `reset` that touches only the lab's things, `doctor`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{Engine, Test, bin, docker, docker_ok};
+
+#[test]
+fn start_without_a_terminal_points_elsewhere() {
+    Test::new()
+        .args(&["start", "published-web"])
+        .run()
+        .code(2)
+        .stderr_has("needs a terminal")
+        .stderr_has("docklings watch LAB")
+        .stderr_has("docklings grade");
+}
+
+#[test]
+fn watch_reports_each_verdict_change_and_ends_when_complete() {
+    let mut e = Engine::lock();
+    let home = tempfile::tempdir().expect("tmp");
+    let mut child = Command::new(bin())
+        .args([
+            "watch",
+            "hello-diamol",
+            "--format",
+            "jsonl",
+            "--exit-on-complete",
+        ])
+        .env("DOCKLINGS_HOME", home.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("watch");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut next = || -> serde_json::Value {
+        let l = lines.next().expect("a line").expect("utf-8");
+        serde_json::from_str(&l).unwrap_or_else(|_| panic!("not JSON: {l}"))
+    };
+    // The initial verdicts: nothing done yet.
+    for _ in 0..2 {
+        let v = next();
+        assert_eq!(v["passed"], false, "{v}");
+        assert_eq!(v["lab"], "hello-diamol");
+        assert!(v["time"].as_str().is_some_and(|t| t.contains('T')));
+    }
+    e.run(
+        "dkt-wh1",
+        &["run", "--name", "dkt-wh1", "diamol/ch02-hello-diamol"],
+    );
+    let v = next();
+    assert_eq!(
+        (v["step"].as_str(), v["passed"].as_bool()),
+        (Some("run-once"), Some(true)),
+        "{v}"
+    );
+    e.run(
+        "dkt-wh2",
+        &["run", "--name", "dkt-wh2", "diamol/ch02-hello-diamol"],
+    );
+    let v = next();
+    assert_eq!(
+        (v["step"].as_str(), v["passed"].as_bool()),
+        (Some("run-again"), Some(true)),
+        "{v}"
+    );
+    // --exit-on-complete: it ends by itself, successfully.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success());
+            break;
+        }
+        assert!(Instant::now() < deadline, "watch did not end");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn damaged_progress_is_set_aside_with_a_warning_and_reset_works() {
+    let home = tempfile::tempdir().expect("tmp");
+    let p = home.path().join("progress.json");
+    std::fs::write(&p, b"{\"labs\": {\"published-web\": {\"steps\": ").expect("write");
+    let h = home.path().to_str().expect("utf-8");
+    let out = Test::new()
+        .args(&["list"])
+        .env("DOCKLINGS_HOME", h)
+        .run()
+        .code(0);
+    assert!(out.stderr.contains("warning"), "{}", out.stderr);
+    let aside: Vec<_> = std::fs::read_dir(home.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("progress.json.corrupt-")
+        })
+        .collect();
+    assert_eq!(
+        aside.len(),
+        1,
+        "the damaged file is kept aside, not deleted"
+    );
+    // A good file, then a reset of one lab.
+    std::fs::write(
+        &p,
+        r#"{"version":1,"labs":{"published-web":{"steps":{"run-detached":{"passed_at":1}}},"hello-diamol":{"steps":{"run-once":{"passed_at":1}}}}}"#,
+    )
+    .expect("write");
+    let out = Test::new()
+        .args(&["list"])
+        .env("DOCKLINGS_HOME", h)
+        .run()
+        .code(0);
+    assert!(out.stdout.contains("1/3"), "{}", out.stdout);
+    Test::new()
+        .args(&["progress", "reset", "published-web"])
+        .env("DOCKLINGS_HOME", h)
+        .run()
+        .code(0);
+    let out = Test::new()
+        .args(&["list", "--format", "json"])
+        .env("DOCKLINGS_HOME", h)
+        .run()
+        .code(0);
+    let v = out.json();
+    let passed = |id: &str| {
+        v["labs"]
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["id"] == id))
+            .map(|x| x["passed"].clone())
+    };
+    assert_eq!(passed("published-web"), Some(serde_json::json!(0)));
+    assert_eq!(passed("hello-diamol"), Some(serde_json::json!(1)));
+    Test::new()
+        .args(&["progress", "reset", "nope"])
+        .env("DOCKLINGS_HOME", h)
+        .run()
+        .code(2);
+}
+
+#[test]
+fn reset_removes_only_the_labs_things() {
+    let mut e = Engine::lock();
+    // Unrelated work of the learner's: an nginx container and a network of their own.
+    e.track_network("dkt-mine");
+    docker(&["network", "create", "dkt-mine"]);
+    e.run(
+        "dkt-mine-web",
+        &[
+            "run",
+            "-d",
+            "--name",
+            "dkt-mine-web",
+            "--network",
+            "dkt-mine",
+            "nginx",
+        ],
+    );
+    // The lab's.
+    e.track_network("custom_network");
+    docker(&["network", "create", "custom_network"]);
+    e.run(
+        "dkt-r1",
+        &[
+            "run",
+            "-d",
+            "--name",
+            "dkt-r1",
+            "--network",
+            "custom_network",
+            "nginx",
+        ],
+    );
+    e.run(
+        "dkt-r2",
+        &[
+            "run",
+            "-d",
+            "--name",
+            "dkt-r2",
+            "--network",
+            "custom_network",
+            "nginx",
+        ],
+    );
+
+    // No terminal and no --yes: refuse, remove nothing.
+    let out = Test::new().args(&["reset", "network-ping"]).run().code(2);
+    assert!(
+        out.stdout.contains("dkt-r1") && out.stdout.contains("custom_network"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("dkt-mine"), "{}", out.stdout);
+    assert!(docker_ok(&["inspect", "dkt-r1"]));
+
+    Test::new()
+        .args(&["reset", "network-ping", "--yes"])
+        .run()
+        .code(0);
+    assert!(!docker_ok(&["inspect", "dkt-r1"]));
+    assert!(!docker_ok(&["inspect", "dkt-r2"]));
+    assert!(!docker_ok(&["network", "inspect", "custom_network"]));
+    assert!(
+        docker_ok(&["inspect", "dkt-mine-web"]),
+        "unrelated container removed"
+    );
+    assert!(
+        docker_ok(&["network", "inspect", "dkt-mine"]),
+        "unrelated network removed"
+    );
+    Test::new()
+        .args(&["reset", "network-ping", "--yes"])
+        .run()
+        .code(0)
+        .stdout_has("Nothing of `network-ping`");
+}
+
+#[test]
+fn doctor_names_a_stopped_engine_and_a_taken_port() {
+    let out = Test::new()
+        .args(&["doctor"])
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .run()
+        .code(1);
+    assert!(out.stdout.contains("✗ Docker engine"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("/nonexistent/docker.sock"),
+        "{}",
+        out.stdout
+    );
+    let _e = Engine::lock();
+    let l = std::net::TcpListener::bind("0.0.0.0:8088").expect("8088 free for the test");
+    let out = Test::new().args(&["doctor"]).run().code(1);
+    assert!(out.stdout.contains("8088"), "{}", out.stdout);
+    assert!(out.stdout.contains("in use"), "{}", out.stdout);
+    drop(l);
+}
+
+/// A real terminal: tmux runs `docklings start`, we type docker commands "in another
+/// terminal" and read the screen.
+mod tmux {
+    use super::*;
+
+    struct Tmux(String);
+
+    impl Tmux {
+        fn start(name: &str, cmd: &str) -> Tmux {
+            let _ = Command::new("tmux")
+                .args(["kill-session", "-t", name])
+                .status();
+            let ok = Command::new("tmux")
+                .args([
+                    "new-session",
+                    "-d",
+                    "-s",
+                    name,
+                    "-x",
+                    "100",
+                    "-y",
+                    "34",
+                    cmd,
+                ])
+                .status()
+                .expect("tmux (installed by .ci/run)");
+            assert!(ok.success());
+            Tmux(name.to_owned())
+        }
+
+        fn screen(&self) -> String {
+            let o = Command::new("tmux")
+                .args(["capture-pane", "-p", "-t", &self.0])
+                .output()
+                .expect("capture");
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        }
+
+        #[track_caller]
+        fn wait_for(&self, text: &str) -> String {
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                let s = self.screen();
+                if s.contains(text) {
+                    return s;
+                }
+                assert!(Instant::now() < deadline, "never showed {text:?}:\n{s}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+
+        fn keys(&self, k: &str) {
+            let _ = Command::new("tmux")
+                .args(["send-keys", "-t", &self.0, k])
+                .status();
+        }
+    }
+
+    impl Drop for Tmux {
+        fn drop(&mut self) {
+            let _ = Command::new("tmux")
+                .args(["kill-session", "-t", &self.0])
+                .status();
+        }
+    }
+
+    #[test]
+    fn steps_turn_green_by_themselves_and_progress_resumes() {
+        let mut e = Engine::lock();
+        let home = tempfile::tempdir().expect("tmp");
+        let cmd = format!(
+            "env -u CI DOCKLINGS_HOME={} LANG=ko_KR.UTF-8 {} start published-web; sleep 30",
+            home.path().display(),
+            bin().display()
+        );
+        let t = Tmux::start("dkt-start", &cmd);
+        t.wait_for("1/3단계");
+        t.wait_for("실제:");
+        // A mistake first: the wrong host port is named on screen.
+        e.run(
+            "dkt-t1",
+            &[
+                "run",
+                "-d",
+                "-p",
+                "8089:80",
+                "--name",
+                "dkt-t1",
+                "diamol/ch02-hello-diamol-web",
+            ],
+        );
+        t.wait_for("publishes 80/tcp on 8089, not 8088");
+        // (Removing it now would pass the `remove` step early: removing is what it asks.)
+        e.run(
+            "dkt-t2",
+            &[
+                "run",
+                "-d",
+                "-p",
+                "8088:80",
+                "--name",
+                "dkt-t2",
+                "diamol/ch02-hello-diamol-web",
+            ],
+        );
+        let s = t.wait_for("✓ ✓ ●  2/3");
+        assert!(s.contains("3/3단계"), "{s}");
+        // A hint, then quit.
+        t.keys("h");
+        t.wait_for("힌트 1/");
+        t.keys("q");
+        t.wait_for("3단계 중 2단계 완료");
+        drop(t);
+        let progress: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(home.path().join("progress.json")).expect("progress saved"),
+        )
+        .expect("JSON");
+        let lab = &progress["labs"]["published-web"];
+        assert_eq!(lab["current_step"], "remove");
+        assert!(lab["steps"]["run-detached"]["passed_at"].is_i64());
+        assert_eq!(lab["steps"]["remove"]["hints_used"], 1);
+        // Coming back resumes on the step where we were, with what had passed.
+        let t = Tmux::start("dkt-start2", &cmd);
+        let s = t.wait_for("3/3단계");
+        assert!(s.contains("✓ ✓"), "{s}");
+        t.keys("q");
+    }
+}
