@@ -76,9 +76,9 @@ fn language_follows_lang_env() {
         .env("LANG", "ko_KR.UTF-8")
         .run()
         .code(0);
-    assert!(ko.stdout.contains("단계"), "{}", ko.stdout);
+    assert!(ko.stdout.contains("컨테이너로 Hello World 실행하기"), "{}", ko.stdout);
     let en = Test::new().args(&["list"]).env("LANG", "C").run().code(0);
-    assert!(en.stdout.contains("steps"), "{}", en.stdout);
+    assert!(en.stdout.contains("Run Hello World in a container"), "{}", en.stdout);
 }
 
 #[test]
