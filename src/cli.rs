@@ -46,6 +46,8 @@ pub enum Format {
     Text,
     Json,
     Junit,
+    /// What GitHub Classroom's autograding reporter reads (base64 it into `<ID>_RESULTS`).
+    Classroom,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -157,6 +159,17 @@ pub enum Command {
         /// Answer a step's question: STEP=VALUE or LAB:STEP=VALUE (repeatable).
         #[arg(long = "answer", value_name = "STEP=VALUE")]
         answers: Vec<String>,
+        /// Exit 0 when the score reaches N points, even if some steps fail (partial credit).
+        #[arg(long, value_name = "N")]
+        min_score: Option<u32>,
+        /// Run this script of docker commands (a student's submission) behind a guard that
+        /// keeps it off what it did not create, grade what it did, then remove it all.
+        #[arg(long, value_name = "PATH", conflicts_with = "since")]
+        submission: Option<PathBuf>,
+        /// With --submission: stop the script after this many seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 120, requires = "submission",
+              value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
     },
     /// Lint lab files: every problem, as path:line:col: message.
     Validate {
@@ -183,6 +196,28 @@ pub enum Command {
         /// Remove the stand-ins docklings built (never a real image).
         #[arg(long, conflicts_with = "standin")]
         remove_standins: bool,
+        /// Write every image the labs use into one archive (for offline classrooms).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["standin", "remove_standins", "load"])]
+        save: Option<PathBuf>,
+        /// Load an archive made with --save.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["standin", "remove_standins"])]
+        load: Option<PathBuf>,
+    },
+    /// Write the labs as an mdBook (Korean and English), with the authoring guide.
+    Book {
+        /// The book's folder.
+        #[arg(long, value_name = "DIR", default_value = "book")]
+        out: PathBuf,
+        /// Write nothing; exit 1 listing the files that are stale, missing or extra.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the JSON Schema of a lab file (what `labs/lab.schema.json` holds).
+    Schema,
+    /// Start a new lab: writes LAB/lab.yaml in the labs folder (--labs, else ./labs).
+    New {
+        #[arg(value_name = "LAB")]
+        lab: String,
     },
 }
 
@@ -425,9 +460,15 @@ impl App {
                 output,
                 since,
                 answers,
+                min_score,
+                submission,
+                timeout,
             } => {
-                self.grade(labs, all, format, output, &since, &answers)
-                    .await
+                let submission = submission.map(|path| (path, timeout));
+                self.grade(
+                    labs, all, format, output, &since, &answers, min_score, submission,
+                )
+                .await
             }
             Command::Start { lab } => crate::tui::run(self, lab).await,
             Command::Watch {
@@ -473,6 +514,8 @@ impl App {
                 standin,
                 busybox,
                 remove_standins,
+                save,
+                load,
             } => {
                 let cat = self.catalog()?;
                 let chosen = if labs.is_empty() {
@@ -480,8 +523,20 @@ impl App {
                 } else {
                     self.choose(&cat, &labs, false)?
                 };
-                crate::images::run(self, &chosen, standin, &busybox, remove_standins).await
+                match (save, load) {
+                    (Some(file), _) => crate::images::save(self, &chosen, &file).await,
+                    (_, Some(file)) => crate::images::load(self, &file).await,
+                    _ => {
+                        crate::images::run(self, &chosen, standin, &busybox, remove_standins).await
+                    }
+                }
             }
+            Command::Book { out, check } => crate::book::run(self, &out, check),
+            Command::Schema => {
+                out(&crate::schema::lab_schema_text());
+                Ok(())
+            }
+            Command::New { lab } => crate::scaffold::run(self, &lab),
         }
     }
 
@@ -690,6 +745,8 @@ impl App {
         }
     }
 
+    // One parameter per `grade` flag: bundling them would only move the list elsewhere.
+    #[allow(clippy::too_many_arguments)]
     async fn grade(
         &self,
         ids: Vec<String>,
@@ -698,6 +755,8 @@ impl App {
         output: Option<PathBuf>,
         since: &Option<String>,
         answers: &[String],
+        min_score: Option<u32>,
+        submission: Option<(PathBuf, u64)>,
     ) -> Result<()> {
         let cat = self.catalog()?;
         let chosen = self.choose(&cat, &ids, all)?;
@@ -705,12 +764,22 @@ impl App {
         for lab in &chosen {
             plans.push((*lab, self.since(lab, since)?, self.answers(lab, answers)?));
         }
+        if let Some((script, timeout)) = submission {
+            let plans = plans.into_iter().map(|(l, _, a)| (l, a)).collect();
+            return crate::submission::grade(
+                self, plans, &script, timeout, format, output, min_score,
+            )
+            .await;
+        }
         let engine = Engine::connect().await?;
         let mut reports = Vec::new();
         for (lab, since, answers) in plans {
             reports.push(check_lab(&engine, lab, self.lang, since, None, answers).await?);
         }
-        let passed = reports.iter().all(|r| r.passed);
+        let passed = match min_score {
+            Some(n) => reports.iter().map(|r| r.score).sum::<u32>() >= n,
+            None => reports.iter().all(|r| r.passed),
+        };
         self.emit(&reports, format, output, true)?;
         if passed {
             Ok(())
@@ -742,6 +811,10 @@ impl App {
                 format!("{}\n", json.unwrap_or_default())
             }
             Format::Junit => crate::report::junit(reports),
+            Format::Classroom => format!(
+                "{}\n",
+                serde_json::to_string(&crate::report::classroom(reports)).unwrap_or_default()
+            ),
             Format::Text => {
                 let mut s = String::new();
                 for r in reports {
@@ -793,9 +866,10 @@ impl App {
         let n = cat.labs.len();
         let steps: usize = cat.labs.iter().map(|l| l.steps.len()).sum();
         out(&format!(
-            "{} {n} lab{} ({steps} steps) valid\n",
+            "{} {n} lab{} ({steps} step{}) valid\n",
             self.style.ok("✓"),
-            if n == 1 { "" } else { "s" }
+            if n == 1 { "" } else { "s" },
+            if steps == 1 { "" } else { "s" }
         ));
         Ok(())
     }
@@ -810,6 +884,7 @@ pub async fn check_lab(
     only: Option<usize>,
     answers: std::collections::BTreeMap<String, String>,
 ) -> Result<LabReport> {
+    let started = std::time::Instant::now();
     let mut ctx = Ctx::new(engine, lab, lang, since);
     ctx.answers = answers;
     let steps: Vec<&crate::lab::Step> = match only {
@@ -819,7 +894,9 @@ pub async fn check_lab(
     // Steps share nothing, so they are checked concurrently too.
     let results =
         futures_util::future::try_join_all(steps.iter().map(|s| ctx.check_step(s))).await?;
-    Ok(LabReport::new(lab, lang, results, since))
+    let mut report = LabReport::new(lab, lang, results, since);
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
 }
 
 /// Write via a temporary file and rename, so a reader never sees half a report.

@@ -221,3 +221,85 @@ async fn remove_standins(app: &App, engine: &Engine, refs: &[String]) -> Result<
     }
     Ok(())
 }
+
+/// `images --save FILE`: every image the chosen labs use, in one archive for classrooms
+/// with poor internet. Missing images are named first; nothing half-written is left.
+pub async fn save(app: &App, labs: &[&Lab], file: &Path) -> Result<()> {
+    let engine = Engine::connect().await?;
+    let images = wanted(labs);
+    let mut missing = Vec::new();
+    for i in &images {
+        if engine.image_id(i).await?.is_none() {
+            missing.push(i.clone());
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Failure::BadInput(say(
+            app,
+            &format!(
+                "the engine does not have {}: run `docklings images` (or `--standin`) first",
+                missing.join(", ")
+            ),
+            &format!(
+                "엔진에 {} 이미지가 없습니다. 먼저 `docklings images` (또는 `--standin`) 를 실행하세요",
+                missing.join(", ")
+            ),
+        )));
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {bytes} ({bytes_per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(format!(
+        "saving {} image(s) to {}",
+        images.len(),
+        file.display()
+    ));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let res = engine
+        .save_images(&images, file, |n| bar.set_position(n))
+        .await;
+    bar.finish_and_clear();
+    let bytes = res?;
+    out(&format!(
+        "{} {} ({:.1} MiB): {}\n",
+        app.style.ok("✓"),
+        file.display(),
+        bytes as f64 / 1_048_576.0,
+        images.join(", ")
+    ));
+    Ok(())
+}
+
+/// `images --load FILE`: load an archive made by `--save` (or `docker save`).
+pub async fn load(app: &App, file: &Path) -> Result<()> {
+    let size = std::fs::metadata(file)
+        .map_err(|e| Failure::BadInput(format!("cannot read `{}`: {e}", file.display())))?
+        .len();
+    let engine = Engine::connect().await?;
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let bar = ProgressBar::new(size);
+    bar.set_style(
+        ProgressStyle::with_template("loading [{bar:30}] {bytes}/{total_bytes}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let ticker = {
+        let bar = bar.clone();
+        let read = read.clone();
+        tokio::spawn(async move {
+            loop {
+                bar.set_position(read.load(std::sync::atomic::Ordering::Relaxed));
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let res = engine.load_images(file, read).await;
+    ticker.abort();
+    bar.finish_and_clear();
+    for m in res? {
+        out(&format!("{} {m}\n", app.style.ok("✓")));
+    }
+    Ok(())
+}

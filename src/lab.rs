@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
@@ -100,6 +101,28 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+// Hand-written like the `Deserialize` impl above: the derive would describe the enum's
+// variants, not the two shapes a lab file may use.
+impl JsonSchema for Text {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Text".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Text shown to learners: a plain string (the same in every language) or a map with a Korean `ko` and an English `en` string.",
+            "oneOf": [
+                { "type": "string" },
+                {
+                    "type": "object",
+                    "properties": { "ko": { "type": "string" }, "en": { "type": "string" } },
+                    "required": ["ko", "en"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 /// A duration written as `500ms`, `5s` or `2m`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Within(#[serde(serialize_with = "ser_duration")] pub Duration);
@@ -137,14 +160,30 @@ impl<'de> Deserialize<'de> for Within {
     }
 }
 
+// A string with a unit, as `Deserialize` reads it; the 10m cap is left to the loader.
+impl JsonSchema for Within {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Within".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A duration with its unit: `500ms`, `5s` or `2m` (at most 10m).",
+            "type": "string",
+            "pattern": "^[0-9]+(ms|s|m)$"
+        })
+    }
+}
+
 /// One lab: a chapter section turned into steps a learner does and docklings checks.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabFile {
     /// Always `1`: the format this file is written in.
+    #[schemars(with = "u32", range(min = 1, max = 1))]
     pub format_version: Spanned<u32>,
     /// Stable id, used on the command line (`docklings start ID`) and in reports:
     /// lowercase letters, digits and `-`.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"))]
     pub id: Spanned<String>,
     /// Where the lab comes from in the source chapters, e.g. `"2.4"`.
     pub chapter: String,
@@ -155,19 +194,23 @@ pub struct LabFile {
     pub intro: Option<Text>,
     /// Images the lab uses; `docklings images` makes sure they exist.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub images: Vec<Spanned<String>>,
     /// Files handed to the learner: name in the workspace → path relative to the lab file.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
     pub files: BTreeMap<String, Spanned<String>>,
     /// The steps, in order.
     pub steps: Vec<StepFile>,
 }
 
 /// One step of a lab.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepFile {
-    /// Stable id within the lab (used by `--step` and in reports).
+    /// Stable id within the lab (used by `--step` and in reports): lowercase letters,
+    /// digits and `-`.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"))]
     pub id: Spanned<String>,
     /// Short title.
     pub title: Text,
@@ -181,9 +224,11 @@ pub struct StepFile {
     pub hints: Vec<Text>,
     /// The reference solution: what a learner types. `selftest` runs it.
     #[serde(default)]
+    #[schemars(with = "Vec<Action>")]
     pub solution: Vec<Spanned<Action>>,
     /// What must hold on the engine for the step to pass. All must pass.
     #[serde(default)]
+    #[schemars(with = "Vec<CheckSpec>")]
     pub checks: Vec<Spanned<CheckSpec>>,
 }
 
@@ -216,7 +261,7 @@ pub enum Action {
     Answer(String),
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ActionMap {
     /// Shell command, same as the plain-string form.
@@ -270,10 +315,39 @@ impl<'de> Deserialize<'de> for Action {
     }
 }
 
+// The two shapes `Deserialize` accepts: a string, or an `ActionMap` with exactly one of the
+// four verbs. The map's own schema (and its field docs) comes from the derive on `ActionMap`.
+impl JsonSchema for Action {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Action".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut map = ActionMap::json_schema(generator);
+        map.insert(
+            "oneOf".into(),
+            serde_json::json!([
+                { "required": ["run"] },
+                { "required": ["tty"] },
+                { "required": ["send"] },
+                { "required": ["answer"] }
+            ]),
+        );
+        map.remove("title");
+        schemars::json_schema!({
+            "description": "One action of a reference solution: a shell command run with `sh -c` that must exit 0, or a map with exactly one of `run`, `tty` (start a command in a pseudo-terminal session), `send` (type a line into an open session) or `answer` (a command whose output answers the step's question).",
+            "oneOf": [
+                { "type": "string" },
+                map
+            ]
+        })
+    }
+}
+
 /// One check. Exactly one of the kind keys (`container`, `absent`, `image`, `network`,
-/// `http`, `file`, `logs`, `exec`, `reach`, `event`) is set.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+/// `http`, `file`, `logs`, `exec`, `reach`, `event`, `answer`) is set.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = crate::schema::exactly_one_kind)]
 pub struct CheckSpec {
     /// Containers matching a selector have the given properties.
     pub container: Option<ContainerCheck>,
@@ -318,7 +392,7 @@ impl CheckSpec {
 }
 
 /// Which containers a check looks at. Every given field must match.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Select {
     /// Created from this image (compared by image ID, so `nginx`, `nginx:latest` and an ID
@@ -333,7 +407,7 @@ pub struct Select {
 }
 
 /// Container states as the engine reports them in `State.Status`.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ContainerState {
     Created,
@@ -360,7 +434,7 @@ impl ContainerState {
 }
 
 /// A port the container must publish on the host.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PortSpec {
     /// Container port, `80/tcp` (the protocol defaults to tcp).
@@ -370,16 +444,17 @@ pub struct PortSpec {
 }
 
 /// Properties that must differ between the matching containers.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Distinct {
     Hostname,
 }
 
 /// `container`: at least `at_least` containers match `select` and have every property given.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContainerCheck {
+    /// Which containers count.
     pub select: Select,
     /// How many matching containers are needed (default 1).
     pub at_least: Option<u32>,
@@ -406,14 +481,15 @@ pub struct ContainerCheck {
 }
 
 /// `absent`: no container matches.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AbsentCheck {
+    /// No container, running or stopped, may match this.
     pub select: Select,
 }
 
 /// `image`: an image exists under this reference.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageCheck {
     /// `name[:tag]`.
@@ -421,9 +497,10 @@ pub struct ImageCheck {
 }
 
 /// `network`: a network exists with these properties.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkCheck {
+    /// Network name.
     pub name: String,
     /// Driver, e.g. `bridge`.
     pub driver: Option<String>,
@@ -434,7 +511,7 @@ pub struct NetworkCheck {
 }
 
 /// `http`: a GET on a loopback URL.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HttpCheck {
     /// `http://localhost:PORT/...` or `http://127.0.0.1:...`: loopback only.
@@ -450,15 +527,17 @@ pub struct HttpCheck {
 }
 
 /// A file inside a selected container.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileRef {
+    /// The container that holds the file.
     pub select: Select,
+    /// Absolute path inside the container.
     pub path: String,
 }
 
 /// File types the archive endpoint tells apart.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileType {
     File,
@@ -467,14 +546,16 @@ pub enum FileType {
 }
 
 /// `file`: a path inside a container.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileCheck {
+    /// The container to look in (it may be stopped).
     pub select: Select,
     /// Absolute path inside the container.
     pub path: String,
     /// Whether it must exist (default true).
     pub exists: Option<bool>,
+    /// What it must be: `file`, `dir` or `symlink`.
     #[serde(rename = "type")]
     pub file_type: Option<FileType>,
     /// Its content must equal this lab file (compared by sha256).
@@ -484,9 +565,10 @@ pub struct FileCheck {
 }
 
 /// `logs`: a container's output.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogsCheck {
+    /// The containers whose output is read.
     pub select: Select,
     /// Patterns; `${container.hostname}`, `${container.name}` and `${container.id}` are
     /// replaced by that container's values.
@@ -496,10 +578,12 @@ pub struct LogsCheck {
 }
 
 /// `exec`: docklings runs a command inside a running container.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecCheck {
+    /// The running container to run it in.
     pub select: Select,
+    /// The command and its arguments, as a list that no shell parses: `[cat, /etc/hostname]`.
     pub command: Vec<String>,
     /// Expected exit code (default 0).
     pub exit_code: Option<i64>,
@@ -508,7 +592,7 @@ pub struct ExecCheck {
 }
 
 /// `reach`: a container reaches another by name over a shared user-defined network.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReachCheck {
     /// The container that connects.
@@ -521,7 +605,7 @@ pub struct ReachCheck {
 }
 
 /// `event`: the engine recorded an action.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventCheck {
     /// Engine action: `top`, `exec_start`, `extract-to-dir`, `archive-path`, `attach`,
@@ -536,7 +620,7 @@ pub struct EventCheck {
 }
 
 /// What a question asks for, read from a matching container.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerField {
     /// `Config.Hostname` (what `hostname` prints inside).
@@ -554,13 +638,14 @@ pub enum AnswerField {
 /// `answer`: the learner answers a question that only the engine's state can confirm, so
 /// a read-only command (`inspect`, `ls`, `logs`) is still something a step can ask for.
 /// Given with `docklings grade --answer STEP=VALUE` or in `docklings start`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerCheck {
     /// The question, as the learner reads it.
     pub question: Text,
     /// Containers whose value counts as right (any of them).
     pub select: Select,
+    /// What the answer is compared with.
     pub field: AnswerField,
     /// For `ip`: on this network.
     pub network: Option<String>,

@@ -24,6 +24,8 @@ pub struct LabReport {
     pub since: i64,
     /// RFC 3339 time of the check.
     pub checked_at: String,
+    /// How long checking took.
+    pub duration_ms: u64,
 }
 
 impl LabReport {
@@ -45,6 +47,7 @@ impl LabReport {
             steps,
             since: since.div_euclid(1_000_000_000),
             checked_at: now_rfc3339(),
+            duration_ms: 0,
         }
     }
 }
@@ -124,6 +127,49 @@ pub fn text(r: &LabReport, st: &Style, lang: crate::lab::Lang) -> String {
     out
 }
 
+/// The JSON GitHub Classroom's autograding reporter reads from `<RUNNER>_RESULTS`
+/// (base64-encoded): version 1, an overall status, the maximum score, and one test per step
+/// with its score, so partial credit shows up in Classroom.
+pub fn classroom(labs: &[LabReport]) -> serde_json::Value {
+    let tests: Vec<serde_json::Value> = labs
+        .iter()
+        .flat_map(|l| {
+            l.steps.iter().map(move |s| {
+                let message = s
+                    .checks
+                    .iter()
+                    .filter(|c| !c.passed)
+                    .map(|c| {
+                        format!(
+                            "{} (expected: {}; observed: {})",
+                            c.message, c.expected, c.observed
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                serde_json::json!({
+                    "name": format!("{} / {}", l.lab, s.id),
+                    "status": if s.passed { "pass" } else { "fail" },
+                    "score": if s.passed { s.points } else { 0 },
+                    "max_score": s.points,
+                    "message": message,
+                    "test_code": format!("docklings check {} --step {}", l.lab, s.id),
+                    "filename": "",
+                    "line_no": 0,
+                    "execution_time": "0s",
+                })
+            })
+        })
+        .collect();
+    let all_pass = labs.iter().all(|l| l.passed);
+    serde_json::json!({
+        "version": 1,
+        "status": if all_pass { "pass" } else { "fail" },
+        "max_score": labs.iter().map(|l| l.max_score).sum::<u32>(),
+        "tests": tests,
+    })
+}
+
 fn xml_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for ch in s.chars() {
@@ -157,10 +203,12 @@ pub fn junit(labs: &[LabReport]) -> String {
         let f = l.steps.iter().filter(|s| !s.passed).count();
         let _ = writeln!(
             o,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"0\" timestamp=\"{}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"0\" time=\"{:.3}\" timestamp=\"{}\">",
             xml_escape(&l.lab),
             l.steps.len(),
-            xml_escape(l.checked_at.trim_end_matches('Z'))
+            l.duration_ms as f64 / 1000.0,
+            // JUnit's schema wants a local date-time without zone or fraction.
+            xml_escape(l.checked_at.get(..19).unwrap_or(&l.checked_at))
         );
         for s in &l.steps {
             let _ = write!(
@@ -219,6 +267,7 @@ mod tests {
             max_score: 2,
             since: 0,
             checked_at: "2026-01-01T00:00:00Z".into(),
+            duration_ms: 42,
             steps: vec![
                 StepResult {
                     id: "run-detached".into(),
@@ -260,6 +309,21 @@ mod tests {
         insta::assert_snapshot!(t);
         let k = text(&sample(), &Style::plain(), crate::lab::Lang::Ko);
         assert!(k.contains("기대:") && k.contains("점수 1/2"));
+    }
+
+    #[test]
+    fn classroom_scores_each_step() {
+        let v = classroom(&[sample()]);
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["status"], "fail");
+        assert_eq!(v["max_score"], 2);
+        let tests = v["tests"].as_array().expect("tests");
+        assert_eq!(tests.len(), 2);
+        assert_eq!(tests[0]["status"], "pass");
+        assert_eq!(tests[0]["score"], 1);
+        assert_eq!(tests[1]["score"], 0);
+        let total: u64 = tests.iter().map(|t| t["score"].as_u64().unwrap_or(0)).sum();
+        assert_eq!(total, 1);
     }
 
     #[test]

@@ -15,6 +15,9 @@ use bollard::models::{ContainerInspectResponse, PortMap};
 use bollard::query_parameters as qp;
 use futures_util::{StreamExt, TryStreamExt};
 
+mod archive;
+pub mod guard;
+
 use crate::lab::Footprint;
 use crate::snapshot::{Attachment, Container, Event, Network, PortBinding, Snapshot, Summary};
 
@@ -389,18 +392,7 @@ impl Engine {
         let own = crate::journal::windows();
         let mut out: Vec<Event> = msgs
             .into_iter()
-            .map(|m| {
-                let actor = m.actor.unwrap_or_default();
-                Event {
-                    time_nano: m
-                        .time_nano
-                        .unwrap_or_else(|| m.time.unwrap_or(0) * 1_000_000_000),
-                    kind: m.typ.map(|t| t.to_string()).unwrap_or_default(),
-                    action: m.action.unwrap_or_default(),
-                    actor_id: actor.id.unwrap_or_default(),
-                    attributes: actor.attributes.unwrap_or_default().into_iter().collect(),
-                }
-            })
+            .map(convert_event)
             // The API counts whole seconds; the rest of the bound is ours to apply.
             .filter(|e| e.time_nano >= since_ns && !is_own_event(e, &own))
             .collect();
@@ -426,19 +418,7 @@ impl Engine {
         };
         self.docker
             .events(Some(opts))
-            .map(|m| {
-                let m = m.map_err(api_err("follow events"))?;
-                let actor = m.actor.unwrap_or_default();
-                Ok(Event {
-                    time_nano: m
-                        .time_nano
-                        .unwrap_or_else(|| m.time.unwrap_or(0) * 1_000_000_000),
-                    kind: m.typ.map(|t| t.to_string()).unwrap_or_default(),
-                    action: m.action.unwrap_or_default(),
-                    actor_id: actor.id.unwrap_or_default(),
-                    attributes: actor.attributes.unwrap_or_default().into_iter().collect(),
-                })
-            })
+            .map(|m| m.map(convert_event).map_err(api_err("follow events")))
             .filter(|e| {
                 let keep = match e {
                     Ok(e) => !is_trigger_noise(e),
@@ -908,6 +888,19 @@ fn bindings(map: Option<PortMap>) -> Vec<PortBinding> {
         ))
     });
     out
+}
+
+fn convert_event(m: bollard::models::EventMessage) -> Event {
+    let actor = m.actor.unwrap_or_default();
+    Event {
+        time_nano: m
+            .time_nano
+            .unwrap_or_else(|| m.time.unwrap_or(0) * 1_000_000_000),
+        kind: m.typ.map(|t| t.to_string()).unwrap_or_default(),
+        action: m.action.unwrap_or_default(),
+        actor_id: actor.id.unwrap_or_default(),
+        attributes: actor.attributes.unwrap_or_default().into_iter().collect(),
+    }
 }
 
 fn convert_container(c: ContainerInspectResponse) -> Container {

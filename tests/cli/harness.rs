@@ -159,6 +159,15 @@ pub struct Engine {
     _lock: MutexGuard<'static, ()>,
 }
 
+/// The bundled labs.
+pub const LABS: &[&str] = &[
+    "hello-diamol",
+    "interactive-shell",
+    "published-web",
+    "network-ping",
+    "cp-index-html",
+];
+
 pub const LAB_IMAGES: &[&str] = &[
     "diamol/ch02-hello-diamol",
     "diamol/ch02-hello-diamol-web",

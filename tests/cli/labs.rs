@@ -1,6 +1,6 @@
 //! `list`, `check` and `grade` on a clean engine: reports, formats and exit codes.
 
-use crate::harness::{Engine, Test, verdicts};
+use crate::harness::{Engine, LABS, Test, verdicts};
 
 #[test]
 fn list_shows_the_five_labs_in_chapter_order() {
@@ -29,13 +29,7 @@ fn list_shows_the_five_labs_in_chapter_order() {
 #[test]
 fn nothing_done_means_every_step_fails_with_reasons() {
     let e = Engine::lock();
-    for lab in [
-        "hello-diamol",
-        "interactive-shell",
-        "published-web",
-        "network-ping",
-        "cp-index-html",
-    ] {
+    for lab in LABS {
         let r = e.check(lab);
         assert!(verdicts(&r).iter().all(|(_, p)| !p), "{lab}: {r}");
         for step in r["steps"].as_array().expect("steps") {
@@ -112,4 +106,30 @@ fn grade_formats_and_exit_codes() {
         .run()
         .code(2)
         .stderr_has("--all");
+
+    // GitHub Classroom's reporter format, with a score per step.
+    let out = Test::new()
+        .args(&[
+            "grade",
+            "hello-diamol",
+            "published-web",
+            "--format",
+            "classroom",
+        ])
+        .run()
+        .code(1);
+    let v = out.json();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["status"], "fail");
+    assert_eq!(v["max_score"], 5);
+    assert_eq!(v["tests"].as_array().map(Vec::len), Some(5));
+    // Partial credit: --min-score sets the bar for the exit code.
+    Test::new()
+        .args(&["grade", "hello-diamol", "--min-score", "0"])
+        .run()
+        .code(0);
+    Test::new()
+        .args(&["grade", "hello-diamol", "--min-score", "1"])
+        .run()
+        .code(1);
 }

@@ -6,9 +6,12 @@
 
 mod engine;
 mod harness;
+mod images;
+mod instructor;
 mod labs;
 mod scenarios;
 mod selftest;
 mod show;
 mod student;
+mod submission;
 mod validate;

@@ -1,6 +1,6 @@
 //! `selftest` proves every bundled lab on the real engine, and refuses a dirty one.
 
-use crate::harness::{Engine, Test, docker};
+use crate::harness::{Engine, LABS, Test, docker};
 
 #[test]
 fn every_lab_proves_itself_and_leaves_nothing_behind() {
@@ -9,13 +9,7 @@ fn every_lab_proves_itself_and_leaves_nothing_behind() {
     let nets_before = docker(&["network", "ls", "-q"]);
     let out = Test::new().args(&["selftest", "--all"]).run();
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    for lab in [
-        "hello-diamol",
-        "interactive-shell",
-        "published-web",
-        "network-ping",
-        "cp-index-html",
-    ] {
+    for lab in LABS {
         assert!(
             out.stdout.contains(&format!("selftest {lab}")),
             "{}",

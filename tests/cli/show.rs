@@ -1,6 +1,6 @@
 //! Rendered steps, in Korean and English, as the learner sees them (snapshots).
 
-use crate::harness::Test;
+use crate::harness::{LABS, Test};
 
 fn show(lang: &str, args: &[&str]) -> String {
     let mut all = vec!["--lang", lang, "show"];
@@ -10,13 +10,7 @@ fn show(lang: &str, args: &[&str]) -> String {
 
 #[test]
 fn every_lab_renders_in_both_languages() {
-    for lab in [
-        "hello-diamol",
-        "interactive-shell",
-        "published-web",
-        "network-ping",
-        "cp-index-html",
-    ] {
+    for lab in LABS {
         for lang in ["ko", "en"] {
             let text = show(lang, &[lab]);
             // The data folder is a fresh temporary one per run.
@@ -76,9 +70,17 @@ fn language_follows_lang_env() {
         .env("LANG", "ko_KR.UTF-8")
         .run()
         .code(0);
-    assert!(ko.stdout.contains("컨테이너로 Hello World 실행하기"), "{}", ko.stdout);
+    assert!(
+        ko.stdout.contains("컨테이너로 Hello World 실행하기"),
+        "{}",
+        ko.stdout
+    );
     let en = Test::new().args(&["list"]).env("LANG", "C").run().code(0);
-    assert!(en.stdout.contains("Run Hello World in a container"), "{}", en.stdout);
+    assert!(
+        en.stdout.contains("Run Hello World in a container"),
+        "{}",
+        en.stdout
+    );
 }
 
 #[test]

@@ -1,0 +1,258 @@
+//! Engine calls for grading a submission (`grade --submission`): an inventory of what the
+//! engine holds, name resolution for the guard proxy, and removal of what a submission
+//! created. They live here because only the engine module may speak bollard.
+//!
+//! Resolution goes through the engine's own inspect endpoints, so a name, a full ID or an
+//! ID prefix means exactly what it would mean to the request the guard is judging.
+
+use std::collections::{BTreeMap, HashSet};
+
+use bollard::errors::Error as BollardError;
+use bollard::query_parameters as qp;
+
+use super::{Engine, EngineError, api_err, is_not_found};
+
+/// Everything on the engine that a submission could change, by ID (volumes by name: they
+/// have no other identity).
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    pub containers: HashSet<String>,
+    pub networks: HashSet<String>,
+    /// Image ID → its tags (`repo:tag`, as the engine lists them).
+    pub images: BTreeMap<String, Vec<String>>,
+    pub volumes: HashSet<String>,
+}
+
+impl Inventory {
+    /// `repo:tag` → image ID, for every tag in the inventory.
+    pub fn tags(&self) -> BTreeMap<String, String> {
+        self.images
+            .iter()
+            .flat_map(|(id, tags)| tags.iter().map(move |t| (t.clone(), id.clone())))
+            .collect()
+    }
+}
+
+/// An image as the guard sees it: its ID and tags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    pub id: String,
+    pub tags: Vec<String>,
+}
+
+/// How removing an image went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    /// It was already gone.
+    Gone,
+    /// The engine refused for now (409: a child image or a container still needs it).
+    Conflict,
+}
+
+/// Percent-encode a reference for a URL path: the guard passes on names it decoded from a
+/// request, and one with a space or `?` must reach the engine as the same name, not as a
+/// broken URL. `/` stays for image names (`diamol/base`), which the engine routes as is.
+fn encode(reference: &str, keep_slash: bool) -> String {
+    let mut out = String::with_capacity(reference.len());
+    for b in reference.bytes() {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b'@')
+            || (keep_slash && b == b'/')
+        {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Tags the engine lists for an image without any: `<none>:<none>` is not a name.
+fn real_tags(tags: Vec<String>) -> Vec<String> {
+    tags.into_iter()
+        .filter(|t| t != "<none>:<none>" && t != "<none>@<none>")
+        .collect()
+}
+
+fn is_conflict(e: &BollardError) -> bool {
+    matches!(
+        e,
+        BollardError::DockerResponseServerError {
+            status_code: 409,
+            ..
+        }
+    )
+}
+
+impl Engine {
+    /// Every container, network, image (intermediate ones too) and volume, now.
+    pub async fn inventory(&self) -> Result<Inventory, EngineError> {
+        let containers = self.summaries().await?.into_iter().map(|s| s.id).collect();
+        let networks = self
+            .docker
+            .list_networks(None::<qp::ListNetworksOptions>)
+            .await
+            .map_err(api_err("list networks"))?
+            .into_iter()
+            .filter_map(|n| n.id)
+            .collect();
+        let opts = qp::ListImagesOptions {
+            all: true,
+            ..Default::default()
+        };
+        let images = self
+            .docker
+            .list_images(Some(opts))
+            .await
+            .map_err(api_err("list images"))?
+            .into_iter()
+            .map(|i| (i.id, real_tags(i.repo_tags)))
+            .collect();
+        let volumes = self
+            .docker
+            .list_volumes(None::<qp::ListVolumesOptions>)
+            .await
+            .map_err(api_err("list volumes"))?
+            .volumes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
+        Ok(Inventory {
+            containers,
+            networks,
+            images,
+            volumes,
+        })
+    }
+
+    /// The full ID of the container a name, ID or ID prefix names; `None` if none does.
+    pub async fn container_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+        match self
+            .docker
+            .inspect_container(&encode(reference, false), None)
+            .await
+        {
+            Ok(c) => Ok(c.id),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(api_err(format!("inspect container `{reference}`"))(e)),
+        }
+    }
+
+    /// The full ID of the network a name, ID or ID prefix names; `None` if none does.
+    pub async fn network_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+        match self
+            .docker
+            .inspect_network(&encode(reference, false), None::<qp::InspectNetworkOptions>)
+            .await
+        {
+            Ok(n) => Ok(n.id),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(api_err(format!("inspect network `{reference}`"))(e)),
+        }
+    }
+
+    /// The image a tag, ID or ID prefix names; `None` if none does.
+    pub async fn image_ref(&self, reference: &str) -> Result<Option<ImageRef>, EngineError> {
+        match self.docker.inspect_image(&encode(reference, true)).await {
+            Ok(i) => Ok(i.id.map(|id| ImageRef {
+                id,
+                tags: real_tags(i.repo_tags.unwrap_or_default()),
+            })),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(api_err(format!("inspect image `{reference}`"))(e)),
+        }
+    }
+
+    /// The container an exec instance belongs to; `None` if there is no such exec.
+    pub async fn exec_container(&self, exec_id: &str) -> Result<Option<String>, EngineError> {
+        match self.docker.inspect_exec(&encode(exec_id, false)).await {
+            Ok(x) => Ok(x.container_id),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(api_err(format!("inspect exec `{exec_id}`"))(e)),
+        }
+    }
+
+    /// Remove an image by ID, forced (its tags go with it) but without pruning its untagged
+    /// parents: a parent may be older than the submission, and those are not ours to remove.
+    pub async fn remove_image_id(&self, id: &str) -> Result<Removal, EngineError> {
+        let opts = qp::RemoveImageOptions {
+            force: true,
+            noprune: true,
+            ..Default::default()
+        };
+        match self.docker.remove_image(id, Some(opts), None).await {
+            Ok(_) => Ok(Removal::Removed),
+            Err(e) if is_not_found(&e) => Ok(Removal::Gone),
+            Err(e) if is_conflict(&e) => Ok(Removal::Conflict),
+            Err(e) => Err(api_err(format!("remove image `{id}`"))(e)),
+        }
+    }
+
+    /// Remove one tag (never the image: the caller makes sure it has another).
+    pub async fn untag(&self, tag: &str) -> Result<(), EngineError> {
+        let opts = qp::RemoveImageOptions {
+            force: false,
+            noprune: true,
+            ..Default::default()
+        };
+        match self
+            .docker
+            .remove_image(&encode(tag, true), Some(opts), None)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
+            Err(e) => Err(api_err(format!("untag `{tag}`"))(e)),
+        }
+    }
+
+    /// Point `repo:tag` at image `id` (moving it from wherever it points now).
+    pub async fn tag_image(&self, id: &str, tag: &str) -> Result<(), EngineError> {
+        let (repo, tag_part) = super::split_reference(tag);
+        let opts = qp::TagImageOptions {
+            repo: Some(repo),
+            tag: Some(tag_part),
+        };
+        self.docker
+            .tag_image(id, Some(opts))
+            .await
+            .map_err(api_err(format!("tag `{id}` as `{tag}`")))
+    }
+
+    /// Remove a volume (forced), ignoring one that is already gone.
+    pub async fn remove_volume(&self, name: &str) -> Result<(), EngineError> {
+        let opts = qp::RemoveVolumeOptions { force: true };
+        match self
+            .docker
+            .remove_volume(&encode(name, false), Some(opts))
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
+            Err(e) => Err(api_err(format!("remove volume `{name}`"))(e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_encoded_for_the_path() {
+        assert_eq!(encode("dkt-victim", false), "dkt-victim");
+        assert_eq!(encode("a b?c", false), "a%20b%3Fc");
+        assert_eq!(encode("diamol/base:latest", true), "diamol/base:latest");
+        assert_eq!(encode("diamol/base", false), "diamol%2Fbase");
+    }
+
+    #[test]
+    fn untagged_images_have_no_tags() {
+        assert_eq!(
+            real_tags(vec!["<none>:<none>".into(), "nginx:latest".into()]),
+            vec!["nginx:latest".to_owned()]
+        );
+    }
+}
