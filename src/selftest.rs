@@ -117,6 +117,21 @@ async fn preflight(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
             lab.id
         )));
     }
+    let busy = occupied(&fp, &snap);
+    if busy.is_empty() {
+        return Ok(());
+    }
+    let _ = app;
+    Err(Failure::BadInput(format!(
+        "selftest of `{}` needs a clean engine, but it already holds:\n  - {}\nRemove them yourself (docklings never touches what it did not create), then try again.",
+        lab.id,
+        busy.join("\n  - ")
+    )))
+}
+
+/// What of a lab's is already on the engine (its containers and networks) or taken (its
+/// ports): proving or grading over it would prove nothing and could touch someone's work.
+pub fn occupied(fp: &crate::lab::Footprint, snap: &crate::snapshot::Snapshot) -> Vec<String> {
     let mut busy = Vec::new();
     for c in &snap.containers {
         busy.push(format!("container `{}` ({}, {})", c.name, c.image, c.state));
@@ -131,15 +146,7 @@ async fn preflight(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
             busy.push(format!("port {p} (in use)"));
         }
     }
-    if busy.is_empty() {
-        return Ok(());
-    }
-    let _ = app;
-    Err(Failure::BadInput(format!(
-        "selftest of `{}` needs a clean engine, but it already holds:\n  - {}\nRemove them yourself (docklings never touches what it did not create), then try again.",
-        lab.id,
-        busy.join("\n  - ")
-    )))
+    busy
 }
 
 /// Runs the proof; `Ok(false)` when some step did not behave.

@@ -245,20 +245,7 @@ async fn interrupted() {
 async fn preflight(engine: &Engine, lab: &Lab) -> Result<()> {
     let fp = lab.footprint();
     let snap = engine.snapshot(&fp, None).await?;
-    let mut busy = Vec::new();
-    for c in &snap.containers {
-        busy.push(format!("container `{}` ({}, {})", c.name, c.image, c.state));
-    }
-    for n in &fp.networks {
-        if snap.network(n).is_some() {
-            busy.push(format!("network `{n}`"));
-        }
-    }
-    for p in &fp.ports {
-        if std::net::TcpListener::bind(("0.0.0.0", *p)).is_err() {
-            busy.push(format!("port {p} (in use)"));
-        }
-    }
+    let busy = crate::selftest::occupied(&fp, &snap);
     if busy.is_empty() {
         return Ok(());
     }

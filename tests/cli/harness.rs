@@ -292,6 +292,13 @@ impl Engine {
     }
 }
 
+/// Assert that a step's failed checks observed (or said) `text`.
+#[track_caller]
+pub fn assert_observed(report: &serde_json::Value, step: &str, text: &str) {
+    let o = observed(report, step);
+    assert!(o.contains(text), "step {step}: want {text:?} in\n{o}");
+}
+
 /// Assert which steps pass.
 #[track_caller]
 pub fn assert_steps(report: &serde_json::Value, want: &[(&str, bool)]) {

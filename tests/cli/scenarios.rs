@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Engine, assert_steps, docker, docker_ok, observed, root};
+use crate::harness::{Engine, assert_observed, assert_steps, docker, docker_ok, observed, root};
 
 const WEB: &str = "diamol/ch02-hello-diamol-web";
 
@@ -47,7 +47,7 @@ mod hello_diamol {
         assert!(out.contains("Hello from Chapter 2!"), "{out}");
         let r = e.check("hello-diamol");
         assert_steps(&r, &[("run-once", true), ("run-again", false)]);
-        assert!(observed(&r, "run-again").contains("only 1 of 2"), "{r}");
+        assert_observed(&r, "run-again", "only 1 of 2");
         e.run(
             "dkt-h2",
             &["run", "--name", "dkt-h2", "diamol/ch02-hello-diamol"],
@@ -72,10 +72,7 @@ mod hello_diamol {
         );
         let r = e.check("hello-diamol");
         assert_steps(&r, &[("run-once", false)]);
-        assert!(
-            observed(&r, "run-once").contains("shows no `Hello from Chapter 2!`"),
-            "{r}"
-        );
+        assert_observed(&r, "run-once", "shows no `Hello from Chapter 2!`");
     }
 }
 
@@ -183,14 +180,12 @@ mod published_web {
         );
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", false), ("browse", false)]);
-        assert!(
-            observed(&r, "run-detached").contains("`dkt-w3` publishes 80/tcp on 8089, not 8088"),
-            "{r}"
+        assert_observed(
+            &r,
+            "run-detached",
+            "`dkt-w3` publishes 80/tcp on 8089, not 8088",
         );
-        assert!(
-            observed(&r, "browse").contains("no container publishes port 8088"),
-            "{r}"
-        );
+        assert_observed(&r, "browse", "no container publishes port 8088");
     }
 
     #[test]
@@ -202,10 +197,7 @@ mod published_web {
         );
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", false)]);
-        assert!(
-            observed(&r, "run-detached").contains("host port 8088 to container port 8080"),
-            "{r}"
-        );
+        assert_observed(&r, "run-detached", "host port 8088 to container port 8080");
     }
 
     #[test]
@@ -214,10 +206,7 @@ mod published_web {
         e.run("dkt-w5", &["run", "-d", "-P", "--name", "dkt-w5", WEB]);
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", false)]);
-        assert!(
-            observed(&r, "run-detached").contains("`-P` picks a random port"),
-            "{r}"
-        );
+        assert_observed(&r, "run-detached", "`-P` picks a random port");
     }
 
     #[test]
@@ -234,10 +223,7 @@ mod published_web {
         wait_running("dkt-w6");
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", false), ("browse", true)]);
-        assert!(
-            observed(&r, "run-detached").contains("add `-d`/`--detach`"),
-            "{r}"
-        );
+        assert_observed(&r, "run-detached", "add `-d`/`--detach`");
         docker(&["rm", "-f", "dkt-w6"]);
         let _ = child.wait();
     }
@@ -315,7 +301,7 @@ mod network_ping {
         );
         let r = e.check("network-ping");
         assert_steps(&r, &[("run-two", true), ("ping-by-name", false)]);
-        assert!(observed(&r, "ping-by-name").contains("exec_start"), "{r}");
+        assert_observed(&r, "ping-by-name", "exec_start");
         // What a learner types after `docker exec -it custom_nginx_sub bash`.
         docker(&[
             "exec",
@@ -327,12 +313,9 @@ mod network_ping {
         let r = e.check("network-ping");
         // Everything but the question: unanswered scores zero, it does not crash.
         assert_steps(&r, &[("ping-by-name", false)]);
-        assert!(observed(&r, "ping-by-name").contains("no answer"), "{r}");
+        assert_observed(&r, "ping-by-name", "no answer");
         let r = e.check_with("network-ping", &["--answer", "ping-by-name=10.9.9.9"]);
-        assert!(
-            observed(&r, "ping-by-name").contains("`10.9.9.9` does not match"),
-            "{r}"
-        );
+        assert_observed(&r, "ping-by-name", "`10.9.9.9` does not match");
         // As `docker network inspect` prints it, with the prefix length.
         let ip = docker(&[
             "network",
@@ -404,7 +387,7 @@ mod network_ping {
         e.run("dkt-n4", &["run", "-d", "--name", "dkt-n4", "nginx"]);
         let r = e.check("network-ping");
         assert_steps(&r, &[("run-two", false), ("ping-by-name", false)]);
-        assert!(observed(&r, "run-two").contains("only 1 of 2"), "{r}");
+        assert_observed(&r, "run-two", "only 1 of 2");
     }
 }
 
@@ -457,10 +440,7 @@ mod cp_index_html {
         docker(&["cp", &index(), "dkt-c2:/tmp/index.html"]);
         let r = e.check("cp-index-html");
         assert_steps(&r, &[("copy-index", false), ("browse-new", false)]);
-        assert!(
-            observed(&r, "copy-index").contains("differs from the lab's `index.html`"),
-            "{r}"
-        );
+        assert_observed(&r, "copy-index", "differs from the lab's `index.html`");
     }
 
     #[test]
