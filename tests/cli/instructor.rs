@@ -195,7 +195,7 @@ fn new_writes_a_lab_that_validates_at_once() {
         .args(&["validate", lab.to_str().expect("utf-8")])
         .run()
         .code(0)
-        .stdout_has("1 lab (1 steps) valid");
+        .stdout_has("1 lab (1 step) valid");
     Test::new()
         .args(&["--labs", labs_s, "show", "my-lab"])
         .run()
