@@ -73,69 +73,50 @@ fn pick_lab<'c>(app: &App, cat: &'c Catalog, store: &Store) -> Result<&'c Lab> {
     }
 }
 
-/// Before the first step: make sure the lab's images are there, offering to get them.
+/// Before the first step: make sure the lab's images are there, offering to get them. A
+/// failed pull (offline) brings the choice back rather than ending the session.
 async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
-    let mut missing = Vec::new();
-    for i in &lab.footprint().images {
-        if engine.image_id(i).await?.is_none() {
-            missing.push(i.clone());
+    loop {
+        let mut missing = Vec::new();
+        for i in &lab.footprint().images {
+            if engine.image_id(i).await?.is_none() {
+                missing.push(i.clone());
+            }
         }
-    }
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let options = [
-        t(
-            app.lang,
-            "Pull them now (needs internet)",
-            "지금 내려받기 (인터넷 필요)",
-        ),
-        t(
-            app.lang,
-            "Build offline stand-ins from busybox",
-            "busybox 로 오프라인 대체 이미지 만들기",
-        ),
-        t(app.lang, "Continue without them", "없이 계속하기"),
-    ];
-    let choice = dialoguer::Select::with_theme(&dialoguer::theme::SimpleTheme)
-        .with_prompt(t(
-            app.lang,
-            &format!(
-                "This lab uses {} which the engine does not have.",
-                missing.join(", ")
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let options = [
+            t(app.lang, "Pull them now (needs internet)", "지금 내려받기 (인터넷 필요)"),
+            t(
+                app.lang,
+                "Build offline stand-ins from busybox",
+                "busybox 로 오프라인 대체 이미지 만들기",
             ),
-            &format!(
-                "이 실습에 필요한 {} 이미지가 엔진에 없습니다.",
-                missing.join(", ")
-            ),
-        ))
-        .items(&options)
-        .default(0)
-        .interact_opt()
-        .map_err(|e| Failure::BadInput(e.to_string()))?;
-    match choice {
-        Some(0) => {
-            crate::images::run(
-                app,
-                &[lab],
-                false,
-                std::path::Path::new(crate::standin::DEFAULT_BUSYBOX),
-                false,
-            )
-            .await
+            t(app.lang, "Continue without them", "없이 계속하기"),
+        ];
+        let choice = dialoguer::Select::with_theme(&dialoguer::theme::SimpleTheme)
+            .with_prompt(t(
+                app.lang,
+                &format!("This lab uses {}, which the engine does not have", missing.join(", ")),
+                &format!("이 실습에 필요한 {} 이미지가 엔진에 없습니다", missing.join(", ")),
+            ))
+            .items(&options)
+            .default(0)
+            .interact_opt()
+            .map_err(|e| Failure::BadInput(e.to_string()))?;
+        let busybox = std::path::Path::new(crate::standin::DEFAULT_BUSYBOX);
+        let res = match choice {
+            Some(0) => crate::images::run(app, &[lab], false, busybox, false).await,
+            Some(1) => crate::images::run(app, &[lab], true, busybox, false).await,
+            Some(_) => return Ok(()),
+            None => return Err(Failure::BadInput(t(app.lang, "cancelled", "취소했습니다"))),
+        };
+        match res {
+            Ok(()) => {}
+            Err(Failure::Engine(e)) => return Err(Failure::Engine(e)),
+            Err(e) => eprintln!("{} {e}", app.style.warn("!")),
         }
-        Some(1) => {
-            crate::images::run(
-                app,
-                &[lab],
-                true,
-                std::path::Path::new(crate::standin::DEFAULT_BUSYBOX),
-                false,
-            )
-            .await
-        }
-        Some(_) => Ok(()),
-        None => Err(Failure::BadInput(t(app.lang, "cancelled", "취소했습니다"))),
     }
 }
 
