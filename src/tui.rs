@@ -87,7 +87,11 @@ async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
             return Ok(());
         }
         let options = [
-            t(app.lang, "Pull them now (needs internet)", "지금 내려받기 (인터넷 필요)"),
+            t(
+                app.lang,
+                "Pull them now (needs internet)",
+                "지금 내려받기 (인터넷 필요)",
+            ),
             t(
                 app.lang,
                 "Build offline stand-ins from busybox",
@@ -98,8 +102,14 @@ async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
         let choice = dialoguer::Select::with_theme(&dialoguer::theme::SimpleTheme)
             .with_prompt(t(
                 app.lang,
-                &format!("This lab uses {}, which the engine does not have", missing.join(", ")),
-                &format!("이 실습에 필요한 {} 이미지가 엔진에 없습니다", missing.join(", ")),
+                &format!(
+                    "This lab uses {}, which the engine does not have",
+                    missing.join(", ")
+                ),
+                &format!(
+                    "이 실습에 필요한 {} 이미지가 엔진에 없습니다",
+                    missing.join(", ")
+                ),
             ))
             .items(&options)
             .default(0)

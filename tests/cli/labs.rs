@@ -94,7 +94,7 @@ fn grade_formats_and_exit_codes() {
     let filters = vec![
         (r"\b[0-9a-f]{12}\b", "[id]"),
         (
-            r"(no containers at all|found [^;\n]*)",
+            r"(no containers at all|found [^;\n]*|컨테이너가 하나도 없음|있는 컨테이너: [^;\n]*)",
             "[other containers]",
         ),
     ];

@@ -334,7 +334,7 @@ mod tmux {
                 "diamol/ch02-hello-diamol-web",
             ],
         );
-        t.wait_for("publishes 80/tcp on 8089, not 8088");
+        t.wait_for("80/tcp 를 호스트 포트 8088 이(가) 아닌 8089 에 공개함");
         // (Removing it now would pass the `remove` step early: removing is what it asks.)
         e.run(
             "dkt-t2",
