@@ -224,7 +224,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
                         &format!("{} 에서 응답이 없습니다.", h.url),
                     ),
                     expected.join("; "),
-                    format!("{e}{}", near_port_owner(&h.url, snap, lang)),
+                    format!("{}{}", e.text(lang), near_port_owner(&h.url, snap, lang)),
                 );
                 // Waiting helps a server that is starting, not one that does not exist.
                 o.terminal = !port_is_published(&h.url, snap);

@@ -18,12 +18,73 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// GET a loopback URL within `limit`. Errors are short sentences for the learner.
-pub async fn get(url: &str, limit: Duration) -> Result<Response, String> {
+/// Why a GET got no answer, worded for the learner in either language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HttpError {
+    NotHttpUrl(String),
+    NotLoopback(String),
+    /// Connecting failed (`refused` when nothing listens).
+    Connect {
+        addr: String,
+        refused: bool,
+        detail: String,
+    },
+    Io(String),
+    Closed,
+    NotHttp(String),
+    Timeout(u64),
+}
+
+impl HttpError {
+    pub fn text(&self, lang: crate::lab::Lang) -> String {
+        use crate::lab::Lang::{En, Ko};
+        match (self, lang) {
+            (HttpError::NotHttpUrl(u), En) => format!("`{u}` is not an http:// URL"),
+            (HttpError::NotHttpUrl(u), Ko) => format!("`{u}` 은(는) http:// URL 이 아닙니다"),
+            (HttpError::NotLoopback(h), En) => format!("`{h}` is not a loopback address"),
+            (HttpError::NotLoopback(h), Ko) => format!("`{h}` 은(는) 루프백 주소가 아닙니다"),
+            (
+                HttpError::Connect {
+                    addr,
+                    refused: true,
+                    ..
+                },
+                En,
+            ) => {
+                format!("connection to {addr} refused: nothing listens there")
+            }
+            (
+                HttpError::Connect {
+                    addr,
+                    refused: true,
+                    ..
+                },
+                Ko,
+            ) => {
+                format!("{addr} 연결이 거부됨: 그 포트에서 기다리는 프로그램이 없음")
+            }
+            (HttpError::Connect { addr, detail, .. }, En) => {
+                format!("connection to {addr} failed: {detail}")
+            }
+            (HttpError::Connect { addr, detail, .. }, Ko) => format!("{addr} 연결 실패: {detail}"),
+            (HttpError::Io(d), En) => format!("the exchange failed: {d}"),
+            (HttpError::Io(d), Ko) => format!("주고받는 중에 실패함: {d}"),
+            (HttpError::Closed, En) => "the connection closed without an answer".into(),
+            (HttpError::Closed, Ko) => "응답 없이 연결이 닫힘".into(),
+            (HttpError::NotHttp(l), En) => format!("the answer is not HTTP: `{l}`"),
+            (HttpError::NotHttp(l), Ko) => format!("응답이 HTTP 가 아님: `{l}`"),
+            (HttpError::Timeout(s), En) => format!("no answer within {s}s"),
+            (HttpError::Timeout(s), Ko) => format!("{s}초 안에 응답 없음"),
+        }
+    }
+}
+
+/// GET a loopback URL within `limit`.
+pub async fn get(url: &str, limit: Duration) -> Result<Response, HttpError> {
     let (host, port, path) =
-        crate::lab::split_http_url(url).ok_or_else(|| format!("`{url}` is not an http:// URL"))?;
+        crate::lab::split_http_url(url).ok_or_else(|| HttpError::NotHttpUrl(url.to_owned()))?;
     if crate::lab::loopback_port(url).is_none() {
-        return Err(format!("`{host}` is not a loopback address"));
+        return Err(HttpError::NotLoopback(host));
     }
     let addrs: Vec<String> = if host.eq_ignore_ascii_case("localhost") {
         vec![format!("127.0.0.1:{port}"), format!("[::1]:{port}")]
@@ -33,7 +94,7 @@ pub async fn get(url: &str, limit: Duration) -> Result<Response, String> {
         vec![format!("{host}:{port}")]
     };
     let work = async {
-        let mut last = String::new();
+        let mut last = HttpError::Closed;
         for a in &addrs {
             match TcpStream::connect(a).await {
                 Ok(mut s) => {
@@ -42,14 +103,14 @@ pub async fn get(url: &str, limit: Duration) -> Result<Response, String> {
                     );
                     s.write_all(req.as_bytes())
                         .await
-                        .map_err(|e| format!("sending the request failed: {e}"))?;
+                        .map_err(|e| HttpError::Io(e.to_string()))?;
                     let mut buf = Vec::new();
                     let mut chunk = [0u8; 16 * 1024];
                     loop {
                         let n = s
                             .read(&mut chunk)
                             .await
-                            .map_err(|e| format!("reading the answer failed: {e}"))?;
+                            .map_err(|e| HttpError::Io(e.to_string()))?;
                         if n == 0 || buf.len() > MAX_BODY {
                             break;
                         }
@@ -57,25 +118,31 @@ pub async fn get(url: &str, limit: Duration) -> Result<Response, String> {
                     }
                     return parse(&buf);
                 }
-                Err(e) => last = format!("connection to {a} failed: {e}"),
+                Err(e) => {
+                    last = HttpError::Connect {
+                        addr: a.clone(),
+                        refused: e.kind() == std::io::ErrorKind::ConnectionRefused,
+                        detail: e.to_string(),
+                    }
+                }
             }
         }
         Err(last)
     };
     tokio::time::timeout(limit, work)
         .await
-        .unwrap_or_else(|_| Err(format!("no answer within {}s", limit.as_secs())))
+        .unwrap_or(Err(HttpError::Timeout(limit.as_secs())))
 }
 
-fn parse(raw: &[u8]) -> Result<Response, String> {
+fn parse(raw: &[u8]) -> Result<Response, HttpError> {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .ok_or_else(|| {
             if raw.is_empty() {
-                "the connection closed without an answer".to_owned()
+                HttpError::Closed
             } else {
-                "the answer is not HTTP".to_owned()
+                HttpError::NotHttp(String::from_utf8_lossy(&raw[..raw.len().min(40)]).into_owned())
             }
         })?;
     let head = String::from_utf8_lossy(&raw[..split]);
@@ -85,7 +152,7 @@ fn parse(raw: &[u8]) -> Result<Response, String> {
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| format!("the answer is not HTTP: `{status_line}`"))?;
+        .ok_or_else(|| HttpError::NotHttp(status_line.to_owned()))?;
     let chunked = lines.any(|l| {
         let l = l.to_ascii_lowercase();
         l.starts_with("transfer-encoding:") && l.contains("chunked")
@@ -142,6 +209,11 @@ mod tests {
         let e = get("http://127.0.0.1:1/", Duration::from_secs(2))
             .await
             .expect_err("closed");
-        assert!(e.contains("failed"), "{e}");
+        assert!(
+            matches!(e, HttpError::Connect { refused: true, .. }),
+            "{e:?}"
+        );
+        assert!(e.text(crate::lab::Lang::Ko).contains("거부"));
+        assert!(e.text(crate::lab::Lang::En).contains("refused"));
     }
 }
