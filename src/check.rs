@@ -2070,6 +2070,23 @@ mod tests {
         }
     }
 
+    /// Started without `-d`, asked for 8088, and exited two minutes before the snapshot.
+    fn exited_attached_web() -> Container {
+        let mut c = web("web", 8088);
+        c.attach_stdout = true;
+        c.state = "exited".into();
+        c.exit_code = Some(0);
+        c.finished = 880;
+        c.ports.clear();
+        c.requested_ports = vec![PortBinding {
+            container_port: 80,
+            protocol: "tcp".into(),
+            host_ip: String::new(),
+            host_port: 8088,
+        }];
+        c
+    }
+
     fn detached_on_8088() -> ContainerCheck {
         ContainerCheck {
             select: Select {
@@ -2127,18 +2144,7 @@ mod tests {
 
     #[test]
     fn attached_run_and_exited_state_are_reported_and_terminal() {
-        let mut c = web("web", 8088);
-        c.attach_stdout = true;
-        c.state = "exited".into();
-        c.exit_code = Some(0);
-        c.finished = 880;
-        c.ports.clear();
-        c.requested_ports = vec![PortBinding {
-            container_port: 80,
-            protocol: "tcp".into(),
-            host_ip: String::new(),
-            host_port: 8088,
-        }];
+        let c = exited_attached_web();
         let o = container_check(&detached_on_8088(), &snap(vec![c]), Lang::En);
         assert!(!o.passed);
         assert!(o.terminal);
@@ -2404,18 +2410,7 @@ mod tests {
 
     #[test]
     fn korean_exited_and_attached() {
-        let mut c = web("web", 8088);
-        c.attach_stdout = true;
-        c.state = "exited".into();
-        c.exit_code = Some(0);
-        c.finished = 880;
-        c.ports.clear();
-        c.requested_ports = vec![PortBinding {
-            container_port: 80,
-            protocol: "tcp".into(),
-            host_ip: String::new(),
-            host_port: 8088,
-        }];
+        let c = exited_attached_web();
         let s = snap(vec![c]);
         let (en, ko) = both(|l| container_check(&detached_on_8088(), &s, l));
         assert!(en.terminal && ko.terminal);
