@@ -127,6 +127,18 @@ impl<'a, P: Probe> Ctx<'a, P> {
         self.probe.snapshot(&self.footprint, since).await
     }
 
+    /// Check several steps against one snapshot (one consistent picture, one set of engine
+    /// calls); their checks all run concurrently. `check`, `grade` and watching use this.
+    pub async fn check_steps(&self, steps: &[&Step]) -> Result<Vec<StepResult>, EngineError> {
+        let since = steps
+            .iter()
+            .any(|s| self.needs_events(s))
+            .then_some(self.since);
+        let snap = self.probe.snapshot(&self.footprint, since).await?;
+        futures_util::future::try_join_all(steps.iter().map(|s| self.check_step_with(s, &snap)))
+            .await
+    }
+
     /// Check one step: one snapshot shared by its checks, which run concurrently.
     pub async fn check_step(&self, step: &Step) -> Result<StepResult, EngineError> {
         let snap = self.snapshot_for(step).await?;

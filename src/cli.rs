@@ -891,9 +891,7 @@ pub async fn check_lab(
         Some(i) => vec![&lab.steps[i]],
         None => lab.steps.iter().collect(),
     };
-    // Steps share nothing, so they are checked concurrently too.
-    let results =
-        futures_util::future::try_join_all(steps.iter().map(|s| ctx.check_step(s))).await?;
+    let results = ctx.check_steps(&steps).await?;
     let mut report = LabReport::new(lab, lang, results, since);
     report.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)

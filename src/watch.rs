@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::check::{Ctx, StepResult};
 use crate::cli::{App, Result, out};
 use crate::engine::{Engine, EngineError};
-use crate::lab::{CheckKind, Lab};
+use crate::lab::Lab;
 
 /// How long to wait for more events of the same burst before re-checking.
 pub const DEBOUNCE: Duration = Duration::from_millis(25);
@@ -116,23 +116,13 @@ struct Line<'a> {
     passed: bool,
 }
 
-/// Check every step, one snapshot for the lot (one consistent picture, one set of calls).
+/// Check every step of the lab against one snapshot.
 pub async fn check_all(
     ctx: &Ctx<'_, Engine>,
     lab: &Lab,
 ) -> std::result::Result<Vec<StepResult>, EngineError> {
-    let snap = {
-        let needs_events = lab.steps.iter().any(|s| {
-            s.checks
-                .iter()
-                .any(|c| matches!(c.kind, CheckKind::Event(_)))
-        });
-        ctx.probe
-            .snapshot(&ctx.footprint, needs_events.then_some(ctx.since))
-            .await?
-    };
-    futures_util::future::try_join_all(lab.steps.iter().map(|s| ctx.check_step_with(s, &snap)))
-        .await
+    let steps: Vec<&crate::lab::Step> = lab.steps.iter().collect();
+    ctx.check_steps(&steps).await
 }
 
 /// `docklings watch LAB`: a line per verdict change, until Ctrl-C or, with

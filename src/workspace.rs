@@ -39,7 +39,10 @@ pub fn write_files(lab: &Lab, dir: &std::path::Path, overwrite: bool) -> Result<
 
 /// When the learner started this lab (Unix seconds), from the progress file, if recorded.
 pub fn lab_started(id: &str) -> Option<i64> {
-    let text = std::fs::read_to_string(crate::home::data_dir().join("progress.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v.get("labs")?.get(id)?.get("started_at")?.as_i64()
+    crate::progress::Store::default_location()
+        .load()
+        .0
+        .labs
+        .get(id)?
+        .started_at
 }
