@@ -2082,6 +2082,24 @@ mod tests {
         }
     }
 
+    /// "Two runs with different hostnames", and two web containers sharing one hostname.
+    fn two_with_one_hostname() -> (ContainerCheck, Container, Container) {
+        let spec = ContainerCheck {
+            select: Select {
+                image: Some("diamol/ch02-hello-diamol-web".into()),
+                ..Default::default()
+            },
+            at_least: Some(2),
+            distinct: Some(Distinct::Hostname),
+            ..Default::default()
+        };
+        let mut a = web("a", 1);
+        a.hostname = "h1".into();
+        let mut b = web("b", 2);
+        b.hostname = "h1".into();
+        (spec, a, b)
+    }
+
     /// Started without `-d`, asked for 8088, and exited two minutes before the snapshot.
     fn exited_attached_web() -> Container {
         let mut c = web("web", 8088);
@@ -2182,19 +2200,7 @@ mod tests {
 
     #[test]
     fn distinct_hostnames_are_counted() {
-        let mut spec = ContainerCheck {
-            select: Select {
-                image: Some("diamol/ch02-hello-diamol-web".into()),
-                ..Default::default()
-            },
-            at_least: Some(2),
-            distinct: Some(Distinct::Hostname),
-            ..Default::default()
-        };
-        let mut a = web("a", 1);
-        a.hostname = "h1".into();
-        let mut b = web("b", 2);
-        b.hostname = "h1".into();
+        let (mut spec, a, mut b) = two_with_one_hostname();
         let o = container_check(&spec, &snap(vec![a.clone(), b.clone()]), Lang::En);
         assert!(!o.passed, "same hostname twice is one");
         b.hostname = "h2".into();
@@ -2504,19 +2510,7 @@ mod tests {
 
     #[test]
     fn korean_distinct_hostnames() {
-        let spec = ContainerCheck {
-            select: Select {
-                image: Some("diamol/ch02-hello-diamol-web".into()),
-                ..Default::default()
-            },
-            at_least: Some(2),
-            distinct: Some(Distinct::Hostname),
-            ..Default::default()
-        };
-        let mut a = web("a", 1);
-        a.hostname = "h1".into();
-        let mut b = web("b", 2);
-        b.hostname = "h1".into();
+        let (spec, a, mut b) = two_with_one_hostname();
         let s = snap(vec![a.clone(), b.clone()]);
         let (en, ko) = both(|l| container_check(&spec, &s, l));
         assert!(en.observed.starts_with("only 1 of 2"), "{}", en.observed);
