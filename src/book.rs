@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::cli::{App, Failure, Result, out};
+use crate::app::{App, Failure, Result, out};
 use crate::lab::{Catalog, Lab, LabSource, Lang, Step};
 use crate::schema::{definition, ref_name};
 

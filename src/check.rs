@@ -2032,6 +2032,28 @@ pub fn text_of(t: &Text, lang: Lang) -> String {
     t.get(lang).to_owned()
 }
 
+/// Check every step of a lab (or one), each step on its own snapshot.
+pub async fn check_lab(
+    engine: &crate::engine::Engine,
+    lab: &Lab,
+    lang: Lang,
+    since: i64,
+    only: Option<usize>,
+    answers: std::collections::BTreeMap<String, String>,
+) -> crate::app::Result<crate::report::LabReport> {
+    let started = std::time::Instant::now();
+    let mut ctx = Ctx::new(engine, lab, lang, since);
+    ctx.answers = answers;
+    let steps: Vec<&crate::lab::Step> = match only {
+        Some(i) => vec![&lab.steps[i]],
+        None => lab.steps.iter().collect(),
+    };
+    let results = ctx.check_steps(&steps).await?;
+    let mut report = crate::report::LabReport::new(lab, lang, results, since);
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,16 +2,16 @@
 //!
 //! Exit codes everywhere: 0 pass/success, 1 some check failed, 2 bad input, 3 engine problem.
 
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check::Ctx;
-use crate::engine::{Engine, EngineError};
-use crate::lab::{Catalog, Lab, LabError, Lang};
-use crate::report::{GradeReport, LabReport};
+use crate::app::{App, Failure, Result, out, parse_since, report_failure, write_atomically};
+use crate::check::check_lab;
+use crate::engine::Engine;
+use crate::lab::{Catalog, Lab, Lang};
+use crate::report::{Format, GradeReport, LabReport};
 use crate::style::{ColorChoice, Style};
 
 #[derive(Parser, Debug)]
@@ -39,15 +39,6 @@ pub struct Cli {
 pub enum LangArg {
     Ko,
     En,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Junit,
-    /// What GitHub Classroom's autograding reporter reads (base64 it into `<ID>_RESULTS`).
-    Classroom,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -221,58 +212,6 @@ pub enum Command {
     },
 }
 
-/// Everything that can end a command early, each with its exit code.
-#[derive(Debug)]
-pub enum Failure {
-    /// Exit 1: the checks ran and some failed (already reported).
-    ChecksFailed,
-    /// Exit 2.
-    BadInput(String),
-    /// Exit 2, with every lab problem.
-    Labs(Vec<LabError>),
-    /// Exit 3.
-    Engine(EngineError),
-}
-
-impl From<EngineError> for Failure {
-    fn from(e: EngineError) -> Self {
-        Failure::Engine(e)
-    }
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        match self {
-            Failure::ChecksFailed => f.write_str("some checks failed"),
-            Failure::BadInput(m) => f.write_str(m),
-            Failure::Labs(errs) => {
-                for e in errs {
-                    writeln!(f, "{e}")?;
-                }
-                Ok(())
-            }
-            Failure::Engine(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-pub type Result<T> = std::result::Result<T, Failure>;
-
-/// Shared state of one invocation.
-pub struct App {
-    pub lang: Lang,
-    pub style: Style,
-    pub labs_dir: Option<PathBuf>,
-}
-
-/// Print to stdout; a closed pipe (`docklings list | head -1`) ends quietly.
-pub fn out(s: &str) {
-    let mut o = std::io::stdout().lock();
-    if o.write_all(s.as_bytes()).and_then(|_| o.flush()).is_err() {
-        std::process::exit(0);
-    }
-}
-
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -288,6 +227,7 @@ pub fn run() -> ExitCode {
             None => Lang::from_env(),
         },
         style: Style::resolve(cli.color),
+        color: cli.color,
         labs_dir: cli.labs.clone(),
     };
     // One thread is plenty: the work is waiting on the engine, and it keeps memory small.
@@ -307,133 +247,7 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn report_failure(app: &App, f: Failure) -> ExitCode {
-    let st = Style::resolve(ColorChoice::Auto);
-    let prefix = st.bad("error:");
-    match f {
-        Failure::ChecksFailed => ExitCode::from(1),
-        Failure::BadInput(m) => {
-            eprintln!("{prefix} {m}");
-            ExitCode::from(2)
-        }
-        Failure::Labs(errs) => {
-            for e in &errs {
-                eprintln!("{}", format_lab_error(e));
-            }
-            eprintln!(
-                "{prefix} {} problem{} in lab files",
-                errs.len(),
-                if errs.len() == 1 { "" } else { "s" }
-            );
-            let _ = app;
-            ExitCode::from(2)
-        }
-        Failure::Engine(e) => {
-            eprintln!("{prefix} {e}");
-            ExitCode::from(3)
-        }
-    }
-}
-
-/// `path:line:col: message`, then the source line with a caret, like a compiler.
-pub fn format_lab_error(e: &LabError) -> String {
-    let mut s = e.to_string();
-    if let Some(pos) = &e.pos
-        && let Ok(text) = std::fs::read_to_string(&e.path)
-        && let Some(line) = text.lines().nth(pos.line.saturating_sub(1) as usize)
-        && line.len() < 300
-    {
-        // Pad by display width, not chars: Hangul takes two columns. Tabs show as one space.
-        let shown = line.replace('\t', " ");
-        let width: usize = shown
-            .chars()
-            .take(pos.col.saturating_sub(1) as usize)
-            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(1))
-            .sum();
-        s.push_str(&format!("\n  {shown}\n  {}^", " ".repeat(width)));
-    }
-    s
-}
-
-/// Unix seconds (fractions allowed) or RFC 3339, as Unix nanoseconds.
-pub fn parse_since(s: &str) -> Result<i64> {
-    let t = s.trim();
-    if let Some((secs, frac)) = t.split_once('.').or(Some((t, "")))
-        && let Ok(secs) = secs.parse::<i64>()
-        && frac.chars().all(|c| c.is_ascii_digit())
-        && frac.len() <= 9
-    {
-        let frac_ns = if frac.is_empty() {
-            0
-        } else {
-            format!("{frac:0<9}").parse::<i64>().unwrap_or(0)
-        };
-        return Ok(secs.saturating_mul(1_000_000_000).saturating_add(frac_ns));
-    }
-    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-        .map(|t| t.unix_timestamp_nanos() as i64)
-        .map_err(|_| {
-            Failure::BadInput(format!(
-                "`--since {s}`: write Unix seconds (1767225600) or RFC 3339 (2026-01-01T00:00:00Z)"
-            ))
-        })
-}
-
 impl App {
-    pub fn catalog(&self) -> Result<Catalog> {
-        let sources = match &self.labs_dir {
-            Some(d) => crate::lab::sources_in_dir(d).map_err(Failure::BadInput)?,
-            None => crate::lab::embedded_sources(),
-        };
-        if sources.is_empty() {
-            return Err(Failure::BadInput(match &self.labs_dir {
-                Some(d) => format!(
-                    "no labs in `{}` (looked for *.yaml and */lab.yaml)",
-                    d.display()
-                ),
-                None => "this build has no labs embedded".into(),
-            }));
-        }
-        Catalog::load(&sources).map_err(Failure::Labs)
-    }
-
-    fn lab<'c>(&self, cat: &'c Catalog, id: &str) -> Result<&'c Lab> {
-        cat.get(id).ok_or_else(|| {
-            let ids = cat.ids();
-            let near = ids
-                .iter()
-                .find(|i| i.contains(id) || id.contains(**i))
-                .map(|i| format!(" Did you mean `{i}`?"))
-                .unwrap_or_default();
-            Failure::BadInput(format!(
-                "there is no lab `{id}`.{near} Labs: {}",
-                ids.join(", ")
-            ))
-        })
-    }
-
-    fn step_index(&self, lab: &Lab, key: &str) -> Result<usize> {
-        lab.step(key).map(|(i, _)| i).ok_or_else(|| {
-            Failure::BadInput(format!(
-                "lab `{}` has no step `{key}`; its steps are {} (or 1..{})",
-                lab.id,
-                lab.steps
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                lab.steps.len()
-            ))
-        })
-    }
-
-    fn since(&self, lab: &Lab, arg: &Option<String>) -> Result<i64> {
-        match arg {
-            Some(s) => parse_since(s),
-            None => Ok(crate::workspace::lab_started(&lab.id).unwrap_or(0) * 1_000_000_000),
-        }
-    }
-
     pub async fn dispatch(&self, cmd: Command) -> Result<()> {
         match cmd {
             Command::List { format } => self.list(format),
@@ -873,54 +687,6 @@ impl App {
         ));
         Ok(())
     }
-}
-
-/// Check every step of a lab (or one), each step on its own snapshot.
-pub async fn check_lab(
-    engine: &Engine,
-    lab: &Lab,
-    lang: Lang,
-    since: i64,
-    only: Option<usize>,
-    answers: std::collections::BTreeMap<String, String>,
-) -> Result<LabReport> {
-    let started = std::time::Instant::now();
-    let mut ctx = Ctx::new(engine, lab, lang, since);
-    ctx.answers = answers;
-    let steps: Vec<&crate::lab::Step> = match only {
-        Some(i) => vec![&lab.steps[i]],
-        None => lab.steps.iter().collect(),
-    };
-    let results = ctx.check_steps(&steps).await?;
-    let mut report = LabReport::new(lab, lang, results, since);
-    report.duration_ms = started.elapsed().as_millis() as u64;
-    Ok(report)
-}
-
-/// Write via a temporary file and rename, so a reader never sees half a report.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-        std::process::id()
-    ));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
-}
-
-/// Is this an interactive session? (Used by commands that would prompt.)
-pub fn interactive() -> bool {
-    std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("CI").is_none()
 }
 
 #[cfg(test)]

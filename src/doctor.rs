@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{App, Failure, Result, out};
+use crate::app::{App, Failure, Result, out};
 use crate::engine::{Engine, EngineError, MIN_API, VersionInfo};
 use crate::lab::{Lab, Lang};
 use crate::standin::LABEL_STANDIN;

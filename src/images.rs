@@ -6,7 +6,7 @@ use std::path::Path;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-use crate::cli::{App, Failure, Result, out};
+use crate::app::{App, Failure, Result, out};
 use crate::engine::{Engine, Progress};
 use crate::lab::{Lab, Lang};
 use crate::standin::{self, LABEL_HASH, LABEL_STANDIN};

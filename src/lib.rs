@@ -5,6 +5,7 @@
 //! `Snapshot`) → `check` (Snapshot → `Outcome`) → `report` (outcomes → text/JSON/JUnit).
 //! Only `engine` talks to Docker.
 
+pub mod app;
 pub mod book;
 pub mod check;
 pub mod cli;

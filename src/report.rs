@@ -252,6 +252,16 @@ pub fn junit(labs: &[LabReport]) -> String {
     o
 }
 
+/// The report formats of `check` and `grade`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Junit,
+    /// What GitHub Classroom's autograding reporter reads (base64 it into `<ID>_RESULTS`).
+    Classroom,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::cli::{App, Failure, Result, out};
+use crate::app::{App, Failure, Result, out};
 use crate::engine::Engine;
 use crate::lab::{Lab, Lang};
 
@@ -81,7 +81,7 @@ pub async fn run(app: &App, lab: &Lab, yes: bool) -> Result<()> {
         &format!("`docklings reset {}` 는 다음을 삭제합니다:\n{list}", lab.id),
     ));
     if !yes {
-        if !crate::cli::interactive() {
+        if !crate::app::interactive() {
             return Err(Failure::BadInput(t(
                 lang,
                 "not removing anything without a terminal to ask; add `--yes` to confirm",

@@ -7,7 +7,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{App, Failure, Result, out};
+use crate::app::{App, Failure, Result, out};
 use crate::lab::{FileReader, LabSource, Lang};
 
 /// The lab file `new` writes for `id`.

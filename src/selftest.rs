@@ -15,8 +15,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::app::{App, Failure, Result, out};
 use crate::check::{Ctx, StepResult};
-use crate::cli::{App, Failure, Result, out};
 use crate::engine::Engine;
 use crate::lab::{Action, Lab, Lang};
 

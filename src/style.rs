@@ -23,12 +23,20 @@ impl Style {
     /// `always`/`never` win; `auto` means colour when stdout is a terminal and `NO_COLOR`
     /// is unset (https://no-color.org).
     pub fn resolve(choice: ColorChoice) -> Style {
+        Self::resolve_on(choice, std::io::stdout().is_terminal())
+    }
+
+    /// As `resolve`, for text written to stderr (errors, prompts).
+    pub fn resolve_for_stderr(choice: ColorChoice) -> Style {
+        Self::resolve_on(choice, std::io::stderr().is_terminal())
+    }
+
+    fn resolve_on(choice: ColorChoice, terminal: bool) -> Style {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal
             }
         };
         Style { color }

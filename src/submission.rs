@@ -31,10 +31,11 @@ use serde::Serialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 
-use crate::cli::{App, Failure, Format, Result, out};
+use crate::app::{App, Failure, Result, out};
 use crate::engine::guard::Inventory;
 use crate::engine::{Engine, EngineError};
 use crate::lab::{Lab, Lang};
+use crate::report::Format;
 use crate::report::{GradeReport, LabReport};
 use crate::style::Style;
 
@@ -166,7 +167,7 @@ pub async fn grade(
             let mut reports = Vec::new();
             for (lab, answers) in plans {
                 reports.push(
-                    crate::cli::check_lab(&engine, lab, app.lang, since, None, answers).await?,
+                    crate::check::check_lab(&engine, lab, app.lang, since, None, answers).await?,
                 );
             }
             Ok::<_, Failure>((run, reports))
@@ -1367,7 +1368,7 @@ fn emit(
         }
     };
     match output {
-        Some(path) => crate::cli::write_atomically(&path, text.as_bytes())
+        Some(path) => crate::app::write_atomically(&path, text.as_bytes())
             .map_err(|e| Failure::BadInput(format!("cannot write `{}`: {e}", path.display()))),
         None => {
             out(&text);

@@ -8,8 +8,8 @@ use std::io::Write;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::{cursor, execute, queue, terminal};
 
+use crate::app::{App, Failure, Result};
 use crate::check::Ctx;
-use crate::cli::{App, Failure, Result};
 use crate::engine::Engine;
 use crate::lab::{Catalog, Lab, Lang};
 use crate::progress::Store;
@@ -223,7 +223,7 @@ fn save(store: &Store, session: &Session) -> Result<()> {
 }
 
 pub async fn run(app: &App, lab_id: Option<String>) -> Result<()> {
-    if !crate::cli::interactive() {
+    if !crate::app::interactive() {
         return Err(no_terminal(app.lang));
     }
     let cat = app.catalog()?;

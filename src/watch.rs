@@ -13,8 +13,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde::Serialize;
 
+use crate::app::{App, Result, out};
 use crate::check::{Ctx, StepResult};
-use crate::cli::{App, Result, out};
 use crate::engine::{Engine, EngineError};
 use crate::lab::Lab;
 
