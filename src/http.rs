@@ -18,7 +18,7 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Why a GET got no answer, worded for the learner in either language.
+/// Why a GET got no answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HttpError {
     NotHttpUrl(String),
@@ -36,45 +36,24 @@ pub enum HttpError {
 }
 
 impl HttpError {
-    pub fn text(&self, lang: crate::lab::Lang) -> String {
-        use crate::lab::Lang::{En, Ko};
-        match (self, lang) {
-            (HttpError::NotHttpUrl(u), En) => format!("`{u}` is not an http:// URL"),
-            (HttpError::NotHttpUrl(u), Ko) => format!("`{u}` 은(는) http:// URL 이 아닙니다"),
-            (HttpError::NotLoopback(h), En) => format!("`{h}` is not a loopback address"),
-            (HttpError::NotLoopback(h), Ko) => format!("`{h}` 은(는) 루프백 주소가 아닙니다"),
-            (
-                HttpError::Connect {
-                    addr,
-                    refused: true,
-                    ..
-                },
-                En,
-            ) => {
-                format!("connection to {addr} refused: nothing listens there")
-            }
-            (
-                HttpError::Connect {
-                    addr,
-                    refused: true,
-                    ..
-                },
-                Ko,
-            ) => {
-                format!("{addr} 연결이 거부됨: 그 포트에서 기다리는 프로그램이 없음")
-            }
-            (HttpError::Connect { addr, detail, .. }, En) => {
-                format!("connection to {addr} failed: {detail}")
-            }
-            (HttpError::Connect { addr, detail, .. }, Ko) => format!("{addr} 연결 실패: {detail}"),
-            (HttpError::Io(d), En) => format!("the exchange failed: {d}"),
-            (HttpError::Io(d), Ko) => format!("주고받는 중에 실패함: {d}"),
-            (HttpError::Closed, En) => "the connection closed without an answer".into(),
-            (HttpError::Closed, Ko) => "응답 없이 연결이 닫힘".into(),
-            (HttpError::NotHttp(l), En) => format!("the answer is not HTTP: `{l}`"),
-            (HttpError::NotHttp(l), Ko) => format!("응답이 HTTP 가 아님: `{l}`"),
-            (HttpError::Timeout(s), En) => format!("no answer within {s}s"),
-            (HttpError::Timeout(s), Ko) => format!("{s}초 안에 응답 없음"),
+    /// Why there was no answer, as a finding (worded in `words/`).
+    pub(crate) fn finding(&self) -> crate::verdict::Finding {
+        use crate::verdict::{Code, Finding};
+        match self {
+            HttpError::NotHttpUrl(u) => Finding::new(Code::HttpNotUrl).with("url", u),
+            HttpError::NotLoopback(h) => Finding::new(Code::HttpNotLoopback).with("host", h),
+            HttpError::Connect {
+                addr,
+                refused: true,
+                ..
+            } => Finding::new(Code::HttpRefused).with("addr", addr),
+            HttpError::Connect { addr, detail, .. } => Finding::new(Code::HttpConnect)
+                .with("addr", addr)
+                .with("detail", detail),
+            HttpError::Io(d) => Finding::new(Code::HttpIo).with("detail", d),
+            HttpError::Closed => Finding::new(Code::HttpClosed),
+            HttpError::NotHttp(l) => Finding::new(Code::HttpNotHttp).with("line", l),
+            HttpError::Timeout(s) => Finding::new(Code::HttpTimeout).with("secs", *s),
         }
     }
 }
@@ -213,7 +192,9 @@ mod tests {
             matches!(e, HttpError::Connect { refused: true, .. }),
             "{e:?}"
         );
-        assert!(e.text(crate::lab::Lang::Ko).contains("거부"));
-        assert!(e.text(crate::lab::Lang::En).contains("refused"));
+        let f = e.finding();
+        assert_eq!(f.code, crate::verdict::Code::HttpRefused);
+        assert!(crate::words::render(&f, crate::lab::Lang::Ko).contains("거부"));
+        assert!(crate::words::render(&f, crate::lab::Lang::En).contains("refused"));
     }
 }

@@ -30,5 +30,7 @@ pub mod standin;
 pub mod style;
 pub mod submission;
 pub mod tui;
+pub(crate) mod verdict;
 pub mod watch;
+pub(crate) mod words;
 pub mod workspace;

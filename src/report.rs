@@ -291,14 +291,13 @@ mod tests {
                     title: "Browse <it>".into(),
                     passed: false,
                     points: 1,
-                    checks: vec![Outcome {
-                        kind: "http",
-                        passed: false,
-                        message: "Nothing answers & \u{1}".into(),
-                        expected: "GET → 200".into(),
-                        observed: "refused".into(),
-                        terminal: false,
-                    }],
+                    checks: vec![Outcome::with_texts(
+                        "http",
+                        false,
+                        "Nothing answers & \u{1}",
+                        "GET → 200",
+                        "refused",
+                    )],
                 },
             ],
         }

@@ -593,14 +593,13 @@ mod tests {
             title: String::new(),
             passed,
             points: 1,
-            checks: vec![Outcome {
-                kind: "container",
+            checks: vec![Outcome::with_texts(
+                "container",
                 passed,
-                message: "A container is there, but not as the step asks.".into(),
-                expected: "container with image `diamol/ch02-hello-diamol-web`, running".into(),
-                observed: "`web` publishes 80/tcp on 8080, not 8088".into(),
-                terminal: false,
-            }],
+                "A container is there, but not as the step asks.",
+                "container with image `diamol/ch02-hello-diamol-web`, running",
+                "`web` publishes 80/tcp on 8080, not 8088",
+            )],
         }
     }
 

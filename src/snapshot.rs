@@ -35,6 +35,8 @@ pub struct Container {
     /// What was asked for (`HostConfig.PortBindings`), for "near" messages.
     pub requested_ports: Vec<PortBinding>,
     pub networks: Vec<Attachment>,
+    /// Bind mounts, volumes and tmpfs mounts (`Mounts`).
+    pub mounts: Vec<Mount>,
     /// The command line (`Path` + `Args`), for messages.
     pub command: String,
 }
@@ -53,6 +55,20 @@ impl Container {
             .iter()
             .find(|a| a.network == net || (!a.network_id.is_empty() && a.network_id == net))
     }
+}
+
+/// One mount of a container, as `docker container inspect` lists it under `Mounts`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mount {
+    /// `bind`, `volume` or `tmpfs`.
+    pub kind: String,
+    /// The host path of a bind mount; a volume's folder on the engine's host.
+    pub source: String,
+    /// A volume's name (empty for a bind mount).
+    pub name: String,
+    /// Where it appears inside the container.
+    pub destination: String,
+    pub read_only: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

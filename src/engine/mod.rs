@@ -960,6 +960,18 @@ fn convert_container(c: ContainerInspectResponse) -> Container {
         ports: bindings(net.ports),
         requested_ports: bindings(host.port_bindings),
         networks,
+        mounts: c
+            .mounts
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| crate::snapshot::Mount {
+                kind: m.typ.unwrap_or_default(),
+                source: m.source.unwrap_or_default(),
+                name: m.name.unwrap_or_default(),
+                destination: m.destination.unwrap_or_default(),
+                read_only: !m.rw.unwrap_or(true),
+            })
+            .collect(),
         command: std::iter::once(c.path.unwrap_or_default())
             .chain(c.args.unwrap_or_default())
             .collect::<Vec<_>>()

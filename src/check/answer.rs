@@ -1,0 +1,97 @@
+//! `answer`: the learner answers a question that only the engine's state can confirm
+//! ("what hostname did your container print?"), so a read-only command (`inspect`, `ls`,
+//! `logs`) is still something a step can ask for.
+
+use super::select::select_containers;
+use crate::lab::{AnswerCheck, AnswerField};
+use crate::snapshot::Snapshot;
+use crate::verdict::{Code, Finding, Value, Verdict};
+
+pub(super) fn evaluate(a: &AnswerCheck, given: Option<&str>, snap: &Snapshot) -> Verdict {
+    let question = Value::LabText(a.question.clone());
+    let expected = vec![Finding::new(Code::ExpectAnswer).with("question", question.clone())];
+    let right = answer_values(a, snap);
+    let Some(given) = given.map(str::trim).filter(|g| !g.is_empty()) else {
+        return Verdict::fail(
+            Finding::new(Code::AnswerMissing).with("question", question),
+            expected,
+            vec![Finding::new(Code::AnswerNone)],
+        );
+    };
+    if right
+        .iter()
+        .any(|r| answer_matches(a.field, given, r, &right))
+    {
+        return Verdict::pass(
+            Finding::new(Code::AnswerRight),
+            expected,
+            vec![Finding::new(Code::AnswerMatches).with("given", given)],
+        );
+    }
+    let observed = if right.is_empty() {
+        Finding::new(Code::AnswerNoSource)
+            .with("given", given)
+            .with("sel", &a.select)
+    } else {
+        Finding::new(Code::AnswerDiffers).with("given", given)
+    };
+    Verdict::fail(
+        Finding::new(Code::AnswerWrong).with("given", given),
+        expected,
+        vec![observed],
+    )
+}
+
+/// The values a question accepts, from the containers it selects.
+pub(crate) fn answer_values(a: &AnswerCheck, snap: &Snapshot) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in select_containers(&a.select, snap) {
+        match a.field {
+            AnswerField::Hostname => out.push(c.hostname.clone()),
+            AnswerField::Id => out.push(c.id.clone()),
+            AnswerField::Name => out.push(c.name.clone()),
+            AnswerField::Ip => out.extend(
+                c.networks
+                    .iter()
+                    .filter(|n| a.network.as_ref().is_none_or(|w| &n.network == w))
+                    .map(|n| n.ip.clone()),
+            ),
+            AnswerField::HostPort => {
+                if let Some((port, proto)) =
+                    a.port.as_deref().and_then(crate::lab::parse_container_port)
+                {
+                    out.extend(
+                        c.ports
+                            .iter()
+                            .filter(|b| b.container_port == port && b.protocol == proto)
+                            .map(|b| b.host_port.to_string()),
+                    );
+                }
+            }
+        }
+    }
+    out.retain(|v| !v.is_empty());
+    out.dedup();
+    out
+}
+
+/// Answers are compared as a learner would expect: case and surrounding space do not
+/// matter, an IP may carry its `/prefix`, and an ID may be a unique prefix (4+ characters).
+pub(crate) fn answer_matches(field: AnswerField, given: &str, right: &str, all: &[String]) -> bool {
+    let g = given.trim().to_ascii_lowercase();
+    let g = g.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    let r = right.to_ascii_lowercase();
+    match field {
+        AnswerField::Ip => g.split('/').next() == Some(r.as_str()),
+        AnswerField::Id => {
+            g.len() >= 4
+                && r.starts_with(g)
+                && all
+                    .iter()
+                    .filter(|x| x.to_ascii_lowercase().starts_with(g))
+                    .count()
+                    == 1
+        }
+        _ => g == r,
+    }
+}

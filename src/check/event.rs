@@ -1,0 +1,122 @@
+//! `event`: the engine recorded an action (`top`, `exec_start` with a command prefix,
+//! `destroy`, …) since the lab started. docklings' own probes never count.
+
+use super::select::matches_select;
+use crate::lab::{EventCheck, Select};
+use crate::snapshot::{Event, Snapshot};
+use crate::verdict::{Code, Finding, Value, Verdict};
+
+pub(super) fn evaluate(e: &EventCheck, snap: &Snapshot) -> Verdict {
+    let need = e.at_least.unwrap_or(1).max(1) as usize;
+    let expected = vec![expected(e)];
+    let of_verb: Vec<&Event> = snap
+        .events
+        .iter()
+        .filter(|ev| ev.verb() == e.action)
+        .collect();
+    let hits: Vec<&&Event> = of_verb
+        .iter()
+        .filter(|ev| {
+            e.select
+                .as_ref()
+                .is_none_or(|s| event_matches_select(ev, s, snap))
+        })
+        .filter(|ev| {
+            e.command
+                .as_ref()
+                .is_none_or(|cmds| runs_one_of(ev.detail(), cmds))
+        })
+        .collect();
+    if let Some(last) = hits.last().filter(|_| hits.len() >= need) {
+        return Verdict::pass(Finding::new(Code::EventOk), expected, vec![event_on(last)]);
+    }
+    let seen: Vec<Finding> = of_verb
+        .iter()
+        .rev()
+        .take(3)
+        .map(|ev| event_on(ev))
+        .collect();
+    let observed = if seen.is_empty() {
+        Finding::new(Code::EventNoneSince).with("action", &e.action)
+    } else {
+        Finding::new(Code::EventSeenOnly).with("seen", Value::List(seen))
+    };
+    Verdict::fail(Finding::new(Code::EventNotYet), expected, vec![observed])
+}
+
+fn expected(e: &EventCheck) -> Finding {
+    let cmds = e.command.as_ref().map(|c| Value::Alternatives(c.clone()));
+    let f = match (&e.select, &cmds) {
+        (None, None) => Finding::new(Code::ExpectEvent),
+        (Some(_), None) => Finding::new(Code::ExpectEventFor),
+        (None, Some(_)) => Finding::new(Code::ExpectEventRunning),
+        (Some(_), Some(_)) => Finding::new(Code::ExpectEventForRunning),
+    }
+    .with("action", &e.action);
+    let f = match &e.select {
+        Some(s) => f.with("sel", s),
+        None => f,
+    };
+    match cmds {
+        Some(c) => f.with("commands", c),
+        None => f,
+    }
+}
+
+/// "`exec_start: ls /` on `web`".
+fn event_on(ev: &Event) -> Finding {
+    let name = ev
+        .attributes
+        .get("name")
+        .cloned()
+        .unwrap_or_else(|| ev.actor_id.chars().take(12).collect());
+    Finding::new(Code::EventOn)
+        .with("action", &ev.action)
+        .with("name", name)
+}
+
+/// Does the event's command start with one of these (ignoring repeated spaces and a
+/// trailing `/` on a path)?
+fn runs_one_of(detail: &str, cmds: &[String]) -> bool {
+    let got = normalize_cmd(detail);
+    cmds.iter().any(|c| {
+        let want = normalize_cmd(c);
+        got == want || got.starts_with(&format!("{want} "))
+    })
+}
+
+fn normalize_ref(r: &str) -> String {
+    let (name, tag) = crate::engine::split_reference(r);
+    format!("{name}:{tag}")
+}
+
+fn normalize_cmd(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| w.trim_end_matches('/'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn event_matches_select(ev: &Event, s: &Select, snap: &Snapshot) -> bool {
+    // A container still there is matched like any other; one already removed only by what
+    // the event itself recorded (its name and image as typed).
+    if let Some(c) = snap.containers.iter().find(|c| c.id == ev.actor_id) {
+        return matches_select(c, s, snap);
+    }
+    if let Some(n) = &s.name
+        && ev.attributes.get("name") != Some(n)
+    {
+        return false;
+    }
+    if let Some(img) = &s.image {
+        let got = ev.attributes.get("image").map(|i| normalize_ref(i));
+        let by_id = ev
+            .attributes
+            .get("image")
+            .is_some_and(|i| snap.image_id(img).is_some_and(|id| id.contains(i.as_str())));
+        if got.as_deref() != Some(normalize_ref(img).as_str()) && !by_id {
+            return false;
+        }
+    }
+    s.network.is_none() && s.label.is_none()
+}

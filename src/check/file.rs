@@ -1,0 +1,118 @@
+//! `file`: a path inside a container, read through the engine's archive endpoint (which
+//! works on stopped containers and images without a shell).
+
+use super::diff::{first_difference, same_content};
+use super::select::{no_match, nothing_matches, select_containers};
+use super::{Ctx, Probe};
+use crate::engine::{EngineError, FileEntry};
+use crate::lab::FileCheck;
+use crate::pattern::Pattern;
+use crate::snapshot::{Container, Snapshot};
+use crate::verdict::{Code, Finding, Value, Verdict};
+
+pub(super) async fn evaluate<P: Probe>(
+    cx: &Ctx<'_, P>,
+    f: &FileCheck,
+    pats: &[Pattern],
+    snap: &Snapshot,
+) -> Result<Verdict, EngineError> {
+    let expected = expected(f, pats);
+    let matches = select_containers(&f.select, snap);
+    if matches.is_empty() {
+        return Ok(Verdict::fail(
+            no_match(&f.select),
+            expected,
+            nothing_matches(&f.select, snap),
+        ));
+    }
+    let mut observations = Vec::new();
+    for c in &matches {
+        let entry = cx.probe.read_file(&c.id, &f.path).await?;
+        let problems = problems(cx, f, pats, c, entry.as_ref());
+        if problems.is_empty() {
+            return Ok(Verdict::pass(
+                Finding::new(Code::FileOk)
+                    .with("path", &f.path)
+                    .with("name", &c.name),
+                expected,
+                vec![
+                    Finding::new(Code::FileAt)
+                        .with("name", &c.name)
+                        .with("path", &f.path),
+                ],
+            ));
+        }
+        observations.push(
+            Finding::new(Code::FileProblems)
+                .with("name", &c.name)
+                .with("problems", Value::List(problems)),
+        );
+    }
+    Ok(Verdict::fail(
+        Finding::new(Code::FileNotAsExpected).with("path", &f.path),
+        expected,
+        observations,
+    ))
+}
+
+fn expected(f: &FileCheck, pats: &[Pattern]) -> Vec<Finding> {
+    let path = &f.path;
+    let mut e = vec![if f.exists.unwrap_or(true) {
+        Finding::new(Code::ExpectFileExists).with("path", path)
+    } else {
+        Finding::new(Code::ExpectFileAbsent).with("path", path)
+    }];
+    if let Some(t) = f.file_type {
+        e.push(Finding::new(Code::ExpectFileKind).with("kind", t));
+    }
+    if let Some(n) = &f.equals {
+        e.push(Finding::new(Code::ExpectFileEqualsLab).with("name", n));
+    }
+    for p in pats {
+        e.push(Finding::new(Code::ExpectFileContains).with("pattern", &p.source));
+    }
+    e
+}
+
+/// What is wrong with the file in one container.
+fn problems<P: Probe>(
+    cx: &Ctx<'_, P>,
+    f: &FileCheck,
+    pats: &[Pattern],
+    c: &Container,
+    entry: Option<&FileEntry>,
+) -> Vec<Finding> {
+    let path = &f.path;
+    let mut problems = Vec::new();
+    match (entry, f.exists.unwrap_or(true)) {
+        (None, true) => problems.push(Finding::new(Code::FileMissing).with("path", path)),
+        (Some(_), false) => problems.push(Finding::new(Code::FilePresent).with("path", path)),
+        _ => {}
+    }
+    let Some(e) = entry else {
+        return problems;
+    };
+    if let Some(t) = f.file_type
+        && e.kind != t
+    {
+        problems.push(Finding::new(Code::FileKindIs).with("kind", e.kind));
+    }
+    if let Some(n) = &f.equals
+        && let Some(want) = cx.lab.files.get(n)
+        && !same_content(want, &e.content)
+    {
+        problems.push(
+            Finding::new(Code::FileDiffersLab)
+                .with("name", n)
+                .with("diff", first_difference(want, &e.content)),
+        );
+    }
+    let text = String::from_utf8_lossy(&e.content);
+    let vars = super::logs::container_vars(c);
+    for p in pats {
+        if !p.matches(&text, &vars) {
+            problems.push(Finding::new(Code::FileLacks).with("pattern", &p.source));
+        }
+    }
+    problems
+}

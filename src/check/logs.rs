@@ -1,0 +1,93 @@
+//! `logs`: a container's output shows patterns, with `${container.hostname}`-style values
+//! taken from the same snapshot.
+
+use super::select::{no_match, nothing_matches, select_containers};
+use super::{Ctx, Probe};
+use crate::engine::EngineError;
+use crate::lab::LogsCheck;
+use crate::pattern::{Pattern, Vars};
+use crate::snapshot::{Container, Snapshot};
+use crate::verdict::{Code, Finding, Value, Verdict};
+
+pub(super) async fn evaluate<P: Probe>(
+    cx: &Ctx<'_, P>,
+    l: &LogsCheck,
+    pats: &[Pattern],
+    snap: &Snapshot,
+) -> Result<Verdict, EngineError> {
+    let need = l.at_least.unwrap_or(1) as usize;
+    // Placeholders stay as written; `words` reads them as "<its own hostname>".
+    let shows = Value::Patterns(pats.iter().map(|p| p.display(&Vars::new())).collect());
+    let expected = vec![if need > 1 {
+        Finding::new(Code::ExpectLogsMany)
+            .with("need", need)
+            .with("sel", &l.select)
+            .with("shows", shows)
+    } else {
+        Finding::new(Code::ExpectLogs)
+            .with("sel", &l.select)
+            .with("shows", shows)
+    }];
+    let matches = select_containers(&l.select, snap);
+    if matches.is_empty() {
+        return Ok(Verdict::fail(
+            no_match(&l.select),
+            expected,
+            nothing_matches(&l.select, snap),
+        )
+        .terminal(true));
+    }
+    let logs =
+        futures_util::future::try_join_all(matches.iter().map(|c| cx.probe.logs(&c.id))).await?;
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for (c, text) in matches.iter().zip(logs) {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let vars = container_vars(c);
+        let missing: Vec<String> = pats
+            .iter()
+            .filter(|p| !p.matches(&text, &vars))
+            .map(|p| p.display(&vars))
+            .collect();
+        if missing.is_empty() {
+            good.push(c.name.clone());
+        } else {
+            bad.push(
+                Finding::new(Code::LogsMissingIn)
+                    .with("name", &c.name)
+                    .with("missing", Value::Names(missing))
+                    .with("tail", Value::Tail(text)),
+            );
+        }
+    }
+    if good.len() >= need {
+        return Ok(Verdict::pass(
+            Finding::new(Code::LogsOk),
+            expected,
+            vec![Finding::new(Code::LogsFoundIn).with("list", Value::Names(good))],
+        ));
+    }
+    let mut observed = Vec::new();
+    if !good.is_empty() {
+        observed.push(
+            Finding::new(Code::LogsOnlySome)
+                .with("count", good.len())
+                .with("need", need)
+                .with("list", Value::Names(good)),
+        );
+    }
+    observed.extend(bad.into_iter().take(3));
+    // Only a running container can still print something.
+    let terminal = !matches.iter().any(|c| c.is_running());
+    Ok(Verdict::fail(Finding::new(Code::LogsNotYet), expected, observed).terminal(terminal))
+}
+
+/// The values a pattern may refer to, from one container.
+pub(super) fn container_vars(c: &Container) -> Vars {
+    let mut v = Vars::new();
+    v.insert("container.hostname".to_owned(), c.hostname.clone());
+    v.insert("container.name".to_owned(), c.name.clone());
+    v.insert("container.id".to_owned(), c.id.clone());
+    v.insert("container.short_id".to_owned(), c.short_id().to_owned());
+    v
+}

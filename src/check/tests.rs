@@ -1,0 +1,684 @@
+//! Tests of the check kinds: the logic once (codes and values of the verdict), and the
+//! words of every scenario in both languages (golden sentences and insta snapshots).
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::lab::{
+    AnswerCheck, AnswerField, ContainerCheck, ContainerState, Distinct, EventCheck, NetworkCheck,
+    PortSpec, Select,
+};
+use crate::snapshot::{Container, Network, PortBinding, Summary};
+use crate::verdict::Verdict;
+
+const WEB: &str = "sha256:web";
+const WEB_IMAGE: &str = "diamol/ch02-hello-diamol-web";
+
+pub(crate) fn snap(containers: Vec<Container>) -> Snapshot {
+    let mut images = BTreeMap::new();
+    images.insert(WEB_IMAGE.to_owned(), Some(WEB.to_owned()));
+    Snapshot {
+        all: containers
+            .iter()
+            .map(|c| Summary {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                image: c.image.clone(),
+                image_id: c.image_id.clone(),
+                state: c.state.clone(),
+                status: c.state.clone(),
+            })
+            .collect(),
+        containers,
+        images,
+        taken_at: 1000,
+        ..Default::default()
+    }
+}
+
+pub(crate) fn web(name: &str, host_port: u16) -> Container {
+    Container {
+        id: format!("{name}-id"),
+        name: name.into(),
+        image: WEB_IMAGE.into(),
+        image_id: WEB.into(),
+        state: "running".into(),
+        ports: vec![PortBinding {
+            container_port: 80,
+            protocol: "tcp".into(),
+            host_ip: "0.0.0.0".into(),
+            host_port,
+        }],
+        ..Default::default()
+    }
+}
+
+fn by_image() -> Select {
+    Select {
+        image: Some(WEB_IMAGE.into()),
+        ..Default::default()
+    }
+}
+
+/// "Two runs with different hostnames", and two web containers sharing one hostname.
+fn two_with_one_hostname() -> (ContainerCheck, Container, Container) {
+    let spec = ContainerCheck {
+        select: by_image(),
+        at_least: Some(2),
+        distinct: Some(Distinct::Hostname),
+        ..Default::default()
+    };
+    let mut a = web("a", 1);
+    a.hostname = "h1".into();
+    let mut b = web("b", 2);
+    b.hostname = "h1".into();
+    (spec, a, b)
+}
+
+/// Started without `-d`, asked for 8088, and exited two minutes before the snapshot.
+fn exited_attached_web() -> Container {
+    let mut c = web("web", 8088);
+    c.attach_stdout = true;
+    c.state = "exited".into();
+    c.exit_code = Some(0);
+    c.finished = 880;
+    c.ports.clear();
+    c.requested_ports = vec![PortBinding {
+        container_port: 80,
+        protocol: "tcp".into(),
+        host_ip: String::new(),
+        host_port: 8088,
+    }];
+    c
+}
+
+fn detached_on_8088() -> ContainerCheck {
+    ContainerCheck {
+        select: by_image(),
+        state: Some(ContainerState::Running),
+        detached: Some(true),
+        published: Some(vec![PortSpec {
+            container: "80/tcp".into(),
+            host: 8088,
+        }]),
+        ..Default::default()
+    }
+}
+
+fn container(spec: &ContainerCheck, s: &Snapshot) -> Verdict {
+    container::evaluate(spec, s)
+}
+
+/// English words of the generated texts that must not show through in Korean ones.
+const ENGLISH: &[&str] = &[
+    "publishes",
+    "container with",
+    "containers with",
+    "exited",
+    "found",
+    "expected",
+    "running",
+    "attached",
+    "detached",
+    "recorded",
+    "answer",
+    "nothing",
+    "more",
+    "driver",
+    "user-defined",
+    "still there",
+    "start it",
+    "exists",
+    "hostname",
+    "seen",
+    "event",
+    " not ",
+    " on ",
+    " ago",
+];
+
+fn has_hangul(s: &str) -> bool {
+    s.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c))
+}
+
+/// A verdict in both languages. The Korean texts have no English words left in them
+/// (flags, names and values in backticks stay as they are), and the two JSON forms differ
+/// only in the human texts.
+fn both(kind: &'static str, v: &Verdict) -> (Outcome, Outcome) {
+    let en = Outcome::new(kind, v.clone(), Lang::En, None);
+    let ko = Outcome::new(kind, v.clone(), Lang::Ko, None);
+    for text in [&ko.expected, &ko.observed] {
+        assert!(has_hangul(text), "not Korean: {text}");
+        let words: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        for word in ENGLISH {
+            assert!(!words.contains(word), "`{word}` in Korean text: {text}");
+        }
+    }
+    let data = |o: &Outcome| {
+        let mut j = serde_json::to_value(o).expect("an outcome serializes");
+        for human in ["message", "expected", "observed"] {
+            j.as_object_mut().map(|m| m.remove(human));
+        }
+        j
+    };
+    assert_eq!(data(&en), data(&ko));
+    (en, ko)
+}
+
+fn has(v: &Verdict, code: &str) -> bool {
+    v.codes().contains(&code)
+}
+
+#[test]
+fn right_port_passes() {
+    let v = container(&detached_on_8088(), &snap(vec![web("web", 8088)]));
+    assert!(v.passed, "{v:?}");
+    let (en, _) = both("container", &v);
+    assert_eq!(en.observed, "found `web`");
+}
+
+#[test]
+fn wrong_host_port_names_the_difference() {
+    let v = container(&detached_on_8088(), &snap(vec![web("web", 8080)]));
+    assert!(!v.passed && has(&v, "container.port_elsewhere"));
+    let (en, ko) = both("container", &v);
+    assert_eq!(en.observed, "`web` publishes 80/tcp on 8080, not 8088");
+    assert_eq!(
+        en.expected,
+        "container with image `diamol/ch02-hello-diamol-web`, running, detached (-d), \
+         80/tcp published on 8088"
+    );
+    assert_eq!(
+        ko.expected,
+        "이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너, 실행 중, 백그라운드(-d), \
+         호스트 포트 8088 에 80/tcp 공개"
+    );
+    assert_eq!(
+        ko.observed,
+        "`web`: 80/tcp 를 호스트 포트 8088 이(가) 아닌 8080 에 공개함"
+    );
+}
+
+#[test]
+fn random_port_and_wrong_container_port() {
+    let mut c = web("web", 49153);
+    c.publish_all = true;
+    let v = container(&detached_on_8088(), &snap(vec![c]));
+    assert!(has(&v, "container.port_random"));
+    let (en, ko) = both("container", &v);
+    assert!(en.observed.contains("-P"), "{}", en.observed);
+    assert!(
+        ko.observed
+            .contains("`-P` 는 호스트 포트를 임의로 고릅니다")
+            && ko.observed.contains("`-p 호스트포트:컨테이너포트`"),
+        "{}",
+        ko.observed
+    );
+    let mut c = web("web", 8088);
+    c.ports[0].container_port = 8080;
+    let v = container(&detached_on_8088(), &snap(vec![c]));
+    assert!(has(&v, "container.port_other_target"));
+    let (en, ko) = both("container", &v);
+    assert!(
+        en.observed
+            .contains("host port 8088 to container port 8080")
+    );
+    assert!(
+        ko.observed
+            .contains("호스트 포트 8088 을(를) 80/tcp 가 아닌 컨테이너 포트 8080 에 공개함"),
+        "{}",
+        ko.observed
+    );
+}
+
+#[test]
+fn attached_run_and_exited_state_are_reported_and_terminal() {
+    let v = container(&detached_on_8088(), &snap(vec![exited_attached_web()]));
+    assert!(!v.passed && v.terminal);
+    for code in [
+        "container.wrong_state",
+        "container.not_detached",
+        "container.port_not_bound",
+    ] {
+        assert!(has(&v, code), "{code}: {:?}", v.codes());
+    }
+    let (en, ko) = both("container", &v);
+    for want in ["exited (0, 2 min ago)", "add `-d`", "nothing is bound"] {
+        assert!(en.observed.contains(want), "{want}: {}", en.observed);
+    }
+    for want in [
+        "실행 중 상태가 아님: 종료됨 (종료 코드 0, 2분 전)",
+        "백그라운드(-d)가 아니라 포그라운드로 실행됨 (`-d`/`--detach` 를 붙이세요)",
+        "80/tcp 를 호스트 포트 8088 에 공개하도록 실행했지만",
+        "연결된 포트가 없음",
+    ] {
+        assert!(ko.observed.contains(want), "{want}: {}", ko.observed);
+    }
+}
+
+#[test]
+fn terminal_stdin_rm_env_and_networks() {
+    let spec = ContainerCheck {
+        select: by_image(),
+        state: Some(ContainerState::Running),
+        tty: Some(true),
+        stdin_open: Some(true),
+        auto_remove: Some(true),
+        env: Some(vec!["A=1".into()]),
+        networks: Some(vec!["custom_network".into()]),
+        ..Default::default()
+    };
+    let v = container(&spec, &snap(vec![web("web", 8088)]));
+    for code in [
+        "container.no_tty",
+        "container.no_stdin",
+        "container.no_auto_remove",
+        "container.no_env",
+        "container.on_no_network",
+    ] {
+        assert!(has(&v, code), "{code}");
+    }
+    let (_, ko) = both("container", &v);
+    assert!(
+        ko.expected
+            .contains("표준 입력과 터미널을 연결한 대화형 (-it)")
+    );
+    for want in [
+        "터미널(-t)이 연결되어 있지 않음 (`-t`/`--tty` 를 붙여 실행하세요)",
+        "표준 입력(-i)이 열려 있지 않음 (`-i`/`--interactive` 를 붙여 실행하세요)",
+        "`--rm` 없이 실행됨",
+        "환경 변수 `A=1` 이(가) 없음",
+        "어느 네트워크에도 연결되어 있지 않음 (`custom_network` 에 연결해야 함)",
+    ] {
+        assert!(ko.observed.contains(want), "{want}: {}", ko.observed);
+    }
+}
+
+#[test]
+fn nothing_there_lists_what_is() {
+    let mut other = web("db", 5432);
+    other.image_id = "sha256:other".into();
+    other.image = "postgres".into();
+    let v = container(&detached_on_8088(), &snap(vec![other]));
+    assert!(!v.passed && has(&v, "select.no_match") && has(&v, "select.found_others"));
+    let (_, ko) = both("container", &v);
+    assert!(ko.message.contains("컨테이너가 없습니다"), "{}", ko.message);
+    assert_eq!(
+        ko.observed,
+        "이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너 없음; \
+         있는 컨테이너: `db` (postgres, 실행 중)"
+    );
+    let v = container(&detached_on_8088(), &snap(vec![]));
+    let (en, ko) = both("container", &v);
+    assert!(en.observed.ends_with("; no containers at all"));
+    assert!(ko.observed.ends_with("; 컨테이너가 하나도 없음"));
+    let mut s = snap(vec![]);
+    s.images.clear();
+    let v = container(&detached_on_8088(), &s);
+    assert!(has(&v, "select.image_missing"));
+    let (_, ko) = both("container", &v);
+    assert!(ko.observed.contains(
+        "이미지 `diamol/ch02-hello-diamol-web` 이(가) 이 도커 엔진에 없음 \
+         (`docklings images` 로 내려받기)"
+    ));
+}
+
+#[test]
+fn distinct_hostnames_are_counted() {
+    let (mut spec, a, mut b) = two_with_one_hostname();
+    let v = container(&spec, &snap(vec![a.clone(), b.clone()]));
+    assert!(
+        !v.passed && has(&v, "container.only_some_distinct"),
+        "same hostname twice is one"
+    );
+    let (en, ko) = both("container", &v);
+    assert!(en.observed.starts_with("only 1 of 2"), "{}", en.observed);
+    assert_eq!(
+        ko.expected,
+        "이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너 2개, 호스트명이 서로 다름"
+    );
+    assert!(
+        ko.observed
+            .starts_with("필요한 2개 중 1개뿐 (호스트명이 서로 다른 것만 셈): "),
+        "{}",
+        ko.observed
+    );
+    b.hostname = "h2".into();
+    let v = container(&spec, &snap(vec![a, b]));
+    assert!(v.passed);
+    let (_, ko) = both("container", &v);
+    assert!(
+        ko.observed.starts_with("찾은 컨테이너: ") && ko.observed.contains("(호스트명 h2)"),
+        "{}",
+        ko.observed
+    );
+    spec.at_least = Some(3);
+    assert!(!container(&spec, &snap(vec![web("x", 1)])).passed);
+}
+
+#[test]
+fn absent_after_rm() {
+    let s = by_image();
+    let v = absent::evaluate(&s, &snap(vec![]));
+    assert!(v.passed);
+    let (_, ko) = both("absent", &v);
+    assert_eq!(
+        (ko.expected.as_str(), ko.observed.as_str()),
+        (
+            "이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너 없음",
+            "없음"
+        )
+    );
+    let mut gone = web("old", 8088);
+    gone.state = "exited".into();
+    gone.exit_code = Some(137);
+    let v = absent::evaluate(&s, &snap(vec![web("web", 8088), gone]));
+    assert!(!v.passed);
+    let (en, ko) = both("absent", &v);
+    assert_eq!(
+        en.observed,
+        "still there: `old` (exited (137)), `web` (running)"
+    );
+    assert_eq!(
+        ko.observed,
+        "아직 남아 있음: `old` (종료됨 (종료 코드 137)), `web` (실행 중)"
+    );
+}
+
+#[test]
+fn networks_and_images() {
+    let mut s = snap(vec![]);
+    s.networks = vec![Network {
+        id: "n1".into(),
+        name: "bridge".into(),
+        driver: "bridge".into(),
+        user_defined: false,
+        members: vec![],
+    }];
+    let spec = NetworkCheck {
+        name: "custom_network".into(),
+        driver: Some("bridge".into()),
+        user_defined: Some(true),
+        min_members: Some(2),
+    };
+    let v = network::evaluate(&spec, &s);
+    assert!(!v.passed && has(&v, "network.missing_detail"));
+    let (en, ko) = both("network", &v);
+    assert!(en.observed.contains("no network `custom_network`"));
+    assert_eq!(
+        ko.expected,
+        "네트워크 `custom_network`, 드라이버 bridge, 사용자 정의 네트워크, \
+         컨테이너 2개 이상 연결"
+    );
+    assert_eq!(
+        ko.observed,
+        "네트워크 `custom_network` 없음; 사용자 정의 네트워크: 없음"
+    );
+    s.networks.push(Network {
+        id: "n2".into(),
+        name: "custom_network".into(),
+        driver: "overlay".into(),
+        user_defined: false,
+        members: vec!["a".into()],
+    });
+    let v = network::evaluate(&spec, &s);
+    let (_, ko) = both("network", &v);
+    assert_eq!(
+        ko.observed,
+        "드라이버가 bridge 이(가) 아니라 overlay; \
+         사용자 정의 네트워크가 아니라 도커 엔진의 기본 네트워크임; \
+         연결된 컨테이너 1개 (`a`)"
+    );
+    s.networks[1] = Network {
+        driver: "bridge".into(),
+        user_defined: true,
+        members: vec!["a".into(), "b".into()],
+        ..s.networks[1].clone()
+    };
+    let v = network::evaluate(&spec, &s);
+    assert!(v.passed);
+    let (_, ko) = both("network", &v);
+    assert_eq!(
+        ko.observed,
+        "`custom_network` (bridge, 연결된 컨테이너 `a`, `b`)"
+    );
+    let (_, ko) = both("image", &image::evaluate(WEB_IMAGE, &s));
+    assert_eq!(ko.expected, "이미지 `diamol/ch02-hello-diamol-web` 있음");
+    let v = image::evaluate("nginx", &s);
+    assert!(!v.passed);
+    let (_, ko) = both("image", &v);
+    assert_eq!(ko.observed, "이미지 `nginx` 없음");
+}
+
+fn exec_event(action: &str, image: &str) -> crate::snapshot::Event {
+    crate::snapshot::Event {
+        time_nano: 1,
+        kind: "container".into(),
+        action: action.into(),
+        actor_id: "gone".into(),
+        attributes: [
+            ("image".to_owned(), image.to_owned()),
+            ("name".to_owned(), "web".to_owned()),
+        ]
+        .into_iter()
+        .collect(),
+    }
+}
+
+#[test]
+fn events_match_command_prefixes_and_removed_containers() {
+    let mut s = snap(vec![]);
+    s.events = vec![
+        exec_event("exec_start: ls /usr/local/apache2/htdocs/", WEB_IMAGE),
+        exec_event("top", "diamol/base"),
+    ];
+    let spec = EventCheck {
+        action: "exec_start".into(),
+        select: Some(by_image()),
+        command: Some(vec![
+            "ls /usr/local/apache2/htdocs".into(),
+            "ls -l /usr/local/apache2/htdocs".into(),
+        ]),
+        at_least: None,
+    };
+    let v = event::evaluate(&spec, &s);
+    assert!(v.passed);
+    let (_, ko) = both("event", &v);
+    assert_eq!(
+        ko.expected,
+        "이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너에서 \
+         `ls /usr/local/apache2/htdocs` 또는 `ls -l /usr/local/apache2/htdocs` 을(를) \
+         실행한 `exec_start` 이벤트가 기록됨"
+    );
+    assert_eq!(
+        ko.observed,
+        "`web` 의 `exec_start: ls /usr/local/apache2/htdocs/` 이벤트"
+    );
+    let cat = EventCheck {
+        command: Some(vec!["cat".into()]),
+        ..spec.clone()
+    };
+    let v = event::evaluate(&cat, &s);
+    assert!(!v.passed && has(&v, "event.seen_only"));
+    let (en, ko) = both("event", &v);
+    assert!(en.observed.contains("seen only"), "{}", en.observed);
+    assert!(ko.observed.starts_with("기록된 것은 "), "{}", ko.observed);
+    let top = EventCheck {
+        action: "top".into(),
+        select: Some(Select {
+            name: Some("nobody".into()),
+            ..Default::default()
+        }),
+        command: None,
+        at_least: None,
+    };
+    assert!(!event::evaluate(&top, &s).passed);
+    let top = EventCheck {
+        action: "kill".into(),
+        select: None,
+        command: None,
+        at_least: None,
+    };
+    let (_, ko) = both("event", &event::evaluate(&top, &s));
+    assert_eq!(
+        (ko.expected.as_str(), ko.observed.as_str()),
+        (
+            "`kill` 이벤트가 기록됨",
+            "실습을 시작한 뒤로 `kill` 이벤트 없음"
+        )
+    );
+}
+
+#[test]
+fn answers() {
+    let mut c = web("web", 8088);
+    c.hostname = "f1e2d3c4b5a6".into();
+    let s = snap(vec![c]);
+    let a = AnswerCheck {
+        question: Text::Localized {
+            ko: "호스트명은?".into(),
+            en: "Hostname?".into(),
+        },
+        select: by_image(),
+        field: AnswerField::Hostname,
+        network: None,
+        port: None,
+    };
+    let v = answer::evaluate(&a, None, &s);
+    assert!(!v.passed && has(&v, "answer.none"));
+    let (_, ko) = both("answer", &v);
+    assert_eq!(ko.expected, "질문에 대한 답: 호스트명은?");
+    assert!(ko.observed.starts_with("답 없음 ("), "{}", ko.observed);
+    let (_, ko) = both("answer", &answer::evaluate(&a, Some("10.9.9.9"), &s));
+    assert_eq!(ko.observed, "`10.9.9.9`: 도커 엔진의 값과 다름");
+    let v = answer::evaluate(&a, Some(" f1e2d3c4b5a6 "), &s);
+    assert!(v.passed);
+    let (_, ko) = both("answer", &v);
+    assert_eq!(ko.observed, "`f1e2d3c4b5a6`: 도커 엔진의 값과 같음");
+    let (_, ko) = both("answer", &answer::evaluate(&a, Some("x"), &snap(vec![])));
+    assert_eq!(
+        ko.observed,
+        "`x`; 값을 확인할 이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너도 없음"
+    );
+}
+
+#[test]
+fn the_lab_authors_fail_text_replaces_the_summary_only() {
+    let v = container(&detached_on_8088(), &snap(vec![web("web", 8080)]));
+    let fail = Text::Localized {
+        ko: "8088 포트로 다시 실행하세요.".into(),
+        en: "Run it again on port 8088.".into(),
+    };
+    let o = Outcome::new("container", v.clone(), Lang::En, Some(&fail));
+    assert_eq!(o.message, "Run it again on port 8088.");
+    assert_eq!(o.code, "container.not_as_asked");
+    let passed = container(&detached_on_8088(), &snap(vec![web("web", 8088)]));
+    let o = Outcome::new("container", passed, Lang::En, Some(&fail));
+    assert_eq!(o.message, "The container is as expected.");
+}
+
+#[test]
+fn values_that_change_words_with_the_language() {
+    use crate::verdict::{Code, Finding, StateSeen};
+    let long_ago = Finding::new(Code::NamedState).with("name", "old").with(
+        "state",
+        StateSeen {
+            state: "exited".into(),
+            exit_code: Some(1),
+            stopped_secs_ago: Some(90_000),
+        },
+    );
+    assert_eq!(
+        crate::words::render(&long_ago, Lang::En),
+        "`old` (exited (1, 1 days ago))"
+    );
+    assert_eq!(
+        crate::words::render(&long_ago, Lang::Ko),
+        "`old` (종료됨 (종료 코드 1, 1일 전))"
+    );
+    let d = diff::first_difference(b"a\n<p>x</p>", b"a\n<p>y</p>");
+    assert_eq!(
+        crate::words::render(&d, Lang::Ko),
+        "2번째 줄: 기대 `<p>x</p>`, 실제 `<p>y</p>`"
+    );
+    let d = diff::first_difference(b"a\nb", b"a");
+    assert_eq!(
+        crate::words::render(&d, Lang::Ko),
+        "줄 수: 기대 2줄, 실제 1줄"
+    );
+    assert_eq!(
+        crate::words::render(&d, Lang::En),
+        "2 lines expected, 1 found"
+    );
+    let ports = Finding::new(Code::PortMissing)
+        .with("port", 80u16)
+        .with("proto", "tcp")
+        .with("host", 8088u16)
+        .with("ports", container::ports(&web("web", 8080)));
+    assert_eq!(
+        crate::words::render(&ports, Lang::Ko),
+        "80/tcp 를 호스트 포트 8088 에 공개하지 않음 (80/tcp → 호스트 포트 8080)"
+    );
+}
+
+/// Every scenario above, in both languages, as one snapshot per language: a change of
+/// wording shows up as a reviewed snapshot diff, not as a broken logic test.
+#[test]
+fn wording_snapshots() {
+    let (spec_d, a, b) = two_with_one_hostname();
+    let mut other = web("db", 5432);
+    other.image_id = "sha256:other".into();
+    other.image = "postgres".into();
+    let scenarios: Vec<(&str, &'static str, Verdict)> = vec![
+        (
+            "right port",
+            "container",
+            container(&detached_on_8088(), &snap(vec![web("web", 8088)])),
+        ),
+        (
+            "wrong host port",
+            "container",
+            container(&detached_on_8088(), &snap(vec![web("web", 8080)])),
+        ),
+        (
+            "exited, attached",
+            "container",
+            container(&detached_on_8088(), &snap(vec![exited_attached_web()])),
+        ),
+        (
+            "nothing matches",
+            "container",
+            container(&detached_on_8088(), &snap(vec![other])),
+        ),
+        (
+            "same hostname twice",
+            "container",
+            container(&spec_d, &snap(vec![a, b])),
+        ),
+        (
+            "absent, still there",
+            "absent",
+            absent::evaluate(&by_image(), &snap(vec![web("web", 8088)])),
+        ),
+        (
+            "no image",
+            "image",
+            image::evaluate("hello-world", &snap(vec![])),
+        ),
+    ];
+    for lang in [Lang::En, Lang::Ko] {
+        let mut out = String::new();
+        for (name, kind, v) in &scenarios {
+            let o = Outcome::new(kind, v.clone(), lang, None);
+            out.push_str(&format!(
+                "## {name} [{}]\n{}\n  expected: {}\n  observed: {}\n\n",
+                o.code, o.message, o.expected, o.observed
+            ));
+        }
+        let name = match lang {
+            Lang::En => "wording_en",
+            Lang::Ko => "wording_ko",
+        };
+        insta::assert_snapshot!(name, out);
+    }
+}
