@@ -12,10 +12,10 @@ use super::model::{Lab, LabError};
 #[derive(Clone, Debug)]
 pub struct LabSource {
     /// Path shown in messages.
-    pub path: PathBuf,
-    pub text: Result<String, String>,
+    pub(crate) path: PathBuf,
+    pub(crate) text: Result<String, String>,
     /// Reads a file named relative to the lab file (already checked to stay inside).
-    pub files: FileReader,
+    pub(crate) files: FileReader,
 }
 
 #[derive(Clone, Debug)]
@@ -111,12 +111,12 @@ pub(crate) fn embedded_sources() -> Vec<LabSource> {
 /// A set of labs, sorted by chapter then id.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
-    pub labs: Vec<Lab>,
+    pub(crate) labs: Vec<Lab>,
 }
 
 impl Catalog {
     /// Load every source; fails with all problems of all files.
-    pub fn load(sources: &[LabSource]) -> Result<Catalog, Vec<LabError>> {
+    pub(crate) fn load(sources: &[LabSource]) -> Result<Catalog, Vec<LabError>> {
         let mut labs = Vec::new();
         let mut errs = Vec::new();
         let mut ids = HashSet::new();
@@ -146,11 +146,11 @@ impl Catalog {
         Ok(Catalog { labs })
     }
 
-    pub fn get(&self, id: &str) -> Option<&Lab> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Lab> {
         self.labs.iter().find(|l| l.id == id)
     }
 
-    pub fn ids(&self) -> Vec<&str> {
+    pub(crate) fn ids(&self) -> Vec<&str> {
         self.labs.iter().map(|l| l.id.as_str()).collect()
     }
 }

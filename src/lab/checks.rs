@@ -22,31 +22,31 @@ use crate::pattern::Pattern;
 #[schemars(transform = crate::schema::exactly_one_kind)]
 pub(crate) struct CheckSpec {
     /// Containers matching a selector have the given properties.
-    pub container: Option<ContainerCheck>,
+    pub(crate) container: Option<ContainerCheck>,
     /// No container matches the selector (after `--rm` or `rm --force`).
-    pub absent: Option<AbsentCheck>,
+    pub(crate) absent: Option<AbsentCheck>,
     /// An image exists.
-    pub image: Option<ImageCheck>,
+    pub(crate) image: Option<ImageCheck>,
     /// A network exists with the given properties.
-    pub network: Option<NetworkCheck>,
+    pub(crate) network: Option<NetworkCheck>,
     /// An HTTP GET on a loopback URL answers as expected.
-    pub http: Option<HttpCheck>,
+    pub(crate) http: Option<HttpCheck>,
     /// A file inside a container (read through the archive endpoint).
-    pub file: Option<FileCheck>,
+    pub(crate) file: Option<FileCheck>,
     /// A container's output contains patterns.
-    pub logs: Option<LogsCheck>,
+    pub(crate) logs: Option<LogsCheck>,
     /// A command run inside a container by docklings answers as expected.
-    pub exec: Option<ExecCheck>,
+    pub(crate) exec: Option<ExecCheck>,
     /// One container reaches another by name.
-    pub reach: Option<ReachCheck>,
+    pub(crate) reach: Option<ReachCheck>,
     /// The engine recorded an action since the lab started.
-    pub event: Option<EventCheck>,
+    pub(crate) event: Option<EventCheck>,
     /// A question whose answer only the engine knows, checked against its state.
-    pub answer: Option<AnswerCheck>,
+    pub(crate) answer: Option<AnswerCheck>,
     /// What the learner reads when the check fails.
-    pub fail: Option<Text>,
+    pub(crate) fail: Option<Text>,
     /// Keep re-reading the engine until the check passes or this much time has passed.
-    pub within: Option<Within>,
+    pub(crate) within: Option<Within>,
 }
 
 impl CheckSpec {
@@ -69,13 +69,13 @@ impl CheckSpec {
 pub struct Select {
     /// Created from this image (compared by image ID, so `nginx`, `nginx:latest` and an ID
     /// prefix all match the same containers).
-    pub image: Option<String>,
+    pub(crate) image: Option<String>,
     /// Container name (without the leading `/`).
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Attached to this network.
-    pub network: Option<String>,
+    pub(crate) network: Option<String>,
     /// Carries this label, `key` or `key=value`.
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
 }
 
 /// Container states as the engine reports them in `State.Status`.
@@ -92,7 +92,7 @@ pub enum ContainerState {
 }
 
 impl ContainerState {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ContainerState::Created => "created",
             ContainerState::Running => "running",
@@ -110,9 +110,9 @@ impl ContainerState {
 #[serde(deny_unknown_fields)]
 pub struct PortSpec {
     /// Container port, `80/tcp` (the protocol defaults to tcp).
-    pub container: String,
+    pub(crate) container: String,
     /// Host port it must be bound to.
-    pub host: u16,
+    pub(crate) host: u16,
 }
 
 /// Properties that must differ between the matching containers.
@@ -127,29 +127,29 @@ pub enum Distinct {
 #[serde(deny_unknown_fields)]
 pub struct ContainerCheck {
     /// Which containers count.
-    pub select: Select,
+    pub(crate) select: Select,
     /// How many matching containers are needed (default 1).
-    pub at_least: Option<u32>,
+    pub(crate) at_least: Option<u32>,
     /// `State.Status`; `running` is false while paused.
-    pub state: Option<ContainerState>,
+    pub(crate) state: Option<ContainerState>,
     /// Exit code of an exited container.
-    pub exit_code: Option<i64>,
+    pub(crate) exit_code: Option<i64>,
     /// Started with a terminal (`-t`: `Config.Tty`).
-    pub tty: Option<bool>,
+    pub(crate) tty: Option<bool>,
     /// Started with stdin kept open (`-i`: `Config.OpenStdin`).
-    pub stdin_open: Option<bool>,
+    pub(crate) stdin_open: Option<bool>,
     /// Started with `-d` (`Config.AttachStdout` is false).
-    pub detached: Option<bool>,
+    pub(crate) detached: Option<bool>,
     /// Actually bound host ports (`NetworkSettings.Ports`, not just what was asked).
-    pub published: Option<Vec<PortSpec>>,
+    pub(crate) published: Option<Vec<PortSpec>>,
     /// Networks it must be attached to.
-    pub networks: Option<Vec<String>>,
+    pub(crate) networks: Option<Vec<String>>,
     /// Started with `--rm`.
-    pub auto_remove: Option<bool>,
+    pub(crate) auto_remove: Option<bool>,
     /// Environment entries, `KEY` or `KEY=value`.
-    pub env: Option<Vec<String>>,
+    pub(crate) env: Option<Vec<String>>,
     /// This property must differ across the `at_least` containers.
-    pub distinct: Option<Distinct>,
+    pub(crate) distinct: Option<Distinct>,
 }
 
 /// `absent`: no container matches.
@@ -157,7 +157,7 @@ pub struct ContainerCheck {
 #[serde(deny_unknown_fields)]
 pub struct AbsentCheck {
     /// No container, running or stopped, may match this.
-    pub select: Select,
+    pub(crate) select: Select,
 }
 
 /// `image`: an image exists under this reference.
@@ -165,7 +165,7 @@ pub struct AbsentCheck {
 #[serde(deny_unknown_fields)]
 pub struct ImageCheck {
     /// `name[:tag]`.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// `network`: a network exists with these properties.
@@ -173,13 +173,13 @@ pub struct ImageCheck {
 #[serde(deny_unknown_fields)]
 pub struct NetworkCheck {
     /// Network name.
-    pub name: String,
+    pub(crate) name: String,
     /// Driver, e.g. `bridge`.
-    pub driver: Option<String>,
+    pub(crate) driver: Option<String>,
     /// Created by a user (`docker network create`), not one of the engine's defaults.
-    pub user_defined: Option<bool>,
+    pub(crate) user_defined: Option<bool>,
     /// At least this many containers attached.
-    pub min_members: Option<u32>,
+    pub(crate) min_members: Option<u32>,
 }
 
 /// `http`: a GET on a loopback URL.
@@ -187,15 +187,15 @@ pub struct NetworkCheck {
 #[serde(deny_unknown_fields)]
 pub struct HttpCheck {
     /// `http://localhost:PORT/...` or `http://127.0.0.1:...`: loopback only.
-    pub url: String,
+    pub(crate) url: String,
     /// Expected status (default 200).
-    pub status: Option<u16>,
+    pub(crate) status: Option<u16>,
     /// Patterns the body must satisfy.
-    pub body: Option<Vec<String>>,
+    pub(crate) body: Option<Vec<String>>,
     /// The body must equal this file inside the container that serves the URL.
-    pub body_equals_file: Option<FileRef>,
+    pub(crate) body_equals_file: Option<FileRef>,
     /// The body must equal this lab file.
-    pub body_equals_lab_file: Option<String>,
+    pub(crate) body_equals_lab_file: Option<String>,
 }
 
 /// A file inside a selected container.
@@ -203,9 +203,9 @@ pub struct HttpCheck {
 #[serde(deny_unknown_fields)]
 pub struct FileRef {
     /// The container that holds the file.
-    pub select: Select,
+    pub(crate) select: Select,
     /// Absolute path inside the container.
-    pub path: String,
+    pub(crate) path: String,
 }
 
 /// File types the archive endpoint tells apart.
@@ -222,18 +222,18 @@ pub enum FileType {
 #[serde(deny_unknown_fields)]
 pub struct FileCheck {
     /// The container to look in (it may be stopped).
-    pub select: Select,
+    pub(crate) select: Select,
     /// Absolute path inside the container.
-    pub path: String,
+    pub(crate) path: String,
     /// Whether it must exist (default true).
-    pub exists: Option<bool>,
+    pub(crate) exists: Option<bool>,
     /// What it must be: `file`, `dir` or `symlink`.
     #[serde(rename = "type")]
-    pub file_type: Option<FileType>,
+    pub(crate) file_type: Option<FileType>,
     /// Its content must equal this lab file (compared by sha256).
-    pub equals: Option<String>,
+    pub(crate) equals: Option<String>,
     /// Patterns its content must satisfy.
-    pub contains: Option<Vec<String>>,
+    pub(crate) contains: Option<Vec<String>>,
 }
 
 /// `logs`: a container's output.
@@ -241,12 +241,12 @@ pub struct FileCheck {
 #[serde(deny_unknown_fields)]
 pub struct LogsCheck {
     /// The containers whose output is read.
-    pub select: Select,
+    pub(crate) select: Select,
     /// Patterns; `${container.hostname}`, `${container.name}` and `${container.id}` are
     /// replaced by that container's values.
-    pub patterns: Vec<String>,
+    pub(crate) patterns: Vec<String>,
     /// How many containers' logs must match (default 1).
-    pub at_least: Option<u32>,
+    pub(crate) at_least: Option<u32>,
 }
 
 /// `exec`: docklings runs a command inside a running container.
@@ -254,13 +254,13 @@ pub struct LogsCheck {
 #[serde(deny_unknown_fields)]
 pub struct ExecCheck {
     /// The running container to run it in.
-    pub select: Select,
+    pub(crate) select: Select,
     /// The command and its arguments, as a list that no shell parses: `[cat, /etc/hostname]`.
-    pub command: Vec<String>,
+    pub(crate) command: Vec<String>,
     /// Expected exit code (default 0).
-    pub exit_code: Option<i64>,
+    pub(crate) exit_code: Option<i64>,
     /// Patterns its output must satisfy.
-    pub output: Option<Vec<String>>,
+    pub(crate) output: Option<Vec<String>>,
 }
 
 /// `reach`: a container reaches another by name over a shared user-defined network.
@@ -268,12 +268,12 @@ pub struct ExecCheck {
 #[serde(deny_unknown_fields)]
 pub struct ReachCheck {
     /// The container that connects.
-    pub from: Select,
+    pub(crate) from: Select,
     /// Name (or network alias) it must reach. Omit to accept any other running container on
     /// a shared user-defined network.
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     /// Only this network counts.
-    pub network: Option<String>,
+    pub(crate) network: Option<String>,
 }
 
 /// `event`: the engine recorded an action.
@@ -282,13 +282,13 @@ pub struct ReachCheck {
 pub struct EventCheck {
     /// Engine action: `top`, `exec_start`, `extract-to-dir`, `archive-path`, `attach`,
     /// `create`, `start`, `die`, `destroy`, ...
-    pub action: String,
+    pub(crate) action: String,
     /// Only events of containers matching this.
-    pub select: Option<Select>,
+    pub(crate) select: Option<Select>,
     /// For `exec_start`: the command must start with one of these.
-    pub command: Option<Vec<String>>,
+    pub(crate) command: Option<Vec<String>>,
     /// How many such events (default 1).
-    pub at_least: Option<u32>,
+    pub(crate) at_least: Option<u32>,
 }
 
 /// What a question asks for, read from a matching container.
@@ -314,23 +314,23 @@ pub enum AnswerField {
 #[serde(deny_unknown_fields)]
 pub struct AnswerCheck {
     /// The question, as the learner reads it.
-    pub question: Text,
+    pub(crate) question: Text,
     /// Containers whose value counts as right (any of them).
-    pub select: Select,
+    pub(crate) select: Select,
     /// What the answer is compared with.
-    pub field: AnswerField,
+    pub(crate) field: AnswerField,
     /// For `ip`: on this network.
-    pub network: Option<String>,
+    pub(crate) network: Option<String>,
     /// For `host_port`: this container port.
-    pub port: Option<String>,
+    pub(crate) port: Option<String>,
 }
 
 /// A check with its kind resolved and its patterns compiled.
 #[derive(Clone, Debug)]
 pub struct Check {
-    pub kind: CheckKind,
-    pub fail: Option<Text>,
-    pub within: Option<Duration>,
+    pub(crate) kind: CheckKind,
+    pub(crate) fail: Option<Text>,
+    pub(crate) within: Option<Duration>,
 }
 
 #[derive(Clone, Debug)]
@@ -349,7 +349,7 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             CheckKind::Container(_) => "container",
             CheckKind::Absent(_) => "absent",

@@ -21,28 +21,28 @@ use super::text::Text;
 pub(crate) struct LabFile {
     /// Always `1`: the format this file is written in.
     #[schemars(with = "u32", range(min = 1, max = 1))]
-    pub format_version: Spanned<u32>,
+    pub(crate) format_version: Spanned<u32>,
     /// Stable id, used on the command line (`docklings start ID`) and in reports:
     /// lowercase letters, digits and `-`.
     #[schemars(with = "String", regex(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"))]
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     /// Where the lab comes from in the source chapters, e.g. `"2.4"`.
-    pub chapter: String,
+    pub(crate) chapter: String,
     /// The lab's title.
-    pub title: Text,
+    pub(crate) title: Text,
     /// Markdown shown before the first step: what the lab teaches.
     #[serde(default)]
-    pub intro: Option<Text>,
+    pub(crate) intro: Option<Text>,
     /// Images the lab uses; `docklings images` makes sure they exist.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
-    pub images: Vec<Spanned<String>>,
+    pub(crate) images: Vec<Spanned<String>>,
     /// Files handed to the learner: name in the workspace → path relative to the lab file.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
-    pub files: BTreeMap<String, Spanned<String>>,
+    pub(crate) files: BTreeMap<String, Spanned<String>>,
     /// The steps, in order.
-    pub steps: Vec<StepFile>,
+    pub(crate) steps: Vec<StepFile>,
 }
 
 /// One step of a lab.
@@ -52,25 +52,25 @@ pub(crate) struct StepFile {
     /// Stable id within the lab (used by `--step` and in reports): lowercase letters,
     /// digits and `-`.
     #[schemars(with = "String", regex(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"))]
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     /// Short title.
-    pub title: Text,
+    pub(crate) title: Text,
     /// Markdown: what to do, with the command(s) in a code block, and what to look for.
-    pub body: Text,
+    pub(crate) body: Text,
     /// Points this step is worth when graded (default 1).
     #[serde(default = "one")]
-    pub points: u32,
+    pub(crate) points: u32,
     /// Hints, from a nudge to the answer.
     #[serde(default)]
-    pub hints: Vec<Text>,
+    pub(crate) hints: Vec<Text>,
     /// The reference solution: what a learner types. `selftest` runs it.
     #[serde(default)]
     #[schemars(with = "Vec<Action>")]
-    pub solution: Vec<Spanned<Action>>,
+    pub(crate) solution: Vec<Spanned<Action>>,
     /// What must hold on the engine for the step to pass. All must pass.
     #[serde(default)]
     #[schemars(with = "Vec<CheckSpec>")]
-    pub checks: Vec<Spanned<CheckSpec>>,
+    pub(crate) checks: Vec<Spanned<CheckSpec>>,
 }
 
 fn one() -> u32 {

@@ -11,22 +11,22 @@ use super::model::Lab;
 /// What a lab is about on the engine.
 #[derive(Clone, Debug, Default)]
 pub struct Footprint {
-    pub images: Vec<String>,
-    pub names: BTreeSet<String>,
-    pub networks: BTreeSet<String>,
-    pub ports: BTreeSet<u16>,
+    pub(crate) images: Vec<String>,
+    pub(crate) names: BTreeSet<String>,
+    pub(crate) networks: BTreeSet<String>,
+    pub(crate) ports: BTreeSet<u16>,
 }
 
 impl Lab {
     /// Images, container names and networks the lab's checks look at: what `selftest`
     /// refuses to run over and what a reset may remove.
-    pub fn footprint(&self) -> Footprint {
+    pub(crate) fn footprint(&self) -> Footprint {
         self.footprint_of(true)
     }
 
     /// Only what the checks select, without the lab's `images` list: what `reset` may
     /// remove (a learner's own `nginx` elsewhere is not this lab's).
-    pub fn checked_footprint(&self) -> Footprint {
+    pub(crate) fn checked_footprint(&self) -> Footprint {
         self.footprint_of(false)
     }
 

@@ -16,8 +16,8 @@ use super::text::Text;
 /// Where something was written: used for every error we report about a lab.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Pos {
-    pub line: u64,
-    pub col: u64,
+    pub(crate) line: u64,
+    pub(crate) col: u64,
 }
 
 impl Pos {
@@ -32,9 +32,9 @@ impl Pos {
 /// One problem in a lab file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LabError {
-    pub path: PathBuf,
-    pub pos: Option<Pos>,
-    pub message: String,
+    pub(crate) path: PathBuf,
+    pub(crate) pos: Option<Pos>,
+    pub(crate) message: String,
 }
 
 impl fmt::Display for LabError {
@@ -56,33 +56,33 @@ impl fmt::Display for LabError {
 /// A validated lab, ready for every later stage.
 #[derive(Clone, Debug)]
 pub struct Lab {
-    pub id: String,
-    pub chapter: String,
-    pub title: Text,
-    pub intro: Option<Text>,
-    pub images: Vec<String>,
+    pub(crate) id: String,
+    pub(crate) chapter: String,
+    pub(crate) title: Text,
+    pub(crate) intro: Option<Text>,
+    pub(crate) images: Vec<String>,
     /// name in workspace → content.
-    pub files: BTreeMap<String, Vec<u8>>,
-    pub steps: Vec<Step>,
+    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    pub(crate) steps: Vec<Step>,
     /// Where it was loaded from (for messages).
-    pub source: PathBuf,
+    pub(crate) source: PathBuf,
 }
 
 /// One validated step: the file's `StepFile` with its checks resolved.
 #[derive(Clone, Debug)]
 pub struct Step {
-    pub id: String,
-    pub title: Text,
-    pub body: Text,
-    pub points: u32,
-    pub hints: Vec<Text>,
-    pub solution: Vec<Action>,
-    pub checks: Vec<Check>,
+    pub(crate) id: String,
+    pub(crate) title: Text,
+    pub(crate) body: Text,
+    pub(crate) points: u32,
+    pub(crate) hints: Vec<Text>,
+    pub(crate) solution: Vec<Action>,
+    pub(crate) checks: Vec<Check>,
 }
 
 impl Step {
     /// The step's question, if it asks one.
-    pub fn question(&self) -> Option<&Text> {
+    pub(crate) fn question(&self) -> Option<&Text> {
         self.checks.iter().find_map(|c| match &c.kind {
             CheckKind::Answer(a) => Some(&a.question),
             _ => None,
@@ -92,7 +92,7 @@ impl Step {
 
 impl Lab {
     /// A step by its number as the learner sees it (from 1) or by its id.
-    pub fn step(&self, key: &str) -> Option<(usize, &Step)> {
+    pub(crate) fn step(&self, key: &str) -> Option<(usize, &Step)> {
         if let Ok(n) = key.parse::<usize>() {
             return self.steps.get(n.checked_sub(1)?).map(|s| (n - 1, s));
         }

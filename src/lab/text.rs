@@ -19,7 +19,7 @@ pub enum Lang {
 
 impl Lang {
     /// `ko*` in `LC_ALL`, `LC_MESSAGES` or `LANG` (first one set wins) means Korean.
-    pub fn from_env() -> Lang {
+    pub(crate) fn from_env() -> Lang {
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let Ok(v) = std::env::var(var)
                 && !v.is_empty()
@@ -44,7 +44,7 @@ pub enum Text {
 }
 
 impl Text {
-    pub fn get(&self, lang: Lang) -> &str {
+    pub(crate) fn get(&self, lang: Lang) -> &str {
         match (self, lang) {
             (Text::Plain(s), _) => s,
             (Text::Localized { ko, .. }, Lang::Ko) => ko,
