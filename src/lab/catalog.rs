@@ -13,11 +13,15 @@ use super::model::{Lab, LabError};
 pub struct LabSource {
     /// Path shown in messages.
     pub(crate) path: PathBuf,
+    /// The file's text, or why it could not be read: kept as an error so that `load`
+    /// reports it beside the other labs' problems instead of stopping at the first.
     pub(crate) text: Result<String, String>,
     /// Reads a file named relative to the lab file (already checked to stay inside).
     pub(crate) files: FileReader,
 }
 
+/// How a source reads the files its lab hands to the learner: from the folder beside the
+/// lab file, or from the copy embedded with it.
 #[derive(Clone, Debug)]
 pub enum FileReader {
     Disk(PathBuf),
