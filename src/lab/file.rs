@@ -1,0 +1,185 @@
+//! The serde structs that *are* the lab file format, apart from the check kinds (in
+//! `checks`): what `docklings schema` turns into `labs/lab.schema.json` and the book into
+//! its authoring guide, so every field's `///` doc is written for lab authors.
+//!
+//! Unknown keys are errors so that a typo never silently turns something off.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use super::checks::CheckSpec;
+use super::text::Text;
+
+/// One lab: a chapter section turned into steps a learner does and docklings checks.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LabFile {
+    /// Always `1`: the format this file is written in.
+    #[schemars(with = "u32", range(min = 1, max = 1))]
+    pub(crate) format_version: Spanned<u32>,
+    /// Stable id, used on the command line (`docklings start ID`) and in reports:
+    /// lowercase letters, digits and `-`.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"))]
+    pub(crate) id: Spanned<String>,
+    /// Where the lab comes from in the source chapters, e.g. `"2.4"`.
+    pub(crate) chapter: String,
+    /// The lab's title.
+    pub(crate) title: Text,
+    /// Markdown shown before the first step: what the lab teaches.
+    #[serde(default)]
+    pub(crate) intro: Option<Text>,
+    /// Images the lab uses; `docklings images` makes sure they exist.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) images: Vec<Spanned<String>>,
+    /// Files handed to the learner: name in the workspace → path relative to the lab file.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub(crate) files: BTreeMap<String, Spanned<String>>,
+    /// The steps, in order.
+    pub(crate) steps: Vec<StepFile>,
+}
+
+/// One step of a lab.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StepFile {
+    /// Stable id within the lab (used by `--step` and in reports): lowercase letters,
+    /// digits and `-`.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"))]
+    pub(crate) id: Spanned<String>,
+    /// Short title.
+    pub(crate) title: Text,
+    /// Markdown: what to do, with the command(s) in a code block, and what to look for.
+    pub(crate) body: Text,
+    /// Points this step is worth when graded (default 1).
+    #[serde(default = "one")]
+    pub(crate) points: u32,
+    /// Hints, from a nudge to the answer.
+    #[serde(default)]
+    pub(crate) hints: Vec<Text>,
+    /// The reference solution: what a learner types. `selftest` runs it.
+    #[serde(default)]
+    #[schemars(with = "Vec<Action>")]
+    pub(crate) solution: Vec<Spanned<Action>>,
+    /// What must hold on the engine for the step to pass. All must pass.
+    #[serde(default)]
+    #[schemars(with = "Vec<CheckSpec>")]
+    pub(crate) checks: Vec<Spanned<CheckSpec>>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// One action of a reference solution.
+///
+/// A plain string is a shell command run to completion (`sh -c`). A map starts or drives a
+/// long-lived interactive session in a pseudo-terminal, like a learner's second terminal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Action {
+    /// A command run with `sh -c` that must exit 0.
+    Run(String),
+    /// A command started in a pseudo-terminal and kept open (`docker run -it ...`).
+    Tty {
+        session: String,
+        command: String,
+        expect: Option<String>,
+    },
+    /// Text typed into an open session, followed by Enter.
+    Send {
+        session: String,
+        text: String,
+        expect: Option<String>,
+    },
+    /// A command whose output (first word of its first line) answers the step's question,
+    /// the way a learner reads the answer off `docker container inspect`.
+    Answer(String),
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ActionMap {
+    /// Shell command, same as the plain-string form.
+    run: Option<String>,
+    /// Command to start in a pseudo-terminal.
+    tty: Option<String>,
+    /// Text to type into the session.
+    send: Option<String>,
+    /// Command whose output answers the step's question.
+    answer: Option<String>,
+    /// Which session (default `main`).
+    session: Option<String>,
+    /// Wait until the session's output contains this text (default: a short pause for output).
+    expect: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Action;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a shell command, or a map with one of `run`, `tty`, `send`, `answer`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Action, E> {
+                Ok(Action::Run(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Action, A::Error> {
+                let m = ActionMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let session = m.session.unwrap_or_else(|| "main".to_owned());
+                match (m.run, m.tty, m.send, m.answer) {
+                    (Some(run), None, None, None) => Ok(Action::Run(run)),
+                    (None, Some(command), None, None) => Ok(Action::Tty {
+                        session,
+                        command,
+                        expect: m.expect,
+                    }),
+                    (None, None, Some(text), None) => Ok(Action::Send {
+                        session,
+                        text,
+                        expect: m.expect,
+                    }),
+                    (None, None, None, Some(cmd)) => Ok(Action::Answer(cmd)),
+                    _ => Err(de::Error::custom(
+                        "a solution action needs exactly one of `run`, `tty`, `send` or `answer`",
+                    )),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// The two shapes `Deserialize` accepts: a string, or an `ActionMap` with exactly one of the
+// four verbs. The map's own schema (and its field docs) comes from the derive on `ActionMap`.
+impl JsonSchema for Action {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Action".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut map = ActionMap::json_schema(generator);
+        map.insert(
+            "oneOf".into(),
+            serde_json::json!([
+                { "required": ["run"] },
+                { "required": ["tty"] },
+                { "required": ["send"] },
+                { "required": ["answer"] }
+            ]),
+        );
+        map.remove("title");
+        schemars::json_schema!({
+            "description": "One action of a reference solution: a shell command run with `sh -c` that must exit 0, or a map with exactly one of `run`, `tty` (start a command in a pseudo-terminal session), `send` (type a line into an open session) or `answer` (a command whose output answers the step's question).",
+            "oneOf": [
+                { "type": "string" },
+                map
+            ]
+        })
+    }
+}

@@ -1,0 +1,286 @@
+//! The lab-level lints: what a parsed lab file may still get wrong (ids, workspace files,
+//! image references, steps that could pass by doing nothing, solutions that cannot run).
+//! Each check kind's own lints live with the kind, in `checks`.
+//!
+//! Every problem is collected, in the order of the file, so an author fixes them all in
+//! one round instead of one per `validate`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use serde_saphyr::Spanned;
+
+use super::FORMAT_VERSION;
+use super::catalog::{LabSource, is_contained};
+use super::checks::{Check, CheckSpec, lint_check};
+use super::file::{Action, LabFile, StepFile};
+use super::model::{Lab, LabError, Pos, Step};
+
+/// The problems found so far in one lab file.
+struct Problems<'a> {
+    path: &'a Path,
+    errs: Vec<LabError>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, pos: Option<Pos>, message: String) {
+        self.errs.push(LabError {
+            path: self.path.to_path_buf(),
+            pos,
+            message,
+        });
+    }
+}
+
+/// Turn a parsed file into a `Lab`, or report every problem in it.
+pub(super) fn lint(f: LabFile, src: &LabSource) -> Result<Lab, Vec<LabError>> {
+    let mut p = Problems {
+        path: &src.path,
+        errs: Vec::new(),
+    };
+    lint_header(&f, &mut p);
+    let files = read_files(&f.files, src, &mut p);
+    lint_images(&f.images, &mut p);
+    if f.steps.is_empty() {
+        p.at(None, "a lab needs at least one step".into());
+    }
+    let mut seen = HashSet::new();
+    let steps: Vec<Step> = f
+        .steps
+        .into_iter()
+        .map(|s| lint_step(s, &files, &mut seen, &mut p))
+        .collect();
+    lint_sessions(&steps, &mut p);
+    if !p.errs.is_empty() {
+        return Err(p.errs);
+    }
+    Ok(Lab {
+        id: f.id.value,
+        chapter: f.chapter,
+        title: f.title,
+        intro: f.intro,
+        images: f.images.into_iter().map(|i| i.value).collect(),
+        files,
+        steps,
+        source: src.path.clone(),
+    })
+}
+
+fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+}
+
+fn lint_header(f: &LabFile, p: &mut Problems) {
+    if f.format_version.value != FORMAT_VERSION {
+        p.at(
+            Some(Pos::of(&f.format_version)),
+            format!(
+                "format_version {} is not supported: this docklings reads format_version {FORMAT_VERSION}",
+                f.format_version.value
+            ),
+        );
+    }
+    if !valid_id(&f.id.value) {
+        p.at(
+            Some(Pos::of(&f.id)),
+            format!(
+                "lab id `{}` must be lowercase letters, digits and `-`",
+                f.id.value
+            ),
+        );
+    }
+}
+
+/// Read the files handed to the learner, refusing any path that leaves the lab's folder:
+/// a lab from elsewhere must not be able to hand out `~/.ssh/id_ed25519`.
+fn read_files(
+    wanted: &BTreeMap<String, Spanned<String>>,
+    src: &LabSource,
+    p: &mut Problems,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for (name, rel) in wanted {
+        if !is_contained(name) {
+            p.at(
+                Some(Pos::of(rel)),
+                format!("workspace file name `{name}` must be a relative path without `..`"),
+            );
+            continue;
+        }
+        if !is_contained(&rel.value) {
+            p.at(
+                Some(Pos::of(rel)),
+                format!(
+                    "`{}` must be a path inside the lab's folder (relative, without `..`)",
+                    rel.value
+                ),
+            );
+            continue;
+        }
+        match src.files.read(&rel.value) {
+            Ok(bytes) => {
+                files.insert(name.clone(), bytes);
+            }
+            Err(m) => p.at(Some(Pos::of(rel)), m),
+        }
+    }
+    files
+}
+
+fn lint_images(images: &[Spanned<String>], p: &mut Problems) {
+    for img in images {
+        if img.value.trim().is_empty() || img.value.contains(char::is_whitespace) {
+            p.at(
+                Some(Pos::of(img)),
+                format!("`{}` is not an image reference", img.value),
+            );
+        }
+    }
+}
+
+/// One step: its id (unique in the lab), that it has checks and a solution, then each
+/// check and the solution's commands. `seen` holds the ids of the steps before it.
+fn lint_step(
+    s: StepFile,
+    files: &BTreeMap<String, Vec<u8>>,
+    seen: &mut HashSet<String>,
+    p: &mut Problems,
+) -> Step {
+    if !valid_id(&s.id.value) {
+        p.at(
+            Some(Pos::of(&s.id)),
+            format!(
+                "step id `{}` must be lowercase letters, digits and `-`",
+                s.id.value
+            ),
+        );
+    }
+    if !seen.insert(s.id.value.clone()) {
+        p.at(
+            Some(Pos::of(&s.id)),
+            format!("step id `{}` is used twice in this lab", s.id.value),
+        );
+    }
+    if s.checks.is_empty() {
+        p.at(
+            Some(Pos::of(&s.id)),
+            format!(
+                "step `{}` has no checks: it would pass by doing nothing",
+                s.id.value
+            ),
+        );
+    }
+    if s.solution.is_empty() {
+        p.at(
+            Some(Pos::of(&s.id)),
+            format!(
+                "step `{}` has no solution: selftest cannot prove it can be done",
+                s.id.value
+            ),
+        );
+    }
+    let checks = lint_checks(&s.checks, files, p);
+    lint_solution(&s.solution, p);
+    Step {
+        id: s.id.value,
+        title: s.title,
+        body: s.body,
+        points: s.points,
+        hints: s.hints,
+        solution: s.solution.into_iter().map(|a| a.value).collect(),
+        checks,
+    }
+}
+
+/// Resolve each check to its kind; a check's problems are reported at the check.
+fn lint_checks(
+    specs: &[Spanned<CheckSpec>],
+    files: &BTreeMap<String, Vec<u8>>,
+    p: &mut Problems,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for c in specs {
+        match lint_check(&c.value, files) {
+            Ok(k) => checks.push(Check {
+                kind: k,
+                fail: c.value.fail.clone(),
+                within: c.value.within.map(|w| w.0),
+            }),
+            Err(msgs) => {
+                for m in msgs {
+                    p.at(Some(Pos::of(c)), m);
+                }
+            }
+        }
+    }
+    checks
+}
+
+fn lint_solution(solution: &[Spanned<Action>], p: &mut Problems) {
+    for a in solution {
+        if let Action::Run(cmd) | Action::Tty { command: cmd, .. } | Action::Answer(cmd) = &a.value
+            && cmd.trim().is_empty()
+        {
+            p.at(Some(Pos::of(a)), "an empty command".into());
+        }
+    }
+}
+
+/// A `send` must go to a session that an earlier `tty` opened, in this or an earlier step:
+/// sessions stay open across steps, as a learner's second terminal does.
+fn lint_sessions(steps: &[Step], p: &mut Problems) {
+    let mut open = HashSet::new();
+    for s in steps {
+        for a in &s.solution {
+            match a {
+                Action::Tty { session, .. } => {
+                    open.insert(session.clone());
+                }
+                Action::Send { session, .. } if !open.contains(session) => p.at(
+                    None,
+                    format!(
+                        "step `{}`: `send` to session `{session}`, which no earlier `tty` action opened",
+                        s.id
+                    ),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::load::load;
+    use super::super::load::tests::{MINIMAL, first_err, src};
+
+    #[test]
+    fn semantic_lints_report_every_problem() {
+        let text = MINIMAL.replace(
+            "      - container:\n          select: { image: x }\n          state: exited\n",
+            "      - http: { url: \"http://example.com/\", body: [] }\n      - logs: { select: {}, patterns: [\"/(/\"] }\n",
+        );
+        let errs = load(&src(&text)).expect_err("must fail");
+        let all: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        let joined = all.join("\n");
+        assert!(joined.contains("loopback"), "{joined}");
+        assert!(joined.contains("asserts nothing"), "{joined}");
+        assert!(joined.contains("logs.select"), "{joined}");
+        assert!(joined.contains("regex"), "{joined}");
+        assert!(errs.iter().all(|e| e.pos.is_some()));
+    }
+
+    #[test]
+    fn two_kinds_in_one_check() {
+        let text = MINIMAL.replace(
+            "          state: exited\n",
+            "          state: exited\n        absent: { select: { image: x } }\n",
+        );
+        let e = first_err(&text);
+        assert!(e.message.contains("exactly one kind"), "{e}");
+    }
+}

@@ -1,0 +1,101 @@
+//! The validated lab that every later stage reads, and the error type that locates a
+//! problem in the file it came from. Nothing here parses: `load` builds these only after
+//! every lint passed, so a `Lab` in hand is always one that can be run.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_saphyr::Spanned;
+
+use super::checks::{Check, CheckKind};
+use super::file::Action;
+use super::text::Text;
+
+/// Where something was written: used for every error we report about a lab.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Pos {
+    pub(crate) line: u64,
+    pub(crate) col: u64,
+}
+
+impl Pos {
+    pub(super) fn of<T>(s: &Spanned<T>) -> Pos {
+        Pos {
+            line: s.referenced.line(),
+            col: s.referenced.column(),
+        }
+    }
+}
+
+/// One problem in a lab file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LabError {
+    pub(crate) path: PathBuf,
+    pub(crate) pos: Option<Pos>,
+    pub(crate) message: String,
+}
+
+impl fmt::Display for LabError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match &self.pos {
+            Some(p) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path.display(),
+                p.line,
+                p.col,
+                self.message
+            ),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// A validated lab, ready for every later stage.
+#[derive(Clone, Debug)]
+pub struct Lab {
+    pub(crate) id: String,
+    pub(crate) chapter: String,
+    pub(crate) title: Text,
+    pub(crate) intro: Option<Text>,
+    pub(crate) images: Vec<String>,
+    /// name in workspace → content.
+    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    pub(crate) steps: Vec<Step>,
+    /// Where it was loaded from (for messages).
+    pub(crate) source: PathBuf,
+}
+
+/// One validated step: the file's `StepFile` with its checks resolved.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub(crate) id: String,
+    pub(crate) title: Text,
+    pub(crate) body: Text,
+    pub(crate) points: u32,
+    pub(crate) hints: Vec<Text>,
+    pub(crate) solution: Vec<Action>,
+    pub(crate) checks: Vec<Check>,
+}
+
+impl Step {
+    /// The step's question, if it asks one.
+    pub(crate) fn question(&self) -> Option<&Text> {
+        self.checks.iter().find_map(|c| match &c.kind {
+            CheckKind::Answer(a) => Some(&a.question),
+            _ => None,
+        })
+    }
+}
+
+impl Lab {
+    /// A step by its number as the learner sees it (from 1) or by its id.
+    pub(crate) fn step(&self, key: &str) -> Option<(usize, &Step)> {
+        if let Ok(n) = key.parse::<usize>() {
+            return self.steps.get(n.checked_sub(1)?).map(|s| (n - 1, s));
+        }
+        self.steps.iter().enumerate().find(|(_, s)| s.id == key)
+    }
+}
