@@ -993,42 +993,6 @@ pub struct Example {
     pub yaml: String,
 }
 
-/// Examples for the kinds (and uses) the bundled labs do not show. Each is a list item as
-/// it would stand under `checks:`; a unit test loads every one of them in a lab.
-const WRITTEN_EXAMPLES: &[(&str, &str)] = &[
-    (
-        "exec",
-        r#"- exec:
-    select: { image: diamol/ch02-hello-diamol-web }
-    command: [cat, /usr/local/apache2/htdocs/index.html]
-    output: ["Hello from the docklings lab!", "!Not Found"]
-  fail:
-    ko: "웹 컨테이너의 `index.html` 에 새 제목이 없습니다. `docker container cp` 로 파일을 다시 복사하세요."
-    en: "The web container's `index.html` lacks the new heading. Copy the file in again with `docker container cp`."
-"#,
-    ),
-    (
-        "file",
-        r#"- file:
-    select: { image: diamol/ch02-hello-diamol-web }
-    path: /usr/local/apache2/htdocs/images
-    type: dir
-  fail:
-    ko: "웹 컨테이너에 `htdocs/images` 폴더가 없습니다. `docker container exec` 로 `mkdir` 하세요."
-    en: "The web container has no `htdocs/images` folder. Make it with `mkdir` through `docker container exec`."
-"#,
-    ),
-    (
-        "image",
-        r#"- image:
-    name: diamol/ch02-hello-diamol-web
-  fail:
-    ko: "`diamol/ch02-hello-diamol-web` 이미지가 없습니다. `docker image pull diamol/ch02-hello-diamol-web` 을 실행하세요."
-    en: "There is no `diamol/ch02-hello-diamol-web` image. Run `docker image pull diamol/ch02-hello-diamol-web`."
-"#,
-    ),
-];
-
 /// Every check of the labs in use, by kind, as written in their files (so the guide shows
 /// real, working YAML with its comments and layout rather than a re-serialisation).
 pub fn bundled_examples(cat: &Catalog, sources: &[LabSource]) -> BTreeMap<String, Vec<Example>> {
@@ -1129,8 +1093,8 @@ fn examples_of(kind: &str, bundled: &BTreeMap<String, Vec<Example>>, lang: Lang)
             list.join(", ")
         );
     }
-    for (k, yaml) in WRITTEN_EXAMPLES {
-        if *k == kind {
+    for (k, yaml) in crate::check::written_examples() {
+        if k == kind {
             let label = match (found.is_empty(), lang) {
                 (true, Lang::Ko) => {
                     "**예시** (이 안내서를 위해 쓴 것으로, 함께 제공되는 실습에는 없습니다):"
@@ -1308,7 +1272,7 @@ mod tests {
 
     #[test]
     fn written_examples_are_valid_checks() {
-        for (kind, yaml) in WRITTEN_EXAMPLES {
+        for (kind, yaml) in crate::check::written_examples() {
             let indented: String = yaml.lines().map(|l| format!("      {l}\n")).collect();
             let text = format!(
                 "format_version: 1\nid: demo\nchapter: \"1\"\ntitle: Demo\nsteps:\n  - id: one\n    title: One\n    body: Body\n    solution: [\"true\"]\n    checks:\n{indented}"
@@ -1319,7 +1283,7 @@ mod tests {
                 files: crate::lab::FileReader::Disk(PathBuf::from("/nonexistent")),
             };
             let lab = crate::lab::load(&src).unwrap_or_else(|e| panic!("{kind}: {e:?}"));
-            assert_eq!(lab.steps[0].checks[0].kind.name(), *kind);
+            assert_eq!(lab.steps[0].checks[0].kind.name(), kind);
         }
     }
 
@@ -1328,7 +1292,9 @@ mod tests {
         let (cat, sources) = embedded();
         let bundled = bundled_examples(&cat, &sources);
         for kind in crate::schema::check_kinds(&crate::schema::lab_schema()) {
-            let written = WRITTEN_EXAMPLES.iter().any(|(k, _)| *k == kind);
+            let written = crate::check::written_examples()
+                .iter()
+                .any(|(k, _)| *k == kind);
             assert!(
                 bundled.contains_key(&kind) || written,
                 "no example of `{kind}`"

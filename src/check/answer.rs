@@ -2,12 +2,95 @@
 //! ("what hostname did your container print?"), so a read-only command (`inspect`, `ls`,
 //! `logs`) is still something a step can ask for.
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::select_containers;
-use crate::lab::{AnswerCheck, AnswerField};
+use super::{Ctx, Probe};
+use crate::engine::EngineError;
+use crate::lab::{Footprint, Select, Text};
 use crate::snapshot::Snapshot;
 use crate::verdict::{Code, Finding, Value, Verdict};
 
-pub(super) fn evaluate(a: &AnswerCheck, given: Option<&str>, snap: &Snapshot) -> Verdict {
+/// What a question asks for, read from a matching container.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerField {
+    /// `Config.Hostname` (what `hostname` prints inside).
+    Hostname,
+    /// The container ID; a unique prefix of 4 or more characters is accepted, as docker does.
+    Id,
+    /// The container name.
+    Name,
+    /// The IP address on `network` (or on any network when omitted).
+    Ip,
+    /// The host port bound to `port` (e.g. `80/tcp`).
+    HostPort,
+}
+
+/// `answer`: the learner answers a question that only the engine's state can confirm, so
+/// a read-only command (`inspect`, `ls`, `logs`) is still something a step can ask for.
+/// Given with `docklings grade --answer STEP=VALUE` or in `docklings start`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerCheck {
+    /// The question, as the learner reads it.
+    pub(crate) question: Text,
+    /// Containers whose value counts as right (any of them).
+    pub(crate) select: Select,
+    /// What the answer is compared with.
+    pub(crate) field: AnswerField,
+    /// For `ip`: on this network.
+    pub(crate) network: Option<String>,
+    /// For `host_port`: this container port.
+    pub(crate) port: Option<String>,
+}
+
+impl Kind for AnswerCheck {
+    const NAME: &'static str = "answer";
+
+    fn prepare(&mut self, _: &LintCx) -> Vec<Lint> {
+        let mut lints: Vec<Lint> = lint_select(&self.select, "answer.select", "select")
+            .into_iter()
+            .collect();
+        if self.field == AnswerField::HostPort
+            && self
+                .port
+                .as_deref()
+                .and_then(crate::lab::parse_container_port)
+                .is_none()
+        {
+            lints.push(Lint::at(
+                "field",
+                "`answer.field: host_port` needs `port`, e.g. `80/tcp`",
+            ));
+        }
+        lints
+    }
+
+    fn footprint(&self, fp: &mut Footprint) {
+        fp.add_select(&self.select);
+        if let Some(n) = &self.network {
+            fp.networks.insert(n.clone());
+        }
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        cx: &Ctx<'_, P>,
+        step_id: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        Ok(judge(
+            self,
+            cx.answers.get(step_id).map(String::as_str),
+            snap,
+        ))
+    }
+}
+
+pub(super) fn judge(a: &AnswerCheck, given: Option<&str>, snap: &Snapshot) -> Verdict {
     let question = Value::LabText(a.question.clone());
     let expected = vec![Finding::new(Code::ExpectAnswer).with("question", question.clone())];
     let right = answer_values(a, snap);

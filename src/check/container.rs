@@ -3,12 +3,136 @@
 
 use std::collections::BTreeSet;
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::{named_state, no_match, nothing_matches, select_containers, state_seen};
-use crate::lab::{ContainerCheck, ContainerState, Distinct, PortSpec};
+use super::{Ctx, Probe};
+use crate::engine::EngineError;
+use crate::lab::{Footprint, Select};
 use crate::snapshot::{Container, Snapshot};
 use crate::verdict::{Code, Finding, Value, Verdict};
 
-pub(super) fn evaluate(spec: &ContainerCheck, snap: &Snapshot) -> Verdict {
+/// Container states as the engine reports them in `State.Status`.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ContainerState {
+    Created,
+    Running,
+    Paused,
+    Restarting,
+    Removing,
+    Exited,
+    Dead,
+}
+
+impl ContainerState {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ContainerState::Created => "created",
+            ContainerState::Running => "running",
+            ContainerState::Paused => "paused",
+            ContainerState::Restarting => "restarting",
+            ContainerState::Removing => "removing",
+            ContainerState::Exited => "exited",
+            ContainerState::Dead => "dead",
+        }
+    }
+}
+
+/// A port the container must publish on the host.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PortSpec {
+    /// Container port, `80/tcp` (the protocol defaults to tcp).
+    pub(crate) container: String,
+    /// Host port it must be bound to.
+    pub(crate) host: u16,
+}
+
+/// Properties that must differ between the matching containers.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Distinct {
+    Hostname,
+}
+
+/// `container`: at least `at_least` containers match `select` and have every property given.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerCheck {
+    /// Which containers count.
+    pub(crate) select: Select,
+    /// How many matching containers are needed (default 1).
+    pub(crate) at_least: Option<u32>,
+    /// `State.Status`; `running` is false while paused.
+    pub(crate) state: Option<ContainerState>,
+    /// Exit code of an exited container.
+    pub(crate) exit_code: Option<i64>,
+    /// Started with a terminal (`-t`: `Config.Tty`).
+    pub(crate) tty: Option<bool>,
+    /// Started with stdin kept open (`-i`: `Config.OpenStdin`).
+    pub(crate) stdin_open: Option<bool>,
+    /// Started with `-d` (`Config.AttachStdout` is false).
+    pub(crate) detached: Option<bool>,
+    /// Actually bound host ports (`NetworkSettings.Ports`, not just what was asked).
+    pub(crate) published: Option<Vec<PortSpec>>,
+    /// Networks it must be attached to.
+    pub(crate) networks: Option<Vec<String>>,
+    /// Started with `--rm`.
+    pub(crate) auto_remove: Option<bool>,
+    /// Environment entries, `KEY` or `KEY=value`.
+    pub(crate) env: Option<Vec<String>>,
+    /// This property must differ across the `at_least` containers.
+    pub(crate) distinct: Option<Distinct>,
+}
+
+impl Kind for ContainerCheck {
+    const NAME: &'static str = "container";
+
+    fn prepare(&mut self, _: &LintCx) -> Vec<Lint> {
+        let mut lints: Vec<Lint> = lint_select(&self.select, "container.select", "select")
+            .into_iter()
+            .collect();
+        if self.at_least == Some(0) {
+            lints.push(Lint::at(
+                "at_least",
+                "`at_least: 0` always passes; use `absent` instead",
+            ));
+        }
+        for p in self.published.iter().flatten() {
+            if crate::lab::parse_container_port(&p.container).is_none() {
+                lints.push(Lint::at(
+                    "published",
+                    format!(
+                        "`{}` is not a container port: write `80` or `80/tcp`",
+                        p.container
+                    ),
+                ));
+            }
+        }
+        lints
+    }
+
+    fn footprint(&self, fp: &mut Footprint) {
+        fp.add_select(&self.select);
+        for n in self.networks.iter().flatten() {
+            fp.networks.insert(n.clone());
+        }
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        _: &Ctx<'_, P>,
+        _: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        Ok(judge(self, snap))
+    }
+}
+
+pub(super) fn judge(spec: &ContainerCheck, snap: &Snapshot) -> Verdict {
     let expected = expected(spec);
     let need = spec.at_least.unwrap_or(1).max(1) as usize;
     let matches = select_containers(&spec.select, snap);

@@ -1,12 +1,70 @@
 //! `event`: the engine recorded an action (`top`, `exec_start` with a command prefix,
 //! `destroy`, …) since the lab started. docklings' own probes never count.
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::kind::{Kind, Lint, LintCx};
 use super::select::matches_select;
-use crate::lab::{EventCheck, Select};
+use super::{Ctx, Probe};
+use crate::engine::EngineError;
+use crate::lab::{Footprint, Select};
 use crate::snapshot::{Event, Snapshot};
 use crate::verdict::{Code, Finding, Value, Verdict};
 
-pub(super) fn evaluate(e: &EventCheck, snap: &Snapshot) -> Verdict {
+/// `event`: the engine recorded an action.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventCheck {
+    /// Engine action: `top`, `exec_start`, `extract-to-dir`, `archive-path`, `attach`,
+    /// `create`, `start`, `die`, `destroy`, ...
+    pub(crate) action: String,
+    /// Only events of containers matching this.
+    pub(crate) select: Option<Select>,
+    /// For `exec_start`: the command must start with one of these.
+    pub(crate) command: Option<Vec<String>>,
+    /// How many such events (default 1).
+    pub(crate) at_least: Option<u32>,
+}
+
+impl Kind for EventCheck {
+    const NAME: &'static str = "event";
+
+    fn prepare(&mut self, _: &LintCx) -> Vec<Lint> {
+        let mut lints = Vec::new();
+        if self.action.trim().is_empty() {
+            lints.push(Lint::at("action", "`event.action` is empty"));
+        }
+        if self.command.as_ref().is_some_and(Vec::is_empty) {
+            lints.push(Lint::at(
+                "command",
+                "`event.command` is an empty list: it asserts nothing",
+            ));
+        }
+        lints
+    }
+
+    fn footprint(&self, fp: &mut Footprint) {
+        if let Some(s) = &self.select {
+            fp.add_select(s);
+        }
+    }
+
+    fn needs_events(&self) -> bool {
+        true
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        _: &Ctx<'_, P>,
+        _: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        Ok(judge(self, snap))
+    }
+}
+
+pub(super) fn judge(e: &EventCheck, snap: &Snapshot) -> Verdict {
     let need = e.at_least.unwrap_or(1).max(1) as usize;
     let expected = vec![expected(e)];
     let of_verb: Vec<&Event> = snap

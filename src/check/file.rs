@@ -1,16 +1,98 @@
 //! `file`: a path inside a container, read through the engine's archive endpoint (which
 //! works on stopped containers and images without a shell).
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
 use super::diff::{first_difference, same_content};
+use super::kind::{Kind, Lint, LintCx, compile_patterns, lint_select};
 use super::select::{no_match, nothing_matches, select_containers};
 use super::{Ctx, Probe};
 use crate::engine::{EngineError, FileEntry};
-use crate::lab::FileCheck;
+use crate::lab::{Footprint, Select};
 use crate::pattern::Pattern;
 use crate::snapshot::{Container, Snapshot};
 use crate::verdict::{Code, Finding, Value, Verdict};
 
-pub(super) async fn evaluate<P: Probe>(
+/// File types the archive endpoint tells apart.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FileType {
+    File,
+    Dir,
+    Symlink,
+}
+
+/// `file`: a path inside a container.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileCheck {
+    /// The container to look in (it may be stopped).
+    pub(crate) select: Select,
+    /// Absolute path inside the container.
+    pub(crate) path: String,
+    /// Whether it must exist (default true).
+    pub(crate) exists: Option<bool>,
+    /// What it must be: `file`, `dir` or `symlink`.
+    #[serde(rename = "type")]
+    pub(crate) file_type: Option<FileType>,
+    /// Its content must equal this lab file (compared by sha256).
+    pub(crate) equals: Option<String>,
+    /// Patterns its content must satisfy.
+    pub(crate) contains: Option<Vec<String>>,
+    /// `contains`, compiled by `prepare`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) compiled: Vec<Pattern>,
+}
+
+impl Kind for FileCheck {
+    const NAME: &'static str = "file";
+    const EXAMPLE: Option<&'static str> = Some(
+        r#"- file:
+    select: { image: diamol/ch02-hello-diamol-web }
+    path: /usr/local/apache2/htdocs/images
+    type: dir
+  fail:
+    ko: "웹 컨테이너에 `htdocs/images` 폴더가 없습니다. `docker container exec` 로 `mkdir` 하세요."
+    en: "The web container has no `htdocs/images` folder. Make it with `mkdir` through `docker container exec`."
+"#,
+    );
+
+    fn prepare(&mut self, cx: &LintCx) -> Vec<Lint> {
+        let mut lints: Vec<Lint> = lint_select(&self.select, "file.select", "select")
+            .into_iter()
+            .collect();
+        if !self.path.starts_with('/') {
+            lints.push(Lint::at(
+                "path",
+                format!("file path `{}` must be absolute", self.path),
+            ));
+        }
+        if let Some(n) = &self.equals {
+            lints.extend(cx.lab_file(n, "equals"));
+        }
+        if let Some(c) = &self.contains {
+            self.compiled = compile_patterns(c, "file.contains", "contains", &mut lints);
+        }
+        lints
+    }
+
+    fn footprint(&self, fp: &mut Footprint) {
+        fp.add_select(&self.select);
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        cx: &Ctx<'_, P>,
+        _: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        evaluate(cx, self, &self.compiled, snap).await
+    }
+}
+
+async fn evaluate<P: Probe>(
     cx: &Ctx<'_, P>,
     f: &FileCheck,
     pats: &[Pattern],

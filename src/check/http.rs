@@ -2,16 +2,113 @@
 
 use std::time::Duration;
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
 use super::diff::{first_difference, same_content};
+use super::kind::{Kind, Lint, LintCx, compile_patterns, lint_select};
 use super::select::{named_state, running};
 use super::{Ctx, Probe};
 use crate::engine::EngineError;
-use crate::lab::{HttpCheck, Select};
+use crate::lab::{Footprint, Select};
 use crate::pattern::{Pattern, Vars};
 use crate::snapshot::{Container, Snapshot};
 use crate::verdict::{Code, Finding, Value, Verdict};
 
-pub(super) async fn evaluate<P: Probe>(
+/// `http`: a GET on a loopback URL.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HttpCheck {
+    /// `http://localhost:PORT/...` or `http://127.0.0.1:...`: loopback only.
+    pub(crate) url: String,
+    /// Expected status (default 200).
+    pub(crate) status: Option<u16>,
+    /// Patterns the body must satisfy.
+    pub(crate) body: Option<Vec<String>>,
+    /// The body must equal this file inside the container that serves the URL.
+    pub(crate) body_equals_file: Option<FileRef>,
+    /// The body must equal this lab file.
+    pub(crate) body_equals_lab_file: Option<String>,
+    /// `body`, compiled by `prepare`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) compiled: Vec<Pattern>,
+}
+
+/// A file inside a selected container.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileRef {
+    /// The container that holds the file.
+    pub(crate) select: Select,
+    /// Absolute path inside the container.
+    pub(crate) path: String,
+}
+
+impl Kind for HttpCheck {
+    const NAME: &'static str = "http";
+
+    fn prepare(&mut self, cx: &LintCx) -> Vec<Lint> {
+        let mut lints = Vec::new();
+        match crate::lab::split_http_url(&self.url) {
+            None => lints.push(Lint::at(
+                "url",
+                format!(
+                    "`{}` is not an http:// URL (https and userinfo are not supported)",
+                    self.url
+                ),
+            )),
+            Some((host, ..)) if crate::lab::loopback_port(&self.url).is_none() => {
+                lints.push(Lint::at(
+                    "url",
+                    format!(
+                        "`{}`: http checks may only reach loopback (localhost, 127.0.0.1, [::1]), not `{host}`",
+                        self.url
+                    ),
+                ))
+            }
+            _ => {}
+        }
+        if let Some(b) = &self.body {
+            self.compiled = compile_patterns(b, "http.body", "body", &mut lints);
+        }
+        if let Some(f) = &self.body_equals_file {
+            lints.extend(lint_select(
+                &f.select,
+                "http.body_equals_file.select",
+                "body_equals_file",
+            ));
+        }
+        if let Some(n) = &self.body_equals_lab_file {
+            lints.extend(cx.lab_file(n, "body_equals_lab_file"));
+        }
+        lints
+    }
+
+    fn footprint(&self, fp: &mut Footprint) {
+        if let Some(f) = &self.body_equals_file {
+            fp.add_select(&f.select);
+        }
+        if let Some(p) = crate::lab::loopback_port(&self.url) {
+            fp.ports.insert(p);
+        }
+    }
+
+    fn recheck_without_event(&self) -> bool {
+        true
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        cx: &Ctx<'_, P>,
+        _: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        evaluate(cx, self, &self.compiled, snap).await
+    }
+}
+
+async fn evaluate<P: Probe>(
     cx: &Ctx<'_, P>,
     h: &HttpCheck,
     pats: &[Pattern],
@@ -107,7 +204,7 @@ fn expected(h: &HttpCheck, pats: &[Pattern], status: u16) -> Vec<Finding> {
 async fn compare_with_served_file<P: Probe>(
     cx: &Ctx<'_, P>,
     h: &HttpCheck,
-    fref: &crate::lab::FileRef,
+    fref: &FileRef,
     body: &[u8],
     snap: &Snapshot,
 ) -> Result<Option<Finding>, EngineError> {

@@ -1,9 +1,59 @@
 //! `image`: an image exists under a reference (`name[:tag]`).
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::kind::{Kind, Lint, LintCx};
+use super::{Ctx, Probe};
+use crate::engine::EngineError;
+use crate::lab::Footprint;
 use crate::snapshot::Snapshot;
 use crate::verdict::{Code, Finding, Verdict};
 
-pub(super) fn evaluate(name: &str, snap: &Snapshot) -> Verdict {
+/// `image`: an image exists under this reference.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImageCheck {
+    /// `name[:tag]`.
+    pub(crate) name: String,
+}
+
+impl Kind for ImageCheck {
+    const NAME: &'static str = "image";
+    const EXAMPLE: Option<&'static str> = Some(
+        r#"- image:
+    name: diamol/ch02-hello-diamol-web
+  fail:
+    ko: "`diamol/ch02-hello-diamol-web` 이미지가 없습니다. `docker image pull diamol/ch02-hello-diamol-web` 을 실행하세요."
+    en: "There is no `diamol/ch02-hello-diamol-web` image. Run `docker image pull diamol/ch02-hello-diamol-web`."
+"#,
+    );
+
+    fn prepare(&mut self, _: &LintCx) -> Vec<Lint> {
+        if self.name.trim().is_empty() || self.name.contains(char::is_whitespace) {
+            return vec![Lint::at(
+                "name",
+                format!("`{}` is not an image reference", self.name),
+            )];
+        }
+        Vec::new()
+    }
+
+    fn footprint(&self, fp: &mut Footprint) {
+        fp.add_image(&self.name);
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        _: &Ctx<'_, P>,
+        _: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        Ok(judge(&self.name, snap))
+    }
+}
+
+pub(super) fn judge(name: &str, snap: &Snapshot) -> Verdict {
     let expected = vec![Finding::new(Code::ImageExists).with("name", name)];
     match snap.image_id(name) {
         Some(id) => Verdict::pass(

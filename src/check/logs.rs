@@ -1,15 +1,65 @@
 //! `logs`: a container's output shows patterns, with `${container.hostname}`-style values
 //! taken from the same snapshot.
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::kind::{Kind, Lint, LintCx, compile_patterns, lint_select};
 use super::select::{no_match, nothing_matches, select_containers};
 use super::{Ctx, Probe};
 use crate::engine::EngineError;
-use crate::lab::LogsCheck;
+use crate::lab::{Footprint, Select};
 use crate::pattern::{Pattern, Vars};
 use crate::snapshot::{Container, Snapshot};
 use crate::verdict::{Code, Finding, Value, Verdict};
 
-pub(super) async fn evaluate<P: Probe>(
+/// `logs`: a container's output.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogsCheck {
+    /// The containers whose output is read.
+    pub(crate) select: Select,
+    /// Patterns; `${container.hostname}`, `${container.name}` and `${container.id}` are
+    /// replaced by that container's values.
+    pub(crate) patterns: Vec<String>,
+    /// How many containers' logs must match (default 1).
+    pub(crate) at_least: Option<u32>,
+    /// `patterns`, compiled by `prepare`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) compiled: Vec<Pattern>,
+}
+
+impl Kind for LogsCheck {
+    const NAME: &'static str = "logs";
+
+    fn prepare(&mut self, _: &LintCx) -> Vec<Lint> {
+        let mut lints: Vec<Lint> = lint_select(&self.select, "logs.select", "select")
+            .into_iter()
+            .collect();
+        self.compiled = compile_patterns(&self.patterns, "logs.patterns", "patterns", &mut lints);
+        lints
+    }
+
+    fn footprint(&self, fp: &mut Footprint) {
+        fp.add_select(&self.select);
+    }
+
+    fn recheck_without_event(&self) -> bool {
+        true
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        cx: &Ctx<'_, P>,
+        _: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        evaluate(cx, self, &self.compiled, snap).await
+    }
+}
+
+async fn evaluate<P: Probe>(
     cx: &Ctx<'_, P>,
     l: &LogsCheck,
     pats: &[Pattern],

@@ -15,10 +15,12 @@ mod exec;
 mod file;
 mod http;
 mod image;
+mod kind;
 mod logs;
 mod mount;
 mod network;
 mod reach;
+mod registry;
 mod select;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -29,9 +31,18 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::engine::{EngineError, ExecOutput, FileEntry};
-use crate::lab::{Check, CheckKind, Footprint, Lab, Lang, Step, Text};
+use crate::lab::{Check, Footprint, Lab, Lang, Step, Text};
 use crate::snapshot::Snapshot;
 use crate::verdict::{Finding, Verdict};
+
+pub use answer::AnswerField;
+pub use container::{ContainerCheck, ContainerState, Distinct, PortSpec};
+pub use file::FileType;
+pub(crate) use kind::{Lint, LintCx};
+#[cfg(test)]
+pub(crate) use registry::NAMES;
+pub(crate) use registry::{CheckKind, CheckSpec, written_examples};
+pub use select::Select;
 
 /// How often a check with `within` re-reads the engine.
 pub(crate) const POLL: Duration = Duration::from_millis(250);
@@ -192,7 +203,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
     }
 
     fn needs_events(&self, step: &Step) -> bool {
-        step.checks.iter().any(|c| needs_events(&c.kind))
+        step.checks.iter().any(|c| c.kind.needs_events())
     }
 
     pub async fn snapshot_for(&self, step: &Step) -> Result<Snapshot, EngineError> {
@@ -253,7 +264,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
             }
         }
         let mut o = Outcome::new(check.kind.name(), v, self.lang, check.fail.as_ref());
-        o.recheck = recheck_without_event(&check.kind);
+        o.recheck = check.kind.recheck_without_event();
         Ok(o)
     }
 
@@ -264,33 +275,8 @@ impl<'a, P: Probe> Ctx<'a, P> {
         check: &Check,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
-        Ok(match &check.kind {
-            CheckKind::Container(c) => container::evaluate(c, snap),
-            CheckKind::Absent(a) => absent::evaluate(&a.select, snap),
-            CheckKind::Image(i) => image::evaluate(&i.name, snap),
-            CheckKind::Network(n) => network::evaluate(n, snap),
-            CheckKind::Http(h, pats) => http::evaluate(self, h, pats, snap).await?,
-            CheckKind::File(f, pats) => file::evaluate(self, f, pats, snap).await?,
-            CheckKind::Logs(l, pats) => logs::evaluate(self, l, pats, snap).await?,
-            CheckKind::Exec(e, pats) => exec::evaluate(self, e, pats, snap).await?,
-            CheckKind::Reach(r) => reach::evaluate(self, r, snap).await?,
-            CheckKind::Event(e) => event::evaluate(e, snap),
-            CheckKind::Answer(a) => {
-                answer::evaluate(a, self.answers.get(step_id).map(String::as_str), snap)
-            }
-        })
+        check.kind.evaluate(self, step_id, snap).await
     }
-}
-
-/// Kinds that read the engine's event history (asked for with `since`).
-fn needs_events(kind: &CheckKind) -> bool {
-    matches!(kind, CheckKind::Event(_))
-}
-
-/// Kinds whose verdict can change with no engine event: a web server starting to answer,
-/// a shell printing what the learner types.
-fn recheck_without_event(kind: &CheckKind) -> bool {
-    matches!(kind, CheckKind::Http(..) | CheckKind::Logs(..))
 }
 
 /// Check every step of a lab (or one), each step on its own snapshot.

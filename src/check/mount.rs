@@ -4,8 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::{no_match, nothing_matches, select_containers};
-use crate::lab::Select;
+use super::{Ctx, Probe};
+use crate::engine::EngineError;
+use crate::lab::{Footprint, Select};
 use crate::snapshot::{Container, Mount, Snapshot};
 use crate::verdict::{Code, Finding, Value, Verdict};
 
@@ -47,22 +50,57 @@ impl MountKind {
     }
 }
 
-/// Lints beyond the schema.
-pub(crate) fn lint(m: &MountCheck) -> Vec<String> {
-    let mut errs = Vec::new();
-    if !m.destination.starts_with('/') {
-        errs.push(format!(
-            "mount destination `{}` must be an absolute path inside the container",
-            m.destination
-        ));
+impl Kind for MountCheck {
+    const NAME: &'static str = "mount";
+    const EXAMPLE: Option<&'static str> = Some(
+        r#"- mount:
+    select: { name: custom-nginx }
+    destination: /usr/share/nginx/html
+    type: bind
+    source: html
+  fail:
+    ko: "`custom-nginx` 의 /usr/share/nginx/html 에 호스트의 `html` 폴더가 바인드 마운트되어 있지 않습니다. `-v \"$(pwd)/html:/usr/share/nginx/html\"` 로 다시 실행하세요."
+    en: "`custom-nginx` has no bind mount of the host's `html` folder on /usr/share/nginx/html. Run it again with `-v \"$(pwd)/html:/usr/share/nginx/html\"`."
+"#,
+    );
+
+    fn prepare(&mut self, _: &LintCx) -> Vec<Lint> {
+        let mut lints: Vec<Lint> = lint_select(&self.select, "mount.select", "select")
+            .into_iter()
+            .collect();
+        if !self.destination.starts_with('/') {
+            lints.push(Lint::at(
+                "destination",
+                format!(
+                    "mount destination `{}` must be an absolute path inside the container",
+                    self.destination
+                ),
+            ));
+        }
+        if self.source.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            lints.push(Lint::at(
+                "source",
+                "`mount.source` is empty: name the host folder or the volume",
+            ));
+        }
+        lints
     }
-    if m.source.as_deref().is_some_and(|s| s.trim().is_empty()) {
-        errs.push("`mount.source` is empty: name the host folder or the volume".into());
+
+    fn footprint(&self, fp: &mut Footprint) {
+        fp.add_select(&self.select);
     }
-    errs
+
+    async fn evaluate<P: Probe>(
+        &self,
+        _: &Ctx<'_, P>,
+        _: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        Ok(judge(self, snap))
+    }
 }
 
-pub(super) fn evaluate(m: &MountCheck, snap: &Snapshot) -> Verdict {
+pub(super) fn judge(m: &MountCheck, snap: &Snapshot) -> Verdict {
     let expected = expected(m);
     let matches = select_containers(&m.select, snap);
     if matches.is_empty() {
@@ -243,7 +281,7 @@ mod tests {
     #[test]
     fn a_bind_mount_of_a_folder_named_html_passes() {
         let c = with_mount("bind", "/home/me/lab/html/", "", "/usr/share/nginx/html");
-        let v = evaluate(&html(), &snap(vec![c]));
+        let v = judge(&html(), &snap(vec![c]));
         assert!(v.passed, "{:?}", v.codes());
         let o = crate::check::Outcome::new("mount", v, crate::lab::Lang::En, None);
         assert_eq!(
@@ -253,7 +291,7 @@ mod tests {
         let mut abs = html();
         abs.source = Some("/home/me/lab/html".into());
         let c = with_mount("bind", "/home/me/lab/html", "", "/usr/share/nginx/html/");
-        assert!(evaluate(&abs, &snap(vec![c])).passed);
+        assert!(judge(&abs, &snap(vec![c])).passed);
     }
 
     #[test]
@@ -264,7 +302,7 @@ mod tests {
             "html",
             "/usr/share/nginx/html",
         );
-        let v = evaluate(&html(), &snap(vec![c]));
+        let v = judge(&html(), &snap(vec![c]));
         assert!(!v.passed);
         assert!(v.codes().contains(&"mount.wrong_type"), "{:?}", v.codes());
         let o = crate::check::Outcome::new("mount", v, crate::lab::Lang::Ko, None);
@@ -283,13 +321,13 @@ mod tests {
             "html",
             "/usr/share/nginx/html",
         );
-        assert!(evaluate(&vol, &snap(vec![c])).passed);
+        assert!(judge(&vol, &snap(vec![c])).passed);
     }
 
     #[test]
     fn the_wrong_target_and_the_wrong_folder_are_named() {
         let c = with_mount("bind", "/home/me/html", "", "/usr/share/nginx");
-        let v = evaluate(&html(), &snap(vec![c]));
+        let v = judge(&html(), &snap(vec![c]));
         assert!(v.codes().contains(&"mount.missing"));
         let o = crate::check::Outcome::new("mount", v, crate::lab::Lang::En, None);
         assert_eq!(
@@ -298,10 +336,10 @@ mod tests {
              (mounts: bind `/home/me/html` → /usr/share/nginx)"
         );
         let c = with_mount("bind", "/home/me/site", "", "/usr/share/nginx/html");
-        let v = evaluate(&html(), &snap(vec![c]));
+        let v = judge(&html(), &snap(vec![c]));
         assert!(v.codes().contains(&"mount.wrong_source"));
         let c = web("custom-nginx", 8080);
-        let v = evaluate(&html(), &snap(vec![c]));
+        let v = judge(&html(), &snap(vec![c]));
         assert!(v.codes().contains(&"mount.none"));
     }
 
@@ -310,11 +348,11 @@ mod tests {
         let mut ro = html();
         ro.read_only = Some(true);
         let c = with_mount("bind", "/x/html", "", "/usr/share/nginx/html");
-        let v = evaluate(&ro, &snap(vec![c.clone()]));
+        let v = judge(&ro, &snap(vec![c.clone()]));
         assert!(v.codes().contains(&"mount.writable"));
         let mut c = c;
         c.mounts[0].read_only = true;
-        assert!(evaluate(&ro, &snap(vec![c])).passed);
+        assert!(judge(&ro, &snap(vec![c])).passed);
     }
 
     #[test]
@@ -322,7 +360,10 @@ mod tests {
         let mut m = html();
         m.destination = "html".into();
         m.source = Some(" ".into());
-        assert_eq!(lint(&m).len(), 2);
-        assert!(lint(&html()).is_empty());
+        let files = std::collections::BTreeMap::new();
+        let cx = LintCx { files: &files };
+        let fields: Vec<_> = m.prepare(&cx).into_iter().map(|l| l.field).collect();
+        assert_eq!(fields, [Some("destination"), Some("source")]);
+        assert!(html().prepare(&cx).is_empty());
     }
 }

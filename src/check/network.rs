@@ -1,10 +1,54 @@
 //! `network`: a network exists with the given driver, origin and members.
 
-use crate::lab::NetworkCheck;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::kind::{Kind, Lint, LintCx};
+use super::{Ctx, Probe};
+use crate::engine::EngineError;
+use crate::lab::Footprint;
 use crate::snapshot::Snapshot;
 use crate::verdict::{Code, Finding, Value, Verdict};
 
-pub(super) fn evaluate(n: &NetworkCheck, snap: &Snapshot) -> Verdict {
+/// `network`: a network exists with these properties.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkCheck {
+    /// Network name.
+    pub(crate) name: String,
+    /// Driver, e.g. `bridge`.
+    pub(crate) driver: Option<String>,
+    /// Created by a user (`docker network create`), not one of the engine's defaults.
+    pub(crate) user_defined: Option<bool>,
+    /// At least this many containers attached.
+    pub(crate) min_members: Option<u32>,
+}
+
+impl Kind for NetworkCheck {
+    const NAME: &'static str = "network";
+
+    fn prepare(&mut self, _: &LintCx) -> Vec<Lint> {
+        if self.name.trim().is_empty() {
+            return vec![Lint::at("name", "`network.name` is empty")];
+        }
+        Vec::new()
+    }
+
+    fn footprint(&self, fp: &mut Footprint) {
+        fp.networks.insert(self.name.clone());
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        _: &Ctx<'_, P>,
+        _: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        Ok(judge(self, snap))
+    }
+}
+
+pub(super) fn judge(n: &NetworkCheck, snap: &Snapshot) -> Verdict {
     let mut expected = vec![Finding::new(Code::ExpectNetwork).with("name", &n.name)];
     if let Some(d) = &n.driver {
         expected.push(Finding::new(Code::ExpectDriver).with("driver", d));

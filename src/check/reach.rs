@@ -2,12 +2,29 @@
 //! network — probed from inside when the container has a tool for it, else judged from the
 //! engine's network state.
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::{no_match, nothing_matches, running};
 use super::{Ctx, Probe};
 use crate::engine::{EngineError, ExecOutput};
-use crate::lab::ReachCheck;
+use crate::lab::{Footprint, Select};
 use crate::snapshot::{Container, Snapshot};
 use crate::verdict::{Code, Finding, Value, Verdict};
+
+/// `reach`: a container reaches another by name over a shared user-defined network.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReachCheck {
+    /// The container that connects.
+    pub(crate) from: Select,
+    /// Name (or network alias) it must reach. Omit to accept any other running container on
+    /// a shared user-defined network.
+    pub(crate) to: Option<String>,
+    /// Only this network counts.
+    pub(crate) network: Option<String>,
+}
 
 /// Runs inside the source container: ping if it can, else name resolution. Exit 0 reached,
 /// 1 not, 3 no tool to tell.
@@ -18,7 +35,36 @@ if command -v nslookup >/dev/null 2>&1; then if nslookup "$t" >/dev/null 2>&1; t
 if command -v ping >/dev/null 2>&1; then echo "ping $t failed"; exit 1; fi
 exit 3"#;
 
-pub(super) async fn evaluate<P: Probe>(
+impl Kind for ReachCheck {
+    const NAME: &'static str = "reach";
+
+    fn prepare(&mut self, _: &LintCx) -> Vec<Lint> {
+        lint_select(&self.from, "reach.from", "from")
+            .into_iter()
+            .collect()
+    }
+
+    fn footprint(&self, fp: &mut Footprint) {
+        fp.add_select(&self.from);
+        if let Some(t) = &self.to {
+            fp.names.insert(t.clone());
+        }
+        if let Some(n) = &self.network {
+            fp.networks.insert(n.clone());
+        }
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        cx: &Ctx<'_, P>,
+        _: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError> {
+        evaluate(cx, self, snap).await
+    }
+}
+
+async fn evaluate<P: Probe>(
     cx: &Ctx<'_, P>,
     r: &ReachCheck,
     snap: &Snapshot,
@@ -167,7 +213,7 @@ fn said(out: &str) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lab::{Lang, Select};
+    use crate::lab::Lang;
     use crate::snapshot::{Attachment, Network};
     use crate::words::render;
 

@@ -1,9 +1,26 @@
 //! Which containers a check looks at, and what to say when none match: why (a missing
 //! image or network) and what is there instead.
 
-use crate::lab::Select;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
 use crate::snapshot::{Container, Snapshot};
 use crate::verdict::{Code, Finding, OtherContainer, Others, StateSeen, Value};
+
+/// Which containers a check looks at. Every given field must match.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Select {
+    /// Created from this image (compared by image ID, so `nginx`, `nginx:latest` and an ID
+    /// prefix all match the same containers).
+    pub(crate) image: Option<String>,
+    /// Container name (without the leading `/`).
+    pub(crate) name: Option<String>,
+    /// Attached to this network.
+    pub(crate) network: Option<String>,
+    /// Carries this label, `key` or `key=value`.
+    pub(crate) label: Option<String>,
+}
 
 /// Does a container match the selector? Images compare by ID.
 pub(crate) fn matches_select(c: &Container, s: &Select, snap: &Snapshot) -> bool {

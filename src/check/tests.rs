@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use super::answer::{AnswerCheck, AnswerField};
+use super::container::{ContainerCheck, ContainerState, Distinct, PortSpec};
+use super::event::EventCheck;
+use super::network::NetworkCheck;
+use super::select::Select;
 use super::*;
-use crate::lab::{
-    AnswerCheck, AnswerField, ContainerCheck, ContainerState, Distinct, EventCheck, NetworkCheck,
-    PortSpec, Select,
-};
 use crate::snapshot::{Container, Network, PortBinding, Summary};
 use crate::verdict::Verdict;
 
@@ -106,7 +107,7 @@ fn detached_on_8088() -> ContainerCheck {
 }
 
 fn container(spec: &ContainerCheck, s: &Snapshot) -> Verdict {
-    container::evaluate(spec, s)
+    container::judge(spec, s)
 }
 
 /// English words of the generated texts that must not show through in Korean ones.
@@ -359,7 +360,7 @@ fn distinct_hostnames_are_counted() {
 #[test]
 fn absent_after_rm() {
     let s = by_image();
-    let v = absent::evaluate(&s, &snap(vec![]));
+    let v = absent::judge(&s, &snap(vec![]));
     assert!(v.passed);
     let (_, ko) = both("absent", &v);
     assert_eq!(
@@ -372,7 +373,7 @@ fn absent_after_rm() {
     let mut gone = web("old", 8088);
     gone.state = "exited".into();
     gone.exit_code = Some(137);
-    let v = absent::evaluate(&s, &snap(vec![web("web", 8088), gone]));
+    let v = absent::judge(&s, &snap(vec![web("web", 8088), gone]));
     assert!(!v.passed);
     let (en, ko) = both("absent", &v);
     assert_eq!(
@@ -401,7 +402,7 @@ fn networks_and_images() {
         user_defined: Some(true),
         min_members: Some(2),
     };
-    let v = network::evaluate(&spec, &s);
+    let v = network::judge(&spec, &s);
     assert!(!v.passed && has(&v, "network.missing_detail"));
     let (en, ko) = both("network", &v);
     assert!(en.observed.contains("no network `custom_network`"));
@@ -421,7 +422,7 @@ fn networks_and_images() {
         user_defined: false,
         members: vec!["a".into()],
     });
-    let v = network::evaluate(&spec, &s);
+    let v = network::judge(&spec, &s);
     let (_, ko) = both("network", &v);
     assert_eq!(
         ko.observed,
@@ -435,16 +436,16 @@ fn networks_and_images() {
         members: vec!["a".into(), "b".into()],
         ..s.networks[1].clone()
     };
-    let v = network::evaluate(&spec, &s);
+    let v = network::judge(&spec, &s);
     assert!(v.passed);
     let (_, ko) = both("network", &v);
     assert_eq!(
         ko.observed,
         "`custom_network` (bridge, 연결된 컨테이너 `a`, `b`)"
     );
-    let (_, ko) = both("image", &image::evaluate(WEB_IMAGE, &s));
+    let (_, ko) = both("image", &image::judge(WEB_IMAGE, &s));
     assert_eq!(ko.expected, "이미지 `diamol/ch02-hello-diamol-web` 있음");
-    let v = image::evaluate("nginx", &s);
+    let v = image::judge("nginx", &s);
     assert!(!v.passed);
     let (_, ko) = both("image", &v);
     assert_eq!(ko.observed, "이미지 `nginx` 없음");
@@ -481,7 +482,7 @@ fn events_match_command_prefixes_and_removed_containers() {
         ]),
         at_least: None,
     };
-    let v = event::evaluate(&spec, &s);
+    let v = event::judge(&spec, &s);
     assert!(v.passed);
     let (_, ko) = both("event", &v);
     assert_eq!(
@@ -498,7 +499,7 @@ fn events_match_command_prefixes_and_removed_containers() {
         command: Some(vec!["cat".into()]),
         ..spec.clone()
     };
-    let v = event::evaluate(&cat, &s);
+    let v = event::judge(&cat, &s);
     assert!(!v.passed && has(&v, "event.seen_only"));
     let (en, ko) = both("event", &v);
     assert!(en.observed.contains("seen only"), "{}", en.observed);
@@ -512,14 +513,14 @@ fn events_match_command_prefixes_and_removed_containers() {
         command: None,
         at_least: None,
     };
-    assert!(!event::evaluate(&top, &s).passed);
+    assert!(!event::judge(&top, &s).passed);
     let top = EventCheck {
         action: "kill".into(),
         select: None,
         command: None,
         at_least: None,
     };
-    let (_, ko) = both("event", &event::evaluate(&top, &s));
+    let (_, ko) = both("event", &event::judge(&top, &s));
     assert_eq!(
         (ko.expected.as_str(), ko.observed.as_str()),
         (
@@ -544,18 +545,18 @@ fn answers() {
         network: None,
         port: None,
     };
-    let v = answer::evaluate(&a, None, &s);
+    let v = answer::judge(&a, None, &s);
     assert!(!v.passed && has(&v, "answer.none"));
     let (_, ko) = both("answer", &v);
     assert_eq!(ko.expected, "질문에 대한 답: 호스트명은?");
     assert!(ko.observed.starts_with("답 없음 ("), "{}", ko.observed);
-    let (_, ko) = both("answer", &answer::evaluate(&a, Some("10.9.9.9"), &s));
+    let (_, ko) = both("answer", &answer::judge(&a, Some("10.9.9.9"), &s));
     assert_eq!(ko.observed, "`10.9.9.9`: 도커 엔진의 값과 다름");
-    let v = answer::evaluate(&a, Some(" f1e2d3c4b5a6 "), &s);
+    let v = answer::judge(&a, Some(" f1e2d3c4b5a6 "), &s);
     assert!(v.passed);
     let (_, ko) = both("answer", &v);
     assert_eq!(ko.observed, "`f1e2d3c4b5a6`: 도커 엔진의 값과 같음");
-    let (_, ko) = both("answer", &answer::evaluate(&a, Some("x"), &snap(vec![])));
+    let (_, ko) = both("answer", &answer::judge(&a, Some("x"), &snap(vec![])));
     assert_eq!(
         ko.observed,
         "`x`; 값을 확인할 이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너도 없음"
@@ -658,12 +659,12 @@ fn wording_snapshots() {
         (
             "absent, still there",
             "absent",
-            absent::evaluate(&by_image(), &snap(vec![web("web", 8088)])),
+            absent::judge(&by_image(), &snap(vec![web("web", 8088)])),
         ),
         (
             "no image",
             "image",
-            image::evaluate("hello-world", &snap(vec![])),
+            image::judge("hello-world", &snap(vec![])),
         ),
     ];
     for lang in [Lang::En, Lang::Ko] {

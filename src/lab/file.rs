@@ -12,8 +12,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use super::checks::CheckSpec;
 use super::text::Text;
+use crate::check::CheckSpec;
 
 /// One lab: a chapter section turned into steps a learner does and docklings checks.
 #[derive(Debug, Deserialize, JsonSchema)]

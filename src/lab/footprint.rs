@@ -4,9 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use super::addr::loopback_port;
-use super::checks::{CheckKind, Select};
 use super::model::Lab;
+use crate::check::Select;
 
 /// What a lab is about on the engine.
 #[derive(Clone, Debug, Default)]
@@ -39,71 +38,30 @@ impl Lab {
             },
             ..Footprint::default()
         };
-        let add_select = |s: &Select, fp: &mut Footprint| {
-            if let Some(i) = &s.image
-                && !fp.images.contains(i)
-            {
-                fp.images.push(i.clone());
-            }
-            if let Some(n) = &s.name {
-                fp.names.insert(n.clone());
-            }
-            if let Some(n) = &s.network {
-                fp.networks.insert(n.clone());
-            }
-        };
-        for step in &self.steps {
-            for c in &step.checks {
-                match &c.kind {
-                    CheckKind::Container(x) => {
-                        add_select(&x.select, &mut fp);
-                        for n in x.networks.iter().flatten() {
-                            fp.networks.insert(n.clone());
-                        }
-                    }
-                    CheckKind::Absent(x) => add_select(&x.select, &mut fp),
-                    CheckKind::Network(x) => {
-                        fp.networks.insert(x.name.clone());
-                    }
-                    CheckKind::Http(x, _) => {
-                        if let Some(f) = &x.body_equals_file {
-                            add_select(&f.select, &mut fp);
-                        }
-                        if let Some(p) = loopback_port(&x.url) {
-                            fp.ports.insert(p);
-                        }
-                    }
-                    CheckKind::File(x, _) => add_select(&x.select, &mut fp),
-                    CheckKind::Logs(x, _) => add_select(&x.select, &mut fp),
-                    CheckKind::Exec(x, _) => add_select(&x.select, &mut fp),
-                    CheckKind::Reach(x) => {
-                        add_select(&x.from, &mut fp);
-                        if let Some(t) = &x.to {
-                            fp.names.insert(t.clone());
-                        }
-                        if let Some(n) = &x.network {
-                            fp.networks.insert(n.clone());
-                        }
-                    }
-                    CheckKind::Event(x) => {
-                        if let Some(s) = &x.select {
-                            add_select(s, &mut fp);
-                        }
-                    }
-                    CheckKind::Answer(x) => {
-                        add_select(&x.select, &mut fp);
-                        if let Some(n) = &x.network {
-                            fp.networks.insert(n.clone());
-                        }
-                    }
-                    CheckKind::Image(x) => {
-                        if !fp.images.contains(&x.name) {
-                            fp.images.push(x.name.clone());
-                        }
-                    }
-                }
-            }
+        for check in self.steps.iter().flat_map(|s| &s.checks) {
+            check.kind.footprint(&mut fp);
         }
         fp
+    }
+}
+
+impl Footprint {
+    /// What a selector names: its image, container name and network.
+    pub(crate) fn add_select(&mut self, s: &Select) {
+        if let Some(i) = &s.image {
+            self.add_image(i);
+        }
+        if let Some(n) = &s.name {
+            self.names.insert(n.clone());
+        }
+        if let Some(n) = &s.network {
+            self.networks.insert(n.clone());
+        }
+    }
+
+    pub(crate) fn add_image(&mut self, image: &str) {
+        if !self.images.iter().any(|i| i == image) {
+            self.images.push(image.to_owned());
+        }
     }
 }

@@ -12,13 +12,15 @@ use serde_saphyr::Spanned;
 
 use super::FORMAT_VERSION;
 use super::catalog::{LabSource, is_contained};
-use super::checks::{Check, CheckSpec, lint_check};
 use super::file::{Action, LabFile, StepFile};
-use super::model::{Lab, LabError, Pos, Step};
+use super::model::{Check, Lab, LabError, Pos, Step};
+use crate::check::{CheckSpec, Lint, LintCx};
 
 /// The problems found so far in one lab file.
 struct Problems<'a> {
     path: &'a Path,
+    /// The file's text, to find the line of a field inside a check.
+    text: &'a str,
     errs: Vec<LabError>,
 }
 
@@ -36,6 +38,7 @@ impl Problems<'_> {
 pub(super) fn lint(f: LabFile, src: &LabSource) -> Result<Lab, Vec<LabError>> {
     let mut p = Problems {
         path: &src.path,
+        text: src.text.as_deref().unwrap_or_default(),
         errs: Vec::new(),
     };
     lint_header(&f, &mut p);
@@ -196,28 +199,60 @@ fn lint_step(
     }
 }
 
-/// Resolve each check to its kind; a check's problems are reported at the check.
+/// Resolve each check to its kind; a problem is reported at the field it is about (the
+/// check's own line when it is about the check as a whole).
 fn lint_checks(
     specs: &[Spanned<CheckSpec>],
     files: &BTreeMap<String, Vec<u8>>,
     p: &mut Problems,
 ) -> Vec<Check> {
+    let cx = LintCx { files };
     let mut checks = Vec::new();
-    for c in specs {
-        match lint_check(&c.value, files) {
-            Ok(k) => checks.push(Check {
-                kind: k,
+    for (i, c) in specs.iter().enumerate() {
+        match c.value.resolve(&cx) {
+            Ok(kind) => checks.push(Check {
+                kind,
                 fail: c.value.fail.clone(),
                 within: c.value.within.map(|w| w.0),
             }),
-            Err(msgs) => {
-                for m in msgs {
-                    p.at(Some(Pos::of(c)), m);
+            Err(lints) => {
+                let start = Pos::of(c);
+                // A check's fields lie between its own line and the next check's.
+                let end = specs.get(i + 1).map(|n| Pos::of(n).line);
+                for Lint { field, message } in lints {
+                    let pos = field
+                        .and_then(|f| field_pos(p.text, &start, end, f))
+                        .unwrap_or(start.clone());
+                    p.at(Some(pos), message);
                 }
             }
         }
     }
     checks
+}
+
+/// Where `field:` is written inside a check that starts at `start` (and ends before line
+/// `end`), in block (`url: ...`) or flow (`{ url: ... }`) style.
+fn field_pos(text: &str, start: &Pos, end: Option<u64>, field: &str) -> Option<Pos> {
+    let key = format!("{field}:");
+    text.lines()
+        .enumerate()
+        .skip(start.line.saturating_sub(1) as usize)
+        .take_while(|(i, _)| end.is_none_or(|e| (*i as u64) + 1 < e))
+        .find_map(|(i, line)| {
+            let mut from = 0;
+            while let Some(at) = line[from..].find(&key).map(|a| a + from) {
+                let before = line[..at].chars().next_back();
+                if before.is_none_or(|c| c == ' ' || c == '{' || c == ',' || c == '-') {
+                    return Some(Pos {
+                        line: i as u64 + 1,
+                        col: line[..at].chars().count() as u64 + 1,
+                    });
+                }
+                from = at + key.len();
+            }
+            None
+        })
 }
 
 fn lint_solution(solution: &[Spanned<Action>], p: &mut Problems) {
@@ -282,5 +317,23 @@ mod tests {
         );
         let e = first_err(&text);
         assert!(e.message.contains("exactly one kind"), "{e}");
+    }
+
+    #[test]
+    fn a_checks_problem_points_at_its_field() {
+        let text = MINIMAL.replace(
+            "      - container:\n          select: { image: x }\n          state: exited\n",
+            "      - http:\n          status: 200\n          url: \"http://example.com/\"\n",
+        );
+        let e = first_err(&text);
+        let line = text
+            .lines()
+            .nth(e.pos.as_ref().expect("a position").line as usize - 1);
+        assert_eq!(
+            line.map(str::trim),
+            Some("url: \"http://example.com/\""),
+            "{e}"
+        );
+        assert_eq!(e.pos.map(|p| p.col), Some(11));
     }
 }

@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_saphyr::Spanned;
 
-use super::checks::{Check, CheckKind};
 use super::file::Action;
 use super::text::Text;
+use crate::check::CheckKind;
 
 /// Where something was written: used for every error we report about a lab.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -98,4 +99,12 @@ impl Lab {
         }
         self.steps.iter().enumerate().find(|(_, s)| s.id == key)
     }
+}
+
+/// A check with its kind resolved and its patterns compiled.
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub(crate) kind: CheckKind,
+    pub(crate) fail: Option<Text>,
+    pub(crate) within: Option<Duration>,
 }

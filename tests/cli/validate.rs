@@ -55,7 +55,7 @@ fn all_problems_of_all_files_are_reported() {
         .code(2);
     assert!(out.stderr.contains("no-checks.yaml:7:9"), "{}", out.stderr);
     assert!(
-        out.stderr.contains("non-loopback.yaml:12:9"),
+        out.stderr.contains("non-loopback.yaml:12:17"),
         "{}",
         out.stderr
     );

@@ -1,0 +1,128 @@
+//! What every check kind provides, as one trait: how it is declared in a lab file (its
+//! serde struct, whose `///` docs become the schema and the book's authoring guide), its
+//! lints, what it looks at on the engine (its footprint), when it must be re-checked, and
+//! its evaluation into a [`Verdict`]. `registry.rs` lists the kinds, one line each.
+
+use std::collections::BTreeMap;
+
+use super::{Ctx, Probe};
+use crate::engine::EngineError;
+use crate::lab::{Footprint, Select};
+use crate::pattern::Pattern;
+use crate::snapshot::Snapshot;
+use crate::verdict::Verdict;
+
+/// One check kind.
+#[allow(async_fn_in_trait)]
+pub(crate) trait Kind {
+    /// Its key in a lab file (`container:`), and its name in reports.
+    const NAME: &'static str;
+
+    /// A check of this kind as a lab file writes it, for the authoring guide when no
+    /// bundled lab uses the kind (or to show another use of it).
+    const EXAMPLE: Option<&'static str> = None;
+
+    /// Lints beyond the schema, after loading; a kind with patterns compiles them here.
+    fn prepare(&mut self, cx: &LintCx) -> Vec<Lint>;
+
+    /// The images, names, networks and ports it looks at (what `selftest` refuses to run
+    /// over and what `reset` may remove).
+    fn footprint(&self, fp: &mut Footprint);
+
+    /// It reads the engine's event history, so the snapshot must carry it.
+    fn needs_events(&self) -> bool {
+        false
+    }
+
+    /// Its verdict can change with no engine event (a server starting to answer, a shell
+    /// printing what the learner types), so a watcher re-checks it on a timer.
+    fn recheck_without_event(&self) -> bool {
+        false
+    }
+
+    async fn evaluate<P: Probe>(
+        &self,
+        cx: &Ctx<'_, P>,
+        step_id: &str,
+        snap: &Snapshot,
+    ) -> Result<Verdict, EngineError>;
+}
+
+/// What lints may consult besides the check itself.
+pub(crate) struct LintCx<'a> {
+    /// The lab's workspace files, by name.
+    pub(crate) files: &'a BTreeMap<String, Vec<u8>>,
+}
+
+/// One problem in a check, at a field of it when there is one (so `validate` points at
+/// the line of that field, not at the start of the check).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Lint {
+    pub(crate) field: Option<&'static str>,
+    pub(crate) message: String,
+}
+
+impl Lint {
+    pub(crate) fn at(field: &'static str, message: impl Into<String>) -> Lint {
+        Lint {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn whole(message: impl Into<String>) -> Lint {
+        Lint {
+            field: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl LintCx<'_> {
+    /// A lab file a check compares with must be one of the lab's `files`.
+    pub(crate) fn lab_file(&self, name: &str, field: &'static str) -> Option<Lint> {
+        (!self.files.contains_key(name)).then(|| {
+            Lint::at(
+                field,
+                format!(
+                    "`{name}` is not one of the lab's `files` ({})",
+                    self.files.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })
+    }
+}
+
+/// An empty selector would match every container on the engine.
+pub(crate) fn lint_select(s: &Select, what: &str, field: &'static str) -> Option<Lint> {
+    (*s == Select::default()).then(|| {
+        Lint::at(
+            field,
+            format!("`{what}` is empty: name an `image`, `name`, `network` or `label`"),
+        )
+    })
+}
+
+/// Compile patterns; an empty list asserts nothing and is refused.
+pub(crate) fn compile_patterns(
+    list: &[String],
+    what: &str,
+    field: &'static str,
+    lints: &mut Vec<Lint>,
+) -> Vec<Pattern> {
+    if list.is_empty() {
+        lints.push(Lint::at(
+            field,
+            format!("`{what}` is an empty list: it asserts nothing"),
+        ));
+    }
+    list.iter()
+        .filter_map(|p| match Pattern::parse(p) {
+            Ok(p) => Some(p),
+            Err(m) => {
+                lints.push(Lint::at(field, format!("`{what}`: {m}")));
+                None
+            }
+        })
+        .collect()
+}
