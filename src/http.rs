@@ -18,6 +18,20 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
+/// The query parameter that marks docklings' own requests. Every access-log format writes
+/// the request target, so a server's log tells the learner's visits from docklings'
+/// checks; static servers ignore the query, so the page is the same.
+pub(crate) const PROBE_MARK: &str = "docklings-probe=1";
+
+/// The request target with the probe mark added.
+fn marked(path: &str) -> String {
+    if path.contains('?') {
+        format!("{path}&{PROBE_MARK}")
+    } else {
+        format!("{path}?{PROBE_MARK}")
+    }
+}
+
 /// Why a GET got no answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HttpError {
@@ -77,8 +91,9 @@ pub async fn get(url: &str, limit: Duration) -> Result<Response, HttpError> {
         for a in &addrs {
             match TcpStream::connect(a).await {
                 Ok(mut s) => {
+                    let target = marked(&path);
                     let req = format!(
-                        "GET {path} HTTP/1.0\r\nHost: {host}:{port}\r\nUser-Agent: docklings\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+                        "GET {target} HTTP/1.0\r\nHost: {host}:{port}\r\nUser-Agent: docklings-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n"
                     );
                     s.write_all(req.as_bytes())
                         .await
@@ -164,6 +179,12 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn probes_are_marked() {
+        assert_eq!(marked("/"), "/?docklings-probe=1");
+        assert_eq!(marked("/a?b=1"), "/a?b=1&docklings-probe=1");
+    }
 
     #[test]
     fn parses_plain_and_chunked() {

@@ -96,6 +96,8 @@ pub(crate) enum Value {
     /// Nested findings, shown one after another with semicolons.
     Clauses(Vec<Finding>),
     One(Box<Finding>),
+    /// A moment (Unix nanoseconds), shown as a time of day in UTC.
+    Clock(i64),
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -183,6 +185,9 @@ pub(crate) struct Verdict {
     pub(crate) expected: Vec<Finding>,
     /// Shown joined with semicolons.
     pub(crate) observed: Vec<Finding>,
+    /// When the learner's act that passed it happened (Unix nanoseconds), when the kind
+    /// can tell: a request's log line, an event.
+    pub(crate) at: Option<i64>,
 }
 
 impl Verdict {
@@ -193,6 +198,7 @@ impl Verdict {
             summary,
             expected,
             observed,
+            at: None,
         }
     }
 
@@ -203,7 +209,14 @@ impl Verdict {
             summary,
             expected,
             observed,
+            at: None,
         }
+    }
+
+    /// The moment of the act it rests on.
+    pub(crate) fn at(mut self, at: i64) -> Self {
+        self.at = Some(at);
+        self
     }
 
     pub(crate) fn terminal(mut self, terminal: bool) -> Self {
@@ -347,6 +360,16 @@ codes! {
     MountWritable = "mount.writable",
     MountsAre = "mount.mounts_are",
     NoMounts = "mount.none",
+    // request
+    ExpectRequest = "expect.request",
+    ExpectRequestPath = "expect.request_path",
+    ExpectRequestStatus = "expect.request_status",
+    RequestOk = "request.ok",
+    RequestNone = "request.none",
+    RequestSeen = "request.seen",
+    RequestOnlyOthers = "request.only_others",
+    RequestOnlyProbes = "request.only_probes",
+    RequestNoneLogged = "request.none_logged",
     // http
     ExpectGet = "expect.http_get",
     ExpectBodyMatches = "expect.body_matches",

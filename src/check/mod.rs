@@ -21,6 +21,7 @@ mod mount;
 mod network;
 mod reach;
 mod registry;
+mod request;
 mod select;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -30,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::engine::{EngineError, ExecOutput, FileEntry};
+use crate::engine::{EngineError, ExecOutput, FileEntry, LogLine};
 use crate::lab::{Check, Footprint, Lab, Lang, Step, Text};
 use crate::snapshot::Snapshot;
 use crate::verdict::{Finding, Verdict};
@@ -52,6 +53,8 @@ pub(crate) const POLL: Duration = Duration::from_millis(250);
 pub trait Probe {
     async fn snapshot(&self, fp: &Footprint, since: Option<i64>) -> Result<Snapshot, EngineError>;
     async fn logs(&self, id: &str) -> Result<String, EngineError>;
+    /// Output lines since a time (Unix nanoseconds), each with when it was written.
+    async fn log_lines(&self, id: &str, since: i64) -> Result<Vec<LogLine>, EngineError>;
     async fn read_file(&self, id: &str, path: &str) -> Result<Option<FileEntry>, EngineError>;
     async fn exec(&self, id: &str, cmd: &[String]) -> Result<ExecOutput, EngineError>;
 }
@@ -62,6 +65,9 @@ impl Probe for crate::engine::Engine {
     }
     async fn logs(&self, id: &str) -> Result<String, EngineError> {
         crate::engine::Engine::logs(self, id).await
+    }
+    async fn log_lines(&self, id: &str, since: i64) -> Result<Vec<LogLine>, EngineError> {
+        crate::engine::Engine::log_lines(self, id, since).await
     }
     async fn read_file(&self, id: &str, path: &str) -> Result<Option<FileEntry>, EngineError> {
         crate::engine::Engine::read_file(self, id, path).await

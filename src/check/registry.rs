@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::kind::{Kind, Lint, LintCx};
 use super::{Ctx, Probe};
 use super::{
-    absent, answer, container, event, exec, file, http, image, logs, mount, network, reach,
+    absent, answer, container, event, exec, file, http, image, logs, mount, network, reach, request,
 };
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Text, Within};
@@ -130,6 +130,8 @@ registry! {
         "A question whose answer only the engine knows, checked against its state.";
     mount => Mount(mount::MountCheck),
         "A container has a bind mount, volume or tmpfs on a path.";
+    request => Request(request::RequestCheck),
+        "A server logged the learner's own request (docklings' probes never count).";
 }
 
 #[cfg(test)]

@@ -505,6 +505,36 @@ impl Engine {
         Ok(cap_text(&buf))
     }
 
+    /// A container's output since `since_nanos` (Unix nanoseconds), line by line, each with
+    /// the time the engine received it — how a server's access log proves that a request
+    /// reached it, and when.
+    pub async fn log_lines(&self, id: &str, since_nanos: i64) -> Result<Vec<LogLine>, EngineError> {
+        let opts = qp::LogsOptions {
+            stdout: true,
+            stderr: true,
+            timestamps: true,
+            // The engine takes whole seconds; the exact bound is applied below.
+            since: i32::try_from(since_nanos.div_euclid(1_000_000_000)).unwrap_or(0),
+            tail: "2000".to_owned(),
+            ..Default::default()
+        };
+        let stream = self.docker.logs(id, Some(opts));
+        let mut buf = Vec::new();
+        timed("read logs", CALL_TIMEOUT, async {
+            let mut stream = std::pin::pin!(stream);
+            while let Some(chunk) = stream.next().await {
+                match chunk {
+                    Ok(out) => buf.extend_from_slice(&out.into_bytes()),
+                    Err(e) if is_not_found(&e) => break,
+                    Err(e) => return Err(api_err("read logs")(e)),
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(timestamped_lines(&cap_text(&buf), since_nanos))
+    }
+
     /// Read a path inside a container (running or not) through the archive endpoint.
     /// `Ok(None)` when the path does not exist.
     ///
@@ -826,6 +856,31 @@ fn is_own_event(e: &Event, own: &[crate::journal::Window]) -> bool {
         && own
             .iter()
             .any(|w| e.actor_id.starts_with(&w.container) && w.covers(e.time_nano))
+}
+
+/// One line of a container's output and when the engine received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    /// Unix nanoseconds.
+    pub at: i64,
+    pub text: String,
+}
+
+/// `2026-12-02T18:00:00.123456789Z text` lines (as `timestamps=true` gives them), those at
+/// or after `since_nanos`.
+fn timestamped_lines(text: &str, since_nanos: i64) -> Vec<LogLine> {
+    text.lines()
+        .filter_map(|l| {
+            let (ts, rest) = l.split_once(' ').unwrap_or((l, ""));
+            let at = time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339)
+                .ok()?
+                .unix_timestamp_nanos() as i64;
+            (at >= since_nanos).then(|| LogLine {
+                at,
+                text: rest.trim_end_matches('\r').to_owned(),
+            })
+        })
+        .collect()
 }
 
 fn cap_text(buf: &[u8]) -> String {

@@ -105,6 +105,19 @@ impl Words for En {
             MountWritable => "{destination} is mounted writable (add `:ro`)",
             MountsAre => "{type} `{source}` → {destination}",
             NoMounts => "none",
+            ExpectRequest => "a request of yours logged by the container matching {sel}",
+            ExpectRequestPath => "for a path starting {path}",
+            ExpectRequestStatus => "answered {status}",
+            RequestOk => "The server logged your request.",
+            RequestNone => "No request of yours has reached the server yet.",
+            RequestSeen => {
+                "`{name}` answered {status} to {method} {target} from {client} at {time}"
+            }
+            RequestOnlyOthers => "`{name}` logged no request that counts; the last: {last}",
+            RequestOnlyProbes => {
+                "`{name}` logged only docklings' own checks ({count}), no request of yours"
+            }
+            RequestNoneLogged => "`{name}` logged no request since the lab started",
             ExpectGet => "GET {url} → {status}",
             ExpectBodyMatches => "body matches `{pattern}`",
             ExpectBodyEqualsLab => "body equals the lab's `{name}`",

@@ -114,6 +114,19 @@ impl Words for Ko {
             MountWritable => "{destination} 이(가) 쓰기 가능으로 마운트됨 (`:ro` 를 붙이세요)",
             MountsAre => "{type} `{source}` → {destination}",
             NoMounts => "없음",
+            ExpectRequest => "{sel} 인 컨테이너의 로그에 여러분의 요청이 기록됨",
+            ExpectRequestPath => "경로가 {path} 로 시작",
+            ExpectRequestStatus => "응답 코드 {status}",
+            RequestOk => "서버가 여러분의 요청을 기록했습니다.",
+            RequestNone => "아직 여러분의 요청이 서버에 닿지 않았습니다.",
+            RequestSeen => {
+                "`{name}` 이(가) {time} 에 {client} 의 {method} {target} 요청에 {status} 으로 응답함"
+            }
+            RequestOnlyOthers => "`{name}` 의 로그에 인정되는 요청이 없음; 마지막 요청: {last}",
+            RequestOnlyProbes => {
+                "`{name}` 의 로그에는 docklings 자신의 확인 요청({count}개)만 있고 여러분의 요청은 없음"
+            }
+            RequestNoneLogged => "`{name}` 의 로그에 실습을 시작한 뒤로 요청이 없음",
             ExpectGet => "GET {url} → {status}",
             ExpectBodyMatches => "본문이 `{pattern}` 와(과) 일치",
             ExpectBodyEqualsLab => "본문이 실습의 `{name}` 과(와) 같음",

@@ -142,6 +142,7 @@ fn value(v: &Value, lang: Lang) -> String {
         Value::List(fs) => join(fs, ", ", lang),
         Value::Clauses(fs) => join(fs, "; ", lang),
         Value::One(f) => render(f, lang),
+        Value::Clock(nanos) => clock(*nanos),
     }
 }
 
@@ -159,6 +160,13 @@ fn fill_placeholders(p: &str, w: &dyn Words) -> String {
         }
     }
     out
+}
+
+/// `14:02:11 UTC`: the same in every language.
+fn clock(nanos: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(nanos))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("{:02}:{:02}:{:02} UTC", t.hour(), t.minute(), t.second())
 }
 
 /// At most `n` characters, with an ellipsis when cut.
