@@ -1,17 +1,18 @@
 //! The guided session's state: which step is shown, what passed (for good), hints and
 //! solutions revealed, answers given. It knows nothing about terminals: keys come in as
-//! [`Key`], verdicts as [`StepResult`]s, and [`Session::draw`] returns the screen as lines,
+//! [`Key`], verdicts as [`StepResult`]s, and [`GuidedSession::draw`] returns the screen as lines,
 //! so every screen can be snapshot-tested.
 
 use std::collections::BTreeMap;
 
 use crate::check::StepResult;
 use crate::lab::{Action, Lab, Lang};
+use crate::progress::LabProgress;
 use crate::render::RenderOptions;
 use crate::style::Style;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Key {
+pub(crate) enum Key {
     Char(char),
     Left,
     Right,
@@ -26,7 +27,7 @@ pub enum Key {
 
 /// What the session asks its driver to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
+pub(crate) enum Effect {
     CheckNow,
     /// Progress changed: write it.
     Save,
@@ -34,7 +35,7 @@ pub enum Effect {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Normal,
     /// Asked "show the solution?".
     ConfirmSolution,
@@ -44,27 +45,27 @@ pub enum Mode {
 
 /// Per-step progress the session keeps (and the driver persists).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StepState {
-    pub passed: bool,
-    pub passed_at: Option<i64>,
-    pub hints_shown: u32,
-    pub solution_shown: bool,
-    pub last: Option<StepResult>,
+pub(crate) struct StepState {
+    pub(crate) passed: bool,
+    pub(crate) passed_at: Option<i64>,
+    pub(crate) hints_shown: u32,
+    pub(crate) solution_shown: bool,
+    pub(crate) last: Option<StepResult>,
 }
 
-pub struct Session<'a> {
-    pub lab: &'a Lab,
-    pub lang: Lang,
-    pub current: usize,
-    pub steps: Vec<StepState>,
-    pub answers: BTreeMap<String, String>,
-    pub mode: Mode,
-    pub scroll: usize,
+pub(crate) struct GuidedSession<'a> {
+    pub(crate) lab: &'a Lab,
+    pub(crate) lang: Lang,
+    pub(crate) current: usize,
+    pub(crate) steps: Vec<StepState>,
+    pub(crate) answers: BTreeMap<String, String>,
+    pub(crate) mode: Mode,
+    pub(crate) scroll: usize,
     /// A one-line notice (a step just passed, a check is running, ...).
-    pub notice: Option<String>,
-    pub checking: bool,
+    pub(crate) notice: Option<String>,
+    pub(crate) checking: bool,
     /// Where the lab's files were written, if it has any.
-    pub workspace: Option<std::path::PathBuf>,
+    pub(crate) workspace: Option<std::path::PathBuf>,
 }
 
 fn t(lang: Lang, en: &str, ko: &str) -> String {
@@ -74,9 +75,9 @@ fn t(lang: Lang, en: &str, ko: &str) -> String {
     }
 }
 
-impl<'a> Session<'a> {
-    pub fn new(lab: &'a Lab, lang: Lang) -> Self {
-        Session {
+impl<'a> GuidedSession<'a> {
+    pub(crate) fn new(lab: &'a Lab, lang: Lang) -> Self {
+        GuidedSession {
             lab,
             lang,
             current: 0,
@@ -90,7 +91,29 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub fn complete(&self) -> bool {
+    /// A session that picks up where the learner left off: steps passed, hints and
+    /// solutions seen, answers given, and the step they were on (else the first unpassed).
+    pub(crate) fn resume(lab: &'a Lab, lang: Lang, saved: &LabProgress) -> Self {
+        let mut session = GuidedSession::new(lab, lang);
+        session.answers = saved.answers.clone();
+        for (st, step) in session.steps.iter_mut().zip(&lab.steps) {
+            if let Some(sp) = saved.steps.get(&step.id) {
+                st.passed = sp.passed_at.is_some();
+                st.passed_at = sp.passed_at;
+                st.hints_shown = sp.hints_used.min(step.hints.len() as u32);
+                st.solution_shown = sp.solved_with_help;
+            }
+        }
+        session.current = saved
+            .current_step
+            .as_deref()
+            .and_then(|id| lab.steps.iter().position(|s| s.id == id))
+            .or_else(|| session.steps.iter().position(|s| !s.passed))
+            .unwrap_or(0);
+        session
+    }
+
+    pub(crate) fn complete(&self) -> bool {
         self.steps.iter().all(|s| s.passed)
     }
 
@@ -101,7 +124,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub fn on_key(&mut self, k: Key) -> Vec<Effect> {
+    pub(crate) fn on_key(&mut self, k: Key) -> Vec<Effect> {
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::ConfirmSolution => {
                 if matches!(k, Key::Char('y') | Key::Char('Y')) {
@@ -222,7 +245,7 @@ impl<'a> Session<'a> {
     /// New verdicts arrived. A pass sticks: a later step that removes the container must
     /// not take back the one before. When the shown step passes, move on to the next one
     /// still to do.
-    pub fn on_results(&mut self, results: Vec<StepResult>, now: i64) -> Vec<Effect> {
+    pub(crate) fn on_results(&mut self, results: Vec<StepResult>, now: i64) -> Vec<Effect> {
         self.checking = false;
         let mut newly = Vec::new();
         for r in results {
@@ -332,7 +355,7 @@ impl<'a> Session<'a> {
 
     /// The whole screen as lines, each at most `width` columns except command lines, which
     /// the terminal may wrap but which are never cut (they must stay copyable).
-    pub fn draw(&self, width: usize, height: usize, style: &Style) -> Vec<String> {
+    pub(crate) fn draw(&self, width: usize, height: usize, style: &Style) -> Vec<String> {
         let lang = self.lang;
         let width = width.max(20);
         let height = height.max(8);
@@ -502,7 +525,7 @@ impl<'a> Session<'a> {
 }
 
 /// Display width ignoring ANSI escapes (Hangul counts two columns).
-pub fn visible_width(s: &str) -> usize {
+pub(crate) fn visible_width(s: &str) -> usize {
     strip_ansi(s)
         .chars()
         .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
@@ -530,7 +553,7 @@ fn strip_ansi(s: &str) -> String {
 }
 
 /// Cut a line to `width` columns (ANSI-aware), marking the cut with `…`.
-pub fn clip(s: &str, width: usize) -> String {
+pub(crate) fn clip(s: &str, width: usize) -> String {
     if visible_width(s) <= width {
         return s.to_owned();
     }
@@ -607,7 +630,7 @@ mod tests {
     #[test]
     fn passing_moves_on_and_sticks() {
         let lab = lab();
-        let mut s = Session::new(&lab, Lang::En);
+        let mut s = GuidedSession::new(&lab, Lang::En);
         s.on_results(
             vec![
                 result("run-detached", true),
@@ -634,7 +657,7 @@ mod tests {
     #[test]
     fn hints_then_solution_with_confirmation() {
         let lab = lab();
-        let mut s = Session::new(&lab, Lang::En);
+        let mut s = GuidedSession::new(&lab, Lang::En);
         let n = lab.steps[0].hints.len() as u32;
         for _ in 0..n + 1 {
             s.on_key(Key::Char('h'));
@@ -654,7 +677,7 @@ mod tests {
     #[test]
     fn screens_fit_any_size() {
         let lab = lab();
-        let mut s = Session::new(&lab, Lang::Ko);
+        let mut s = GuidedSession::new(&lab, Lang::Ko);
         s.on_results(vec![result("run-detached", false)], 1);
         for (w, h) in [(20, 8), (40, 12), (80, 24), (120, 40)] {
             let lines = s.draw(w, h, &Style::plain());
@@ -669,7 +692,7 @@ mod tests {
     #[test]
     fn screens_look_right() {
         let lab = lab();
-        let mut s = Session::new(&lab, Lang::En);
+        let mut s = GuidedSession::new(&lab, Lang::En);
         s.on_results(
             vec![
                 result("run-detached", false),
@@ -683,7 +706,7 @@ mod tests {
             "session_en_failing_with_hint",
             s.draw(80, 30, &Style::plain()).join("\n")
         );
-        let mut k = Session::new(&lab, Lang::Ko);
+        let mut k = GuidedSession::new(&lab, Lang::Ko);
         k.on_results(
             vec![result("run-detached", true), result("browse", false)],
             1,
