@@ -4,7 +4,7 @@ use crate::app::{App, Failure, Result, out};
 use crate::engine::Engine;
 use crate::lab::Lang;
 
-fn t(lang: Lang, en: &str, ko: &str) -> String {
+fn en_or_ko(lang: Lang, en: &str, ko: &str) -> String {
     match lang {
         Lang::En => en.to_owned(),
         Lang::Ko => ko.to_owned(),
@@ -18,7 +18,7 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
     let engine = Engine::connect().await?;
     let found = crate::reset::find(&engine, lab).await?;
     if found.containers.is_empty() && found.networks.is_empty() {
-        out(&t(
+        out(&en_or_ko(
             lang,
             &format!("Nothing of `{}` is on the engine.\n", lab.id),
             &format!(
@@ -38,13 +38,13 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
     for (_, name) in &found.networks {
         list.push_str(&format!("  network   {name}\n"));
     }
-    out(&t(
+    out(&en_or_ko(
         lang,
         &format!("`docklings reset {}` removes:\n{list}", lab.id),
         &format!("`docklings reset {}` 는 다음을 삭제합니다:\n{list}", lab.id),
     ));
     if !yes && !confirmed(lang)? {
-        out(&t(
+        out(&en_or_ko(
             lang,
             "Nothing removed.\n",
             "아무것도 삭제하지 않았습니다.\n",
@@ -52,7 +52,7 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
         return Ok(());
     }
     let containers = crate::reset::remove(&engine, &found).await?;
-    out(&t(
+    out(&en_or_ko(
         lang,
         &format!(
             "Removed {containers} container(s) and {} network(s).\n",
@@ -69,14 +69,14 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
 /// Ask before removing; with no terminal to ask on, refuse rather than assume.
 fn confirmed(lang: Lang) -> Result<bool> {
     if !crate::app::interactive() {
-        return Err(Failure::BadInput(t(
+        return Err(Failure::BadInput(en_or_ko(
             lang,
             "not removing anything without a terminal to ask; add `--yes` to confirm",
             "물어볼 터미널이 없어 아무것도 삭제하지 않았습니다. 확인하려면 `--yes` 를 붙이세요",
         )));
     }
     let answer = dialoguer::Confirm::with_theme(&dialoguer::theme::SimpleTheme)
-        .with_prompt(t(lang, "Remove them?", "삭제할까요?"))
+        .with_prompt(en_or_ko(lang, "Remove them?", "삭제할까요?"))
         .default(false)
         .interact_opt()
         .map_err(|e| Failure::BadInput(e.to_string()))?;

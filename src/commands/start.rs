@@ -45,7 +45,7 @@ pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
     let done = session.steps.iter().filter(|s| s.passed).count();
     eprintln!(
         "{}",
-        t(
+        en_or_ko(
             app.lang,
             &format!(
                 "{}: {done}/{} steps done. `docklings start {}` resumes.",
@@ -64,7 +64,7 @@ pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
     result
 }
 
-fn t(lang: Lang, en: &str, ko: &str) -> String {
+fn en_or_ko(lang: Lang, en: &str, ko: &str) -> String {
     match lang {
         Lang::En => en.to_owned(),
         Lang::Ko => ko.to_owned(),
@@ -73,7 +73,7 @@ fn t(lang: Lang, en: &str, ko: &str) -> String {
 
 /// Why `start` cannot run here, and what works instead.
 fn no_terminal(lang: Lang) -> Failure {
-    Failure::BadInput(t(
+    Failure::BadInput(en_or_ko(
         lang,
         "`docklings start` is interactive and needs a terminal (stdin and stderr are not one, or CI is set).\n\
          Without one, use:\n  docklings show LAB      the steps\n  docklings check LAB     check them once\n  \
@@ -106,14 +106,14 @@ fn pick_lab<'c>(app: &App, cat: &'c Catalog, store: &Store) -> Result<&'c Lab> {
         .collect();
     let theme = dialoguer::theme::SimpleTheme;
     let choice = dialoguer::Select::with_theme(&theme)
-        .with_prompt(t(app.lang, "Which lab?", "어떤 실습을 할까요?"))
+        .with_prompt(en_or_ko(app.lang, "Which lab?", "어떤 실습을 할까요?"))
         .items(&items)
         .default(0)
         .interact_opt()
         .map_err(|e| Failure::Io(e.to_string()))?;
     match choice {
         Some(i) => Ok(&cat.labs[i]),
-        None => Err(Failure::BadInput(t(
+        None => Err(Failure::BadInput(en_or_ko(
             app.lang,
             "no lab chosen",
             "실습을 고르지 않았습니다",
@@ -135,20 +135,20 @@ async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
             return Ok(());
         }
         let options = [
-            t(
+            en_or_ko(
                 app.lang,
                 "Pull them now (needs internet)",
                 "지금 내려받기 (인터넷 필요)",
             ),
-            t(
+            en_or_ko(
                 app.lang,
                 "Build offline stand-ins from busybox",
                 "busybox 로 오프라인 대체 이미지 만들기",
             ),
-            t(app.lang, "Continue without them", "없이 계속하기"),
+            en_or_ko(app.lang, "Continue without them", "없이 계속하기"),
         ];
         let choice = dialoguer::Select::with_theme(&dialoguer::theme::SimpleTheme)
-            .with_prompt(t(
+            .with_prompt(en_or_ko(
                 app.lang,
                 &format!(
                     "This lab uses {}, which the engine does not have",
@@ -169,7 +169,13 @@ async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
             Some(0) => crate::images::provide(app, engine, &images, None).await,
             Some(1) => crate::images::provide(app, engine, &images, Some(busybox)).await,
             Some(_) => return Ok(()),
-            None => return Err(Failure::BadInput(t(app.lang, "cancelled", "취소했습니다"))),
+            None => {
+                return Err(Failure::BadInput(en_or_ko(
+                    app.lang,
+                    "cancelled",
+                    "취소했습니다",
+                )));
+            }
         };
         match res {
             Ok(()) => {}

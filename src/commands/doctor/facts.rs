@@ -184,7 +184,24 @@ pub(crate) async fn gather_with(labs: &[&Lab], bind: impl Fn(u16) -> Bind) -> Fa
         ),
     };
 
-    let ports = ports
+    let ports = port_facts(ports, &holders, bind);
+    Facts {
+        host,
+        engine: engine_state,
+        images,
+        ports,
+        terminal: terminal_facts(),
+        locale: locale_facts(),
+    }
+}
+
+/// Who holds each lab port: the containers publishing it, else what binding it says.
+fn port_facts(
+    ports: BTreeSet<u16>,
+    holders: &std::result::Result<Vec<Holder>, String>,
+    bind: impl Fn(u16) -> Bind,
+) -> Vec<PortFact> {
+    ports
         .into_iter()
         .map(|port| {
             let holders = holders.as_ref().map_err(Clone::clone).map(|hs| {
@@ -205,33 +222,31 @@ pub(crate) async fn gather_with(labs: &[&Lab], bind: impl Fn(u16) -> Bind) -> Fa
                 bind,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let stdout_tty = std::io::stdout().is_terminal();
-    Facts {
-        host,
-        engine: engine_state,
-        images,
-        ports,
-        terminal: Terminal {
-            stdin_tty: std::io::stdin().is_terminal(),
-            stdout_tty,
-            width: crate::render::terminal_width(),
-            color: Style::resolve(ColorChoice::Auto).color,
-            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        },
-        locale: Locale {
-            vars: ["LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LANG"]
-                .iter()
-                .filter_map(|k| {
-                    std::env::var(k)
-                        .ok()
-                        .filter(|v| !v.is_empty())
-                        .map(|v| ((*k).to_owned(), v))
-                })
-                .collect(),
-            picked: Lang::from_env(),
-        },
+fn terminal_facts() -> Terminal {
+    Terminal {
+        stdin_tty: std::io::stdin().is_terminal(),
+        stdout_tty: std::io::stdout().is_terminal(),
+        width: crate::render::terminal_width(),
+        color: Style::resolve(ColorChoice::Auto).color,
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    }
+}
+
+fn locale_facts() -> Locale {
+    Locale {
+        vars: ["LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| {
+                std::env::var(k)
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| ((*k).to_owned(), v))
+            })
+            .collect(),
+        picked: Lang::from_env(),
     }
 }
 
@@ -310,7 +325,18 @@ pub(crate) fn probe_port(ip: IpAddr, port: u16) -> Bind {
 }
 
 fn host_facts() -> Host {
-    let platform = match std::env::consts::OS {
+    let target = crate::engine::target();
+    Host {
+        platform: platform(),
+        docker_host_set: std::env::var_os("DOCKER_HOST").is_some(),
+        tools: tools(),
+        sockets: other_sockets(&target),
+        target,
+    }
+}
+
+fn platform() -> Platform {
+    match std::env::consts::OS {
         "linux" => {
             let release = std::fs::read_to_string("/proc/sys/kernel/osrelease")
                 .unwrap_or_default()
@@ -324,10 +350,11 @@ fn host_facts() -> Host {
         "macos" => Platform::MacOs,
         "windows" => Platform::Windows,
         _ => Platform::Other,
-    };
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+    }
+}
 
+/// The engines and helpers installed here, found by their files or on PATH.
+fn tools() -> BTreeSet<Tool> {
     let mut tools = BTreeSet::new();
     // /usr/sbin is often missing from a user's PATH, and that is where Debian puts dockerd.
     let daemon_files = [
@@ -362,14 +389,39 @@ fn host_facts() -> Host {
             tools.insert(tool);
         }
     }
+    tools
+}
 
-    let target = crate::engine::target();
+/// Engine sockets in the usual places other than `target`, each file once: (whose, path).
+fn other_sockets(target: &str) -> Vec<(String, String)> {
     let target_path = target.strip_prefix("unix://").map(PathBuf::from);
     let same_file = |p: &Path| {
         target_path.as_deref().is_some_and(|t| {
             t == p || matches!((t.canonicalize(), p.canonicalize()), (Ok(a), Ok(b)) if a == b)
         })
     };
+    let mut sockets: Vec<(String, String)> = Vec::new();
+    for (who, path) in usual_sockets() {
+        if !path.exists() || same_file(&path) {
+            continue;
+        }
+        // /run/docker.sock and /var/run/docker.sock are usually one file.
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+        if sockets
+            .iter()
+            .any(|(_, p)| Path::new(p).canonicalize().ok().as_ref() == Some(&canonical))
+        {
+            continue;
+        }
+        sockets.push((who.to_owned(), path.display().to_string()));
+    }
+    sockets
+}
+
+/// Where Docker, Podman, colima and friends put their sockets: (whose, path).
+fn usual_sockets() -> Vec<(&'static str, PathBuf)> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
     let mut candidates: Vec<(&str, PathBuf)> = vec![
         ("Docker", PathBuf::from("/var/run/docker.sock")),
         ("Docker", PathBuf::from("/run/docker.sock")),
@@ -394,29 +446,7 @@ fn host_facts() -> Host {
             h.join(".local/share/containers/podman/machine/qemu/podman.sock"),
         ));
     }
-    let mut sockets: Vec<(String, String)> = Vec::new();
-    for (who, path) in candidates {
-        if !path.exists() || same_file(&path) {
-            continue;
-        }
-        // /run/docker.sock and /var/run/docker.sock are usually one file.
-        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
-        if sockets
-            .iter()
-            .any(|(_, p)| Path::new(p).canonicalize().ok().as_ref() == Some(&canonical))
-        {
-            continue;
-        }
-        sockets.push((who.to_owned(), path.display().to_string()));
-    }
-
-    Host {
-        platform,
-        docker_host_set: std::env::var_os("DOCKER_HOST").is_some(),
-        target,
-        tools,
-        sockets,
-    }
+    candidates
 }
 
 fn on_path(name: &str) -> bool {

@@ -11,7 +11,7 @@ use crate::engine::{MIN_API, VersionInfo};
 use crate::lab::Lang;
 
 /// The same fact in the learner's language.
-fn t(lang: Lang, ko: String, en: String) -> String {
+fn ko_or_en(lang: Lang, ko: String, en: String) -> String {
     match lang {
         Lang::Ko => ko,
         Lang::En => en,
@@ -33,13 +33,13 @@ pub(crate) fn judge(f: &Facts, lang: Lang) -> Findings {
             .join(", ");
         lines.push(Line {
             status: Status::Warn,
-            what: t(lang, "실습 이미지".into(), "lab images".into()),
-            detail: t(
+            what: ko_or_en(lang, "실습 이미지".into(), "lab images".into()),
+            detail: ko_or_en(
                 lang,
                 format!("확인하지 못함({list}): 쓸 수 있는 엔진이 없습니다"),
                 format!("not checked ({list}): no usable engine"),
             ),
-            fix: Some(t(
+            fix: Some(ko_or_en(
                 lang,
                 "위의 엔진 문제를 먼저 해결하세요.".into(),
                 "Fix the engine first (above).".into(),
@@ -57,12 +57,12 @@ pub(crate) fn judge(f: &Facts, lang: Lang) -> Findings {
 }
 
 fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
-    let what = t(lang, "Docker 엔진".into(), "Docker engine".into());
+    let what = ko_or_en(lang, "Docker 엔진".into(), "Docker engine".into());
     match e {
         EngineState::Up(Ok(v)) => Line {
             status: Status::Pass,
             what,
-            detail: t(
+            detail: ko_or_en(
                 lang,
                 format!("{}, {}", h.target, version_text(v)),
                 format!("{} at {}", version_text(v), h.target),
@@ -72,7 +72,7 @@ fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
         EngineState::Up(Err(err)) => Line {
             status: Status::Warn,
             what,
-            detail: t(
+            detail: ko_or_en(
                 lang,
                 format!("{} 에 연결했지만 버전을 읽지 못했습니다: {err}", h.target),
                 format!("reachable at {}, but it did not tell its version: {err}", h.target),
@@ -82,7 +82,7 @@ fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
         EngineState::TooOld { version, api } => Line {
             status: Status::Fail,
             what,
-            detail: t(
+            detail: ko_or_en(
                 lang,
                 format!(
                     "Docker {version} (API {api}) 는 너무 오래됐습니다. Docker 20.10 (API {}.{}) 이상이 필요합니다",
@@ -93,7 +93,7 @@ fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
                     MIN_API.0, MIN_API.1
                 ),
             ),
-            fix: Some(t(
+            fix: Some(ko_or_en(
                 lang,
                 "Docker 를 업데이트하세요: https://docs.docker.com/engine/install/ (Docker Desktop 은 메뉴의 Check for updates)".into(),
                 "Update Docker: https://docs.docker.com/engine/install/ (Docker Desktop: Check for updates in its menu)".into(),
@@ -109,7 +109,7 @@ fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
             Line {
                 status: Status::Fail,
                 what,
-                detail: t(
+                detail: ko_or_en(
                     lang,
                     format!(
                         "`{}` 에 연결할 수 없습니다({from}): {}",
@@ -155,7 +155,7 @@ fn start_fix(h: &Host, detail: &str, lang: Lang) -> String {
     let mut lines: Vec<String> = Vec::new();
     if detail.contains("ermission denied") {
         // The engine runs; only the socket's permissions stand in the way.
-        lines.push(t(
+        lines.push(ko_or_en(
             lang,
             "권한이 없습니다: `sudo usermod -aG docker $USER` 로 `docker` 그룹에 들어간 뒤 로그아웃했다가 다시 로그인하세요(또는 `newgrp docker`).".into(),
             "Permission denied: join the `docker` group with `sudo usermod -aG docker $USER`, then log out and back in (or run `newgrp docker`).".into(),
@@ -163,14 +163,14 @@ fn start_fix(h: &Host, detail: &str, lang: Lang) -> String {
         return lines.join("\n");
     }
     if h.docker_host_set {
-        lines.push(t(
+        lines.push(ko_or_en(
             lang,
             format!("DOCKER_HOST 가 `{}` 로 설정되어 있습니다. 엔진이 다른 곳에 있다면 `unset DOCKER_HOST` 하거나 올바른 소켓으로 바꾸세요.", h.target),
             format!("DOCKER_HOST is set to `{}`. If your engine is elsewhere, `unset DOCKER_HOST` or point it at the right socket.", h.target),
         ));
     }
     for (who, path) in &h.sockets {
-        lines.push(t(
+        lines.push(ko_or_en(
             lang,
             format!("{who} 의 소켓이 `{path}` 에 있습니다: `export DOCKER_HOST=unix://{path}` (docker CLI 는 `docker context` 로 찾지만 docklings 는 DOCKER_HOST 만 봅니다)"),
             format!("A {who} socket exists at `{path}`: `export DOCKER_HOST=unix://{path}` (the docker CLI finds it through `docker context`; docklings only through DOCKER_HOST)"),
@@ -184,14 +184,14 @@ fn start_fix(h: &Host, detail: &str, lang: Lang) -> String {
         .map(|(_, s)| s)
         .collect();
     let shown: Vec<&String> = if found.is_empty() {
-        lines.push(t(
+        lines.push(ko_or_en(
             lang,
             "Docker 가 설치되어 있지 않은 것 같습니다: https://docs.docker.com/get-docker/ — 설치했다면 다음 중 하나로 시작하세요:".into(),
             "Docker does not seem to be installed: https://docs.docker.com/get-docker/ — if it is, start it with one of:".into(),
         ));
         options.iter().map(|(_, s)| s).collect()
     } else {
-        lines.push(t(
+        lines.push(ko_or_en(
             lang,
             "엔진을 시작한 뒤 `docklings doctor` 를 다시 실행하세요:".into(),
             "Start the engine, then run `docklings doctor` again:".into(),
@@ -207,7 +207,7 @@ fn start_options(p: Platform, systemd: bool, lang: Lang) -> Vec<(Tool, String)> 
     let desktop = || {
         (
             Tool::DockerDesktop,
-            t(
+            ko_or_en(
                 lang,
                 "Docker Desktop: 앱을 열고 실행 중이라고 나올 때까지 기다리세요".into(),
                 "Docker Desktop: open it and wait until it says it is running".into(),
@@ -234,7 +234,7 @@ fn start_options(p: Platform, systemd: bool, lang: Lang) -> Vec<(Tool, String)> 
         Platform::Wsl => vec![
             (
                 Tool::DockerDesktop,
-                t(
+                ko_or_en(
                     lang,
                     "Docker Desktop (Windows): 앱을 열고 Settings → Resources → WSL integration 에서 이 배포판을 켜세요".into(),
                     "Docker Desktop (Windows): open it and turn on this distribution in Settings → Resources → WSL integration".into(),
@@ -249,7 +249,7 @@ fn start_options(p: Platform, systemd: bool, lang: Lang) -> Vec<(Tool, String)> 
         Platform::MacOs => vec![
             (
                 Tool::DockerDesktop,
-                t(
+                ko_or_en(
                     lang,
                     "Docker Desktop: `open -a Docker` 후 실행 중이라고 나올 때까지 기다리세요".into(),
                     "Docker Desktop: `open -a Docker` and wait until it says it is running".into(),
@@ -269,7 +269,7 @@ fn start_options(p: Platform, systemd: bool, lang: Lang) -> Vec<(Tool, String)> 
 }
 
 fn judge_image(i: &ImageFact, lang: Lang) -> Line {
-    let what = t(
+    let what = ko_or_en(
         lang,
         format!("이미지 {}", i.reference),
         format!("image {}", i.reference),
@@ -288,8 +288,8 @@ fn judge_image(i: &ImageFact, lang: Lang) -> Line {
         ImageState::Missing => Line {
             status: Status::Fail,
             what,
-            detail: t(lang, "없음".into(), "missing".into()),
-            fix: Some(t(
+            detail: ko_or_en(lang, "없음".into(), "missing".into()),
+            fix: Some(ko_or_en(
                 lang,
                 "`docklings images` 로 받으세요(오프라인이면 `docklings images --standin` 으로 대체 이미지를 만드세요).".into(),
                 "`docklings images` pulls it (offline: `docklings images --standin` builds a stand-in).".into(),
@@ -298,7 +298,7 @@ fn judge_image(i: &ImageFact, lang: Lang) -> Line {
         ImageState::Error(e) => Line {
             status: Status::Warn,
             what,
-            detail: t(
+            detail: ko_or_en(
                 lang,
                 format!("확인하지 못함: {e}"),
                 format!("could not check: {e}"),
@@ -308,7 +308,7 @@ fn judge_image(i: &ImageFact, lang: Lang) -> Line {
         ImageState::NotChecked => Line {
             status: Status::Warn,
             what,
-            detail: t(
+            detail: ko_or_en(
                 lang,
                 "확인하지 못함: 엔진에 연결할 수 없습니다".into(),
                 "not checked: the engine is not reachable".into(),
@@ -321,48 +321,20 @@ fn judge_image(i: &ImageFact, lang: Lang) -> Line {
 fn judge_port(p: &PortFact, platform: Platform, engine_up: bool, lang: Lang) -> Line {
     let port = p.port;
     // The port is in every detail, so several ports read as one list under "ports".
-    let what = t(lang, "포트".into(), "ports".into());
+    let what = ko_or_en(lang, "포트".into(), "ports".into());
     if let Ok(hs) = &p.holders
         && !hs.is_empty()
     {
-        // Likely the learner's own lab container: worth knowing, not an error.
-        let who = |h: &Holder| format!("`{}` ({}, {})", h.name, h.image, h.state);
-        let names = hs
-            .iter()
-            .map(|h| h.name.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let list = hs.iter().map(who).collect::<Vec<_>>().join(", ");
-        return Line {
-            status: Status::Warn,
-            what,
-            detail: t(
-                lang,
-                format!("{port}번 포트를 공개 중인 컨테이너: {list}"),
-                format!(
-                    "{port} is published by container{} {list}",
-                    if hs.len() == 1 { "" } else { "s" }
-                ),
-            ),
-            fix: Some(t(
-                lang,
-                format!(
-                    "내 실습 컨테이너라면 그대로 써도 됩니다. 다 썼다면: `docker container rm --force {names}`"
-                ),
-                format!(
-                    "If it is your lab container, keep using it; if you are done with it: `docker container rm --force {names}`"
-                ),
-            )),
-        };
+        return judge_published_port(port, hs, what, lang);
     }
     let unasked = match (&p.holders, engine_up) {
         (Ok(_), _) => None,
-        (Err(_), false) => Some(t(
+        (Err(_), false) => Some(ko_or_en(
             lang,
             "엔진에 연결할 수 없어 컨테이너인지는 확인하지 못했습니다".into(),
             "the engine could not be asked whether a container publishes it".into(),
         )),
-        (Err(e), true) => Some(t(
+        (Err(e), true) => Some(ko_or_en(
             lang,
             format!("컨테이너 목록을 읽지 못했습니다: {e}"),
             format!("could not list containers: {e}"),
@@ -377,45 +349,18 @@ fn judge_port(p: &PortFact, platform: Platform, engine_up: bool, lang: Lang) -> 
         Bind::Free | Bind::NotTried => Line {
             status: Status::Pass,
             what,
-            detail: t(
+            detail: ko_or_en(
                 lang,
                 format!("{port}번 포트 비어 있음"),
                 format!("{port} is free"),
             ),
             fix: None,
         },
-        Bind::InUse => {
-            let find = match platform {
-                Platform::Linux | Platform::Wsl => format!("`sudo ss -ltnp 'sport = :{port}'`"),
-                Platform::MacOs => format!("`lsof -iTCP:{port} -sTCP:LISTEN`"),
-                Platform::Windows => format!("`netstat -ano | findstr :{port}`"),
-                Platform::Other => format!(
-                    "`sudo ss -ltnp 'sport = :{port}'` (Linux) / `lsof -iTCP:{port} -sTCP:LISTEN` (macOS)"
-                ),
-            };
-            Line {
-                status: Status::Fail,
-                what,
-                detail: with_note(t(
-                    lang,
-                    format!("{port}번 포트를 다른 프로그램이 쓰고 있습니다"),
-                    format!("port {port} is in use by another program"),
-                )),
-                fix: Some(t(
-                    lang,
-                    format!(
-                        "{find} 로 찾아서 그 프로그램을 끄세요. 실습은 이 포트를 쓰는 컨테이너를 띄웁니다."
-                    ),
-                    format!(
-                        "Find it with {find} and stop it: the labs publish a container on this port."
-                    ),
-                )),
-            }
-        }
+        Bind::InUse => judge_port_in_use(port, platform, what, with_note, lang),
         Bind::Denied => Line {
             status: Status::Warn,
             what,
-            detail: with_note(t(
+            detail: with_note(ko_or_en(
                 lang,
                 "확인하지 못함: 1024 미만 포트는 root 만 열 수 있습니다(엔진은 root 로 엽니다)"
                     .into(),
@@ -427,13 +372,81 @@ fn judge_port(p: &PortFact, platform: Platform, engine_up: bool, lang: Lang) -> 
         Bind::Other(e) => Line {
             status: Status::Warn,
             what,
-            detail: with_note(t(
+            detail: with_note(ko_or_en(
                 lang,
                 format!("{port}번 포트 확인하지 못함: {e}"),
                 format!("{port} not tested: {e}"),
             )),
             fix: None,
         },
+    }
+}
+
+/// Containers publish the port: likely the learner's own lab container, worth knowing but
+/// not an error.
+fn judge_published_port(port: u16, hs: &[Holder], what: String, lang: Lang) -> Line {
+    let who = |h: &Holder| format!("`{}` ({}, {})", h.name, h.image, h.state);
+    let names = hs
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let list = hs.iter().map(who).collect::<Vec<_>>().join(", ");
+    Line {
+        status: Status::Warn,
+        what,
+        detail: ko_or_en(
+            lang,
+            format!("{port}번 포트를 공개 중인 컨테이너: {list}"),
+            format!(
+                "{port} is published by container{} {list}",
+                if hs.len() == 1 { "" } else { "s" }
+            ),
+        ),
+        fix: Some(ko_or_en(
+            lang,
+            format!(
+                "내 실습 컨테이너라면 그대로 써도 됩니다. 다 썼다면: `docker container rm --force {names}`"
+            ),
+            format!(
+                "If it is your lab container, keep using it; if you are done with it: `docker container rm --force {names}`"
+            ),
+        )),
+    }
+}
+
+/// Another program holds the port: how to find it on this platform. `note` adds what could
+/// not be asked of the engine.
+fn judge_port_in_use(
+    port: u16,
+    platform: Platform,
+    what: String,
+    note: impl Fn(String) -> String,
+    lang: Lang,
+) -> Line {
+    let find = match platform {
+        Platform::Linux | Platform::Wsl => format!("`sudo ss -ltnp 'sport = :{port}'`"),
+        Platform::MacOs => format!("`lsof -iTCP:{port} -sTCP:LISTEN`"),
+        Platform::Windows => format!("`netstat -ano | findstr :{port}`"),
+        Platform::Other => format!(
+            "`sudo ss -ltnp 'sport = :{port}'` (Linux) / `lsof -iTCP:{port} -sTCP:LISTEN` (macOS)"
+        ),
+    };
+    Line {
+        status: Status::Fail,
+        what,
+        detail: note(ko_or_en(
+            lang,
+            format!("{port}번 포트를 다른 프로그램이 쓰고 있습니다"),
+            format!("port {port} is in use by another program"),
+        )),
+        fix: Some(ko_or_en(
+            lang,
+            format!(
+                "{find} 로 찾아서 그 프로그램을 끄세요. 실습은 이 포트를 쓰는 컨테이너를 띄웁니다."
+            ),
+            format!("Find it with {find} and stop it: the labs publish a container on this port."),
+        )),
     }
 }
 
@@ -457,9 +470,9 @@ fn judge_terminal(term: &Terminal, lang: Lang) -> Line {
         (true, Lang::En) => "colour on".to_owned(),
         (false, _) => {
             let why = if term.no_color {
-                t(lang, "NO_COLOR 설정됨".into(), "NO_COLOR is set".into())
+                ko_or_en(lang, "NO_COLOR 설정됨".into(), "NO_COLOR is set".into())
             } else if !term.stdout_tty {
-                t(
+                ko_or_en(
                     lang,
                     "stdout 이 터미널이 아님".into(),
                     "stdout is not a terminal".into(),
@@ -467,10 +480,10 @@ fn judge_terminal(term: &Terminal, lang: Lang) -> Line {
             } else {
                 "--color never".to_owned()
             };
-            t(lang, format!("색 끔({why})"), format!("colour off ({why})"))
+            ko_or_en(lang, format!("색 끔({why})"), format!("colour off ({why})"))
         }
     };
-    let width = t(
+    let width = ko_or_en(
         lang,
         format!("너비 {}칸", term.width),
         format!("{} columns", term.width),
@@ -478,10 +491,10 @@ fn judge_terminal(term: &Terminal, lang: Lang) -> Line {
     let all_tty = term.stdin_tty && term.stdout_tty;
     Line {
         status: if all_tty { Status::Pass } else { Status::Warn },
-        what: t(lang, "터미널".into(), "terminal".into()),
+        what: ko_or_en(lang, "터미널".into(), "terminal".into()),
         detail: format!("{tty}, {width}, {color}"),
         fix: (!all_tty).then(|| {
-            t(
+            ko_or_en(
                 lang,
                 "`docklings start` 는 터미널이 필요합니다: 파이프나 CI 가 아닌 터미널 창에서 실행하세요. `check`, `watch`, `grade` 는 터미널 없이도 됩니다.".into(),
                 "`docklings start` needs a terminal: run it in a terminal window, not through a pipe or CI. `check`, `watch` and `grade` work without one.".into(),
@@ -506,7 +519,7 @@ fn judge_locale(l: &Locale, platform: Platform, lang: Lang) -> Line {
         v.contains("utf-8") || v.contains("utf8")
     });
     let vars = if l.vars.is_empty() {
-        t(
+        ko_or_en(
             lang,
             "LC_ALL, LC_CTYPE, LANG 모두 설정 안 됨".into(),
             "LC_ALL, LC_CTYPE and LANG are not set".into(),
@@ -524,7 +537,7 @@ fn judge_locale(l: &Locale, platform: Platform, lang: Lang) -> Line {
         (Lang::Ko, Lang::En) => "Korean",
         (Lang::En, Lang::En) => "English",
     };
-    let what = t(lang, "로케일".into(), "locale".into());
+    let what = ko_or_en(lang, "로케일".into(), "locale".into());
     // The Windows console takes Unicode through its own API, whatever the variables say.
     if platform == Platform::Windows || utf8 {
         let charset = if utf8 { "UTF-8" } else { "Windows console" };
@@ -539,12 +552,12 @@ fn judge_locale(l: &Locale, platform: Platform, lang: Lang) -> Line {
     Line {
         status: Status::Warn,
         what,
-        detail: t(
+        detail: ko_or_en(
             lang,
             format!("{vars} → {picked}, UTF-8 아님: 한글이 깨져 보일 수 있습니다"),
             format!("{vars} → {picked}, not UTF-8: Hangul may not display"),
         ),
-        fix: Some(t(
+        fix: Some(ko_or_en(
             lang,
             format!(
                 "`export {var}=ko_KR.UTF-8` (영어는 `C.UTF-8`) 을 ~/.bashrc 나 ~/.zshrc 에 넣으세요. `locale -a` 로 이 컴퓨터에 있는 로케일을 볼 수 있습니다."
