@@ -16,7 +16,7 @@ use crate::engine::{Engine, EngineError};
 use crate::lab::Lab;
 
 /// How long to wait for more events of the same burst before re-checking.
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(25);
 const SAFETY_FIRST: Duration = Duration::from_millis(500);
 const SAFETY_MAX: Duration = Duration::from_secs(30);
 
@@ -24,7 +24,7 @@ const SAFETY_MAX: Duration = Duration::from_secs(30);
 /// shell printing what the learner types in an attached terminal, emit none. Checks say
 /// when waiting cannot help (`terminal`: nothing publishes the port, nothing runs), and
 /// then no timer runs at all, so an idle watcher sleeps.
-pub fn needs_safety_recheck(result: &StepResult) -> bool {
+pub(crate) fn needs_safety_recheck(result: &StepResult) -> bool {
     result
         .checks
         .iter()
@@ -33,7 +33,7 @@ pub fn needs_safety_recheck(result: &StepResult) -> bool {
 
 /// What woke the watcher.
 #[derive(Debug)]
-pub enum Wake {
+pub(crate) enum Wake {
     /// The engine reported something (already debounced).
     Engine,
     /// The safety timer ran out.
@@ -43,7 +43,7 @@ pub enum Wake {
 }
 
 /// The engine's event stream with debouncing and a backoff safety timer.
-pub struct Trigger<'e> {
+pub(crate) struct Trigger<'e> {
     engine: &'e Engine,
     stream: std::pin::Pin<
         Box<
@@ -57,7 +57,7 @@ pub struct Trigger<'e> {
 
 impl<'e> Trigger<'e> {
     /// Start following now: call this *before* the first check so nothing slips between.
-    pub fn new(engine: &'e Engine) -> Self {
+    pub(crate) fn new(engine: &'e Engine) -> Self {
         Trigger {
             engine,
             stream: Box::pin(engine.follow_events()),
@@ -66,7 +66,7 @@ impl<'e> Trigger<'e> {
     }
 
     /// Wait for the next reason to re-check. `safety` says whether a timer is wanted at all.
-    pub async fn next(&mut self, safety: bool) -> Wake {
+    pub(crate) async fn next(&mut self, safety: bool) -> Wake {
         let timer = async {
             if safety {
                 tokio::time::sleep(self.safety).await
@@ -105,7 +105,7 @@ impl<'e> Trigger<'e> {
 }
 
 /// Check every step of the lab against one snapshot.
-pub async fn check_all(
+pub(crate) async fn check_all(
     ctx: &Ctx<'_, Engine>,
     lab: &Lab,
 ) -> std::result::Result<Vec<StepResult>, EngineError> {

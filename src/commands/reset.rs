@@ -79,6 +79,6 @@ fn confirmed(lang: Lang) -> Result<bool> {
         .with_prompt(en_or_ko(lang, "Remove them?", "삭제할까요?"))
         .default(false)
         .interact_opt()
-        .map_err(|e| Failure::BadInput(e.to_string()))?;
+        .map_err(|e| Failure::Io(format!("cannot ask on the terminal: {e}")))?;
     Ok(answer == Some(true))
 }

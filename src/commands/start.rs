@@ -110,7 +110,7 @@ fn pick_lab<'c>(app: &App, cat: &'c Catalog, store: &Store) -> Result<&'c Lab> {
         .items(&items)
         .default(0)
         .interact_opt()
-        .map_err(|e| Failure::Io(e.to_string()))?;
+        .map_err(|e| Failure::Io(format!("cannot ask on the terminal: {e}")))?;
     match choice {
         Some(i) => Ok(&cat.labs[i]),
         None => Err(Failure::BadInput(en_or_ko(
@@ -162,7 +162,7 @@ async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
             .items(&options)
             .default(0)
             .interact_opt()
-            .map_err(|e| Failure::Io(e.to_string()))?;
+            .map_err(|e| Failure::Io(format!("cannot ask on the terminal: {e}")))?;
         let busybox = std::path::Path::new(crate::standin::DEFAULT_BUSYBOX);
         let images = crate::images::wanted(&[lab]);
         let res = match choice {
