@@ -50,8 +50,8 @@ fn apply_args(lab: &Lab, map: &mut Answers, args: &[String]) -> Result<()> {
             }
             None if for_lab.is_some() => {
                 return Err(Failure::BadInput(format!(
-                    "`--answer {arg}`: lab `{}` has no step `{step}`",
-                    lab.id
+                    "`--answer {arg}`: {}",
+                    crate::lookup::no_such_step(lab, step)
                 )));
             }
             None => {}

@@ -24,21 +24,21 @@ pub(crate) fn lab<'c>(cat: &'c Catalog, id: &str) -> Result<&'c Lab> {
 pub(crate) fn step_index(lab: &Lab, key: &str) -> Result<usize> {
     lab.step(key)
         .map(|(i, _)| i)
-        .ok_or_else(|| no_such_step(lab, key))
+        .ok_or_else(|| Failure::BadInput(no_such_step(lab, key)))
 }
 
 /// "Lab X has no step Y", with the nearest step id and every way to name one.
-pub(crate) fn no_such_step(lab: &Lab, key: &str) -> Failure {
+pub(crate) fn no_such_step(lab: &Lab, key: &str) -> String {
     let ids: Vec<&str> = lab.steps.iter().map(|s| s.id.as_str()).collect();
     let near = nearest(key, &ids)
         .map(|i| format!(" Did you mean `{i}`?"))
         .unwrap_or_default();
-    Failure::BadInput(format!(
+    format!(
         "lab `{}` has no step `{key}`.{near} Its steps are {} (or 1..{}).",
         lab.id,
         ids.join(", "),
         lab.steps.len()
-    ))
+    )
 }
 
 /// The labs of a `LAB… [--all]` argument list: all of them with `--all`, else the ones
