@@ -15,22 +15,24 @@ use crate::progress::Store;
 use crate::session::{Effect, GuidedSession, Key};
 use crate::watch::{Trigger, check_all, needs_safety_recheck};
 
-/// Puts the terminal back however we leave (return, error or panic).
-struct RawModeGuard;
+/// Raw mode and the alternate screen for as long as it lives; dropping it puts the terminal
+/// back however we leave (return, error or panic). Not called a guard: that word belongs to
+/// the engine guard that keeps a submission off what it did not create.
+struct TerminalRestore;
 
-impl RawModeGuard {
-    fn enter() -> std::io::Result<RawModeGuard> {
+impl TerminalRestore {
+    fn enter() -> std::io::Result<TerminalRestore> {
         terminal::enable_raw_mode()?;
         execute!(
             std::io::stdout(),
             terminal::EnterAlternateScreen,
             cursor::Hide
         )?;
-        Ok(RawModeGuard)
+        Ok(TerminalRestore)
     }
 }
 
-impl Drop for RawModeGuard {
+impl Drop for TerminalRestore {
     fn drop(&mut self) {
         let _ = execute!(
             std::io::stdout(),
@@ -41,12 +43,15 @@ impl Drop for RawModeGuard {
     }
 }
 
+/// What the terminal sent that the session cares about.
 enum Input {
     Key(Key),
     Quit,
     Resize,
 }
 
+/// A key press as the session's [`Key`]; Ctrl-C and Ctrl-D quit (raw mode turns them into
+/// plain keys), releases and unknown keys are dropped.
 fn map_key(k: KeyEvent) -> Option<Input> {
     if k.kind == KeyEventKind::Release {
         return None;
@@ -72,6 +77,7 @@ fn map_key(k: KeyEvent) -> Option<Input> {
     Some(Input::Key(key))
 }
 
+/// Draw the whole screen at once, so a slow terminal never shows half a frame.
 fn draw(session: &GuidedSession, app: &App) -> std::io::Result<()> {
     let (w, h) = terminal::size().unwrap_or((80, 24));
     let lines = session.draw(w as usize, h as usize, &app.style);
@@ -124,8 +130,8 @@ pub(crate) async fn drive(
     ctx.retry = false;
     let mut input = read_terminal_input();
     let mut trigger = Trigger::new(engine);
-    let guard =
-        RawModeGuard::enter().map_err(|e| Failure::Io(format!("cannot use the terminal: {e}")))?;
+    let restore = TerminalRestore::enter()
+        .map_err(|e| Failure::Io(format!("cannot use the terminal: {e}")))?;
     let mut check_now = true;
     let result: Result<()> = async {
         loop {
@@ -167,7 +173,7 @@ pub(crate) async fn drive(
         }
     }
     .await;
-    drop(guard);
+    drop(restore);
     result
 }
 
