@@ -117,7 +117,8 @@ impl<'a> GuidedSession<'a> {
         self.steps.iter().all(|s| s.passed)
     }
 
-    fn go(&mut self, i: usize) {
+    /// Show step `i` from its top; out-of-range and the step already shown change nothing.
+    fn show_step(&mut self, i: usize) {
         if i < self.steps.len() && i != self.current {
             self.current = i;
             self.scroll = 0;
@@ -192,12 +193,12 @@ impl<'a> GuidedSession<'a> {
                 Vec::new()
             }
             Key::Char('n') | Key::Right => {
-                self.go(self.current + 1);
+                self.show_step(self.current + 1);
                 self.notice = None;
                 vec![Effect::Save]
             }
             Key::Char('p') | Key::Left => {
-                self.go(self.current.saturating_sub(1));
+                self.show_step(self.current.saturating_sub(1));
                 self.notice = None;
                 vec![Effect::Save]
             }
@@ -285,7 +286,7 @@ impl<'a> GuidedSession<'a> {
                     .chain(0..self.current)
                     .find(|i| !self.steps[*i].passed);
                 if let Some(n) = next {
-                    self.go(n);
+                    self.show_step(n);
                 }
             }
         }
