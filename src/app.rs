@@ -172,36 +172,6 @@ impl App {
         Catalog::load(&sources).map_err(Failure::Labs)
     }
 
-    pub fn lab<'c>(&self, cat: &'c Catalog, id: &str) -> Result<&'c Lab> {
-        cat.get(id).ok_or_else(|| {
-            let ids = cat.ids();
-            let near = ids
-                .iter()
-                .find(|i| i.contains(id) || id.contains(**i))
-                .map(|i| format!(" Did you mean `{i}`?"))
-                .unwrap_or_default();
-            Failure::BadInput(format!(
-                "there is no lab `{id}`.{near} Labs: {}",
-                ids.join(", ")
-            ))
-        })
-    }
-
-    pub fn step_index(&self, lab: &Lab, key: &str) -> Result<usize> {
-        lab.step(key).map(|(i, _)| i).ok_or_else(|| {
-            Failure::BadInput(format!(
-                "lab `{}` has no step `{key}`; its steps are {} (or 1..{})",
-                lab.id,
-                lab.steps
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                lab.steps.len()
-            ))
-        })
-    }
-
     pub fn since(&self, lab: &Lab, arg: &Option<String>) -> Result<i64> {
         match arg {
             Some(s) => parse_since(s),
@@ -234,4 +204,19 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal()
         && std::io::stderr().is_terminal()
         && std::env::var_os("CI").is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_forms() {
+        let n = |s: &str| parse_since(s).ok();
+        assert_eq!(n("10"), Some(10_000_000_000));
+        assert_eq!(n("10.5"), Some(10_500_000_000));
+        assert_eq!(n("1970-01-01T00:00:10Z"), Some(10_000_000_000));
+        assert_eq!(n("yesterday"), None);
+        assert_eq!(n("1.2.3"), None);
+    }
 }

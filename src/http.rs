@@ -13,9 +13,9 @@ use tokio::net::TcpStream;
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
-pub struct Response {
-    pub status: u16,
-    pub body: Vec<u8>,
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
 }
 
 /// The query parameter that marks docklings' own requests. Every access-log format writes
@@ -34,7 +34,7 @@ fn marked(path: &str) -> String {
 
 /// Why a GET got no answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HttpError {
+pub(crate) enum HttpError {
     NotHttpUrl(String),
     NotLoopback(String),
     /// Connecting failed (`refused` when nothing listens).
@@ -73,7 +73,7 @@ impl HttpError {
 }
 
 /// GET a loopback URL within `limit`.
-pub async fn get(url: &str, limit: Duration) -> Result<Response, HttpError> {
+pub(crate) async fn get(url: &str, limit: Duration) -> Result<Response, HttpError> {
     let (host, port, path) =
         crate::lab::split_http_url(url).ok_or_else(|| HttpError::NotHttpUrl(url.to_owned()))?;
     if crate::lab::loopback_port(url).is_none() {

@@ -1,5 +1,6 @@
-//! `docklings images`: make sure the labs' images exist — pull them with progress bars, or,
-//! with no registry, build offline stand-ins from a static busybox.
+//! The labs' images: which ones they use, and making sure they exist — pulled with progress
+//! bars, or, with no registry, built as offline stand-ins from a static busybox. Used by
+//! `docklings images` and by `start` when a lab's images are missing.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,7 +20,7 @@ fn say(app: &App, en: &str, ko: &str) -> String {
 }
 
 /// Every image the chosen labs use, normalised and without repeats, in lab order.
-pub fn wanted(labs: &[&Lab]) -> Vec<String> {
+pub(crate) fn wanted(labs: &[&Lab]) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for l in labs {
         for i in &l.footprint().images {
@@ -32,20 +33,18 @@ pub fn wanted(labs: &[&Lab]) -> Vec<String> {
     v
 }
 
-pub async fn run(
+/// Make sure these images exist: the ones the engine lacks are pulled, or with `standin`
+/// built from that static busybox. With `standin`, stand-ins already there are rebuilt when
+/// their content changed, and real images are left alone.
+pub(crate) async fn provide(
     app: &App,
-    labs: &[&Lab],
-    use_standin: bool,
-    busybox: &Path,
-    remove: bool,
+    engine: &Engine,
+    images: &[String],
+    standin: Option<&Path>,
 ) -> Result<()> {
-    let engine = Engine::connect().await?;
-    let images = wanted(labs);
-    if remove {
-        return remove_standins(app, &engine, &images).await;
-    }
+    let use_standin = standin.is_some();
     let mut missing = Vec::new();
-    for img in &images {
+    for img in images {
         match engine.image_labels(img).await? {
             Some(labels) if !use_standin || labels.contains_key(LABEL_STANDIN) => {
                 // A stand-in is rebuilt below when its content changed; others are fine.
@@ -70,10 +69,9 @@ pub async fn run(
     if missing.is_empty() {
         return Ok(());
     }
-    if use_standin {
-        build_standins(app, &engine, &missing, busybox).await
-    } else {
-        pull_all(app, &engine, &missing).await
+    match standin {
+        Some(busybox) => build_standins(app, engine, &missing, busybox).await,
+        None => pull_all(app, engine, &missing).await,
     }
 }
 
@@ -197,7 +195,7 @@ async fn pull_all(app: &App, engine: &Engine, refs: &[String]) -> Result<()> {
     }
 }
 
-async fn remove_standins(app: &App, engine: &Engine, refs: &[String]) -> Result<()> {
+pub(crate) async fn remove_standins(app: &App, engine: &Engine, refs: &[String]) -> Result<()> {
     for r in refs {
         match engine.image_labels(r).await? {
             Some(l) if l.contains_key(LABEL_STANDIN) => {
@@ -218,88 +216,6 @@ async fn remove_standins(app: &App, engine: &Engine, refs: &[String]) -> Result<
             )),
             None => {}
         }
-    }
-    Ok(())
-}
-
-/// `images --save FILE`: every image the chosen labs use, in one archive for classrooms
-/// with poor internet. Missing images are named first; nothing half-written is left.
-pub async fn save(app: &App, labs: &[&Lab], file: &Path) -> Result<()> {
-    let engine = Engine::connect().await?;
-    let images = wanted(labs);
-    let mut missing = Vec::new();
-    for i in &images {
-        if engine.image_id(i).await?.is_none() {
-            missing.push(i.clone());
-        }
-    }
-    if !missing.is_empty() {
-        return Err(Failure::BadInput(say(
-            app,
-            &format!(
-                "the engine does not have {}: run `docklings images` (or `--standin`) first",
-                missing.join(", ")
-            ),
-            &format!(
-                "엔진에 {} 이미지가 없습니다. 먼저 `docklings images` (또는 `--standin`) 를 실행하세요",
-                missing.join(", ")
-            ),
-        )));
-    }
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {bytes} ({bytes_per_sec})")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.set_message(format!(
-        "saving {} image(s) to {}",
-        images.len(),
-        file.display()
-    ));
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let res = engine
-        .save_images(&images, file, |n| bar.set_position(n))
-        .await;
-    bar.finish_and_clear();
-    let bytes = res?;
-    out(&format!(
-        "{} {} ({:.1} MiB): {}\n",
-        app.style.ok("✓"),
-        file.display(),
-        bytes as f64 / 1_048_576.0,
-        images.join(", ")
-    ));
-    Ok(())
-}
-
-/// `images --load FILE`: load an archive made by `--save` (or `docker save`).
-pub async fn load(app: &App, file: &Path) -> Result<()> {
-    let size = std::fs::metadata(file)
-        .map_err(|e| Failure::BadInput(format!("cannot read `{}`: {e}", file.display())))?
-        .len();
-    let engine = Engine::connect().await?;
-    let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let bar = ProgressBar::new(size);
-    bar.set_style(
-        ProgressStyle::with_template("loading [{bar:30}] {bytes}/{total_bytes}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    let ticker = {
-        let bar = bar.clone();
-        let read = read.clone();
-        tokio::spawn(async move {
-            loop {
-                bar.set_position(read.load(std::sync::atomic::Ordering::Relaxed));
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-        })
-    };
-    let res = engine.load_images(file, read).await;
-    ticker.abort();
-    bar.finish_and_clear();
-    for m in res? {
-        out(&format!("{} {m}\n", app.style.ok("✓")));
     }
     Ok(())
 }

@@ -4,33 +4,173 @@
 //! `lab` (YAML → `Lab`) → `render` (Markdown → terminal) and `engine` (Docker API →
 //! `Snapshot`) → `check` (Snapshot → `Outcome`) → `report` (outcomes → text/JSON/JUnit).
 //! Only `engine` talks to Docker.
+//!
+//! [`run`] is the top: it parses the command line (`cli`), builds the invocation's `App`
+//! and hands each subcommand to its file in `commands/`. It is the only code that reads
+//! `cli`'s types, so `cli` sits above everything and nothing imports it back.
 
-pub mod app;
-pub mod book;
-pub mod check;
-pub mod cli;
-pub mod doctor;
-pub mod engine;
-pub mod home;
-pub mod http;
-pub mod images;
-pub mod journal;
-pub mod lab;
-pub mod pattern;
-pub mod progress;
-pub mod render;
-pub mod report;
-pub mod reset;
-pub mod scaffold;
-pub mod schema;
-pub mod selftest;
-pub mod session;
-pub mod snapshot;
-pub mod standin;
-pub mod style;
-pub mod submission;
-pub mod tui;
-pub(crate) mod verdict;
-pub mod watch;
-pub(crate) mod words;
-pub mod workspace;
+// Modules are private: the library's one user is `main.rs`, through `run`, so the compiler
+// finds dead code. Where it found some in modules being restructured alongside (issue 7),
+// `allow(dead_code)` stands until their owners remove it: `check::text_of`,
+// `Snapshot::container_by_id`, `Engine::api`, and the test-only `Pattern::placeholders`,
+// `engine::parse_api`, `LabProgress::passed_count` and `standin::known`.
+mod answers;
+mod app;
+mod book;
+mod check;
+mod cli;
+mod commands;
+#[allow(dead_code)] // until its owner removes it: see above
+mod engine;
+mod home;
+mod http;
+mod images;
+mod journal;
+mod lab;
+mod lookup;
+mod pattern;
+#[allow(dead_code)] // until its owner removes it: see above
+mod progress;
+mod render;
+mod report;
+mod reset;
+mod scaffold;
+mod schema;
+mod selftest;
+mod session;
+mod snapshot;
+#[allow(dead_code)] // until its owner removes it: see above
+mod standin;
+mod style;
+mod submission;
+mod tui;
+mod verdict;
+mod watch;
+mod words;
+mod workspace;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::app::{App, Result, report_failure};
+use crate::cli::{Cli, Command, LangArg, ProgressCmd};
+use crate::lab::Lang;
+use crate::style::Style;
+
+/// Run docklings with the process's arguments; every outcome becomes an exit code
+/// (0 pass, 1 checks failed, 2 bad input, 3 engine or system failure: see `Failure`).
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let app = App {
+        lang: match cli.lang {
+            Some(LangArg::Ko) => Lang::Ko,
+            Some(LangArg::En) => Lang::En,
+            None => Lang::from_env(),
+        },
+        style: Style::resolve(cli.color),
+        color: cli.color,
+        labs_dir: cli.labs.clone(),
+    };
+    // One thread is plenty: the work is waiting on the engine, and it keeps memory small.
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    match rt.block_on(dispatch(&app, cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => report_failure(&app, f),
+    }
+}
+
+/// Hand a subcommand's arguments, as plain values, to its file in `commands/`.
+async fn dispatch(app: &App, cmd: Command) -> Result<()> {
+    use crate::commands::{author, *};
+    match cmd {
+        Command::Start { lab } => start::run(app, lab.as_deref()).await,
+        Command::Watch {
+            lab,
+            format,
+            exit_on_complete,
+            since,
+        } => watch::run(app, &lab, format, exit_on_complete, since.as_deref()).await,
+        Command::Reset { lab, yes } => reset::run(app, &lab, yes).await,
+        Command::Doctor => doctor::run(app).await,
+        Command::Progress { cmd } => match cmd {
+            ProgressCmd::Reset { lab } => progress::reset(app, lab.as_deref()),
+            ProgressCmd::Show => progress::show(app),
+        },
+        Command::List { format } => list::run(app, format),
+        Command::Show {
+            lab,
+            step,
+            plain,
+            hints,
+        } => show::run(app, &lab, step.as_deref(), plain, hints),
+        Command::Check {
+            lab,
+            step,
+            format,
+            since,
+            answers,
+        } => check::run(app, &lab, step.as_deref(), format, since, &answers).await,
+        Command::Grade {
+            ids,
+            all,
+            format,
+            output,
+            since,
+            answers,
+            min_score,
+            submission,
+            timeout,
+        } => {
+            let options = grade::Options {
+                format,
+                output,
+                since,
+                answers,
+                min_score,
+                submission: submission.map(|script| grade::Submission {
+                    script,
+                    timeout_secs: timeout,
+                }),
+            };
+            grade::run(app, &ids, all, options).await
+        }
+        Command::Validate { paths } => author::validate::run(app, &paths),
+        Command::Selftest { ids, all } => author::selftest::run(app, &ids, all).await,
+        Command::Images {
+            ids,
+            standin,
+            busybox,
+            remove_standins,
+            save,
+            load,
+        } => {
+            let action = match (save, load) {
+                (Some(file), _) => images::Action::Save(file),
+                (_, Some(file)) => images::Action::Load(file),
+                _ if remove_standins => images::Action::RemoveStandins,
+                _ if standin => images::Action::BuildStandins(busybox),
+                _ => images::Action::Pull,
+            };
+            images::run(app, &ids, action).await
+        }
+        Command::Book { out, check } => author::book::run(app, &out, check),
+        Command::Schema => author::schema::run(),
+        Command::New { lab } => author::new::run(app, &lab),
+    }
+}

@@ -10,20 +10,20 @@ use regex::Regex;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Pattern {
-    pub source: String,
+pub(crate) struct Pattern {
+    pub(crate) source: String,
     negate: bool,
     is_regex: bool,
     body: String,
 }
 
 /// Values that `${...}` placeholders are replaced with.
-pub type Vars = BTreeMap<String, String>;
+pub(crate) type Vars = BTreeMap<String, String>;
 
 const PLACEHOLDER: &str = r"\$\{([a-z_]+(?:\.[a-z_]+)*)\}";
 
 impl Pattern {
-    pub fn parse(s: &str) -> Result<Pattern, String> {
+    pub(crate) fn parse(s: &str) -> Result<Pattern, String> {
         let (negate, rest) = match s.strip_prefix('!') {
             Some(r) => (true, r),
             None => (false, s),
@@ -63,7 +63,7 @@ impl Pattern {
     }
 
     /// Names of the placeholders this pattern uses.
-    pub fn placeholders(&self) -> Vec<String> {
+    pub(crate) fn placeholders(&self) -> Vec<String> {
         placeholder_re()
             .captures_iter(&self.body)
             .map(|c| c[1].to_owned())
@@ -71,7 +71,7 @@ impl Pattern {
     }
 
     /// The pattern with placeholders filled in, for messages.
-    pub fn display(&self, vars: &Vars) -> String {
+    pub(crate) fn display(&self, vars: &Vars) -> String {
         let body = self.fill(vars, false);
         let s = if self.is_regex {
             format!("/{body}/")
@@ -92,7 +92,7 @@ impl Pattern {
     }
 
     /// Does `text` satisfy the pattern?
-    pub fn matches(&self, text: &str, vars: &Vars) -> bool {
+    pub(crate) fn matches(&self, text: &str, vars: &Vars) -> bool {
         let found = if self.is_regex {
             match Regex::new(&self.fill(vars, true)) {
                 Ok(re) => re.is_match(text),

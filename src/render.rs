@@ -27,9 +27,9 @@ use unicode_width::UnicodeWidthStr;
 
 /// Narrowest layout we produce. termimad panics below 3 columns and its list and table
 /// fitting needs room for markers, so narrower requests are laid out at this width.
-pub const MIN_WIDTH: usize = 20;
+pub(crate) const MIN_WIDTH: usize = 20;
 /// Widest layout we produce; bounds the allocation for horizontal rules.
-pub const MAX_WIDTH: usize = 1000;
+pub(crate) const MAX_WIDTH: usize = 1000;
 /// Columns always left for text after quote bars and list indents. It leaves room for the
 /// widest ordered-list marker ("4294967295. ") plus a few characters of text.
 const MIN_INNER_WIDTH: usize = 16;
@@ -39,14 +39,14 @@ const CODE_INDENT: &str = "  ";
 
 /// How to draw: width in terminal columns and whether to emit ANSI styles.
 #[derive(Clone, Copy, Debug)]
-pub struct RenderOptions {
-    pub width: usize,
-    pub color: bool,
+pub(crate) struct RenderOptions {
+    pub(crate) width: usize,
+    pub(crate) color: bool,
 }
 
 impl RenderOptions {
     /// No escape sequences at all: for pipes, files, `NO_COLOR` and tests.
-    pub fn plain(width: usize) -> Self {
+    pub(crate) fn plain(width: usize) -> Self {
         Self {
             width,
             color: false,
@@ -54,13 +54,13 @@ impl RenderOptions {
     }
 
     /// With ANSI styles.
-    pub fn colored(width: usize) -> Self {
+    pub(crate) fn colored(width: usize) -> Self {
         Self { width, color: true }
     }
 }
 
 /// Width of the terminal on stdout, else $COLUMNS if it parses, else 80; clamped to [20, 200].
-pub fn terminal_width() -> usize {
+pub(crate) fn terminal_width() -> usize {
     // crossterm asks /dev/tty, which is the terminal of the session even when stdout is
     // a pipe; only trust it when stdout really is that terminal.
     let tty = if std::io::stdout().is_terminal() {
@@ -86,7 +86,7 @@ fn choose_width(tty: Option<usize>, columns: Option<&str>) -> usize {
 /// Widths outside [`MIN_WIDTH`]..=[`MAX_WIDTH`] are laid out at the nearest bound. Every
 /// line fits the width except the lines of code blocks, which are never wrapped. The result
 /// ends with exactly one newline.
-pub fn markdown_to_terminal(md: &str, opts: RenderOptions) -> String {
+pub(crate) fn markdown_to_terminal(md: &str, opts: RenderOptions) -> String {
     let mut walker = Walker::new();
     for event in Parser::new_ext(md, parser_options()) {
         walker.event(event);

@@ -262,6 +262,43 @@ pub enum Format {
     Classroom,
 }
 
+/// The reports of one `check` (`graded: false`, one lab) or `grade` (`graded: true`) in
+/// `format`, as the text to print or write.
+pub(crate) fn formatted(
+    reports: &[LabReport],
+    format: Format,
+    graded: bool,
+    style: &Style,
+    lang: crate::lab::Lang,
+) -> String {
+    match format {
+        Format::Json => {
+            // `grade` always wraps, so tools see one shape whatever the number of labs.
+            let json = match reports {
+                [one] if !graded => serde_json::to_string_pretty(one),
+                _ => serde_json::to_string_pretty(&GradeReport::new(reports.to_vec())),
+            };
+            format!("{}\n", json.unwrap_or_default())
+        }
+        Format::Junit => junit(reports),
+        Format::Classroom => format!(
+            "{}\n",
+            serde_json::to_string(&classroom(reports)).unwrap_or_default()
+        ),
+        Format::Text => {
+            let mut s = String::new();
+            for r in reports {
+                s.push_str(&text(r, style, lang));
+            }
+            if reports.len() > 1 {
+                let g = GradeReport::new(reports.to_vec());
+                s.push_str(&format!("total {}/{}\n", g.score, g.max_score));
+            }
+            s
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

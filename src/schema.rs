@@ -16,7 +16,7 @@ const CHECK_COMMON: &[&str] = &["fail", "within"];
 
 /// schemars transform for `CheckSpec`: exactly one kind key must be set, as the loader
 /// demands, so an editor flags a check with none or two before `docklings validate` does.
-pub fn exactly_one_kind(schema: &mut Schema) {
+pub(crate) fn exactly_one_kind(schema: &mut Schema) {
     let kinds: Vec<Value> = schema
         .get("properties")
         .and_then(Value::as_object)
@@ -31,7 +31,7 @@ pub fn exactly_one_kind(schema: &mut Schema) {
 }
 
 /// The kind keys of a check (`container`, `absent`, ...), in the schema's (sorted) order.
-pub fn check_kinds(schema: &Value) -> Vec<String> {
+pub(crate) fn check_kinds(schema: &Value) -> Vec<String> {
     definition(schema, "CheckSpec")
         .and_then(|c| c.get("properties"))
         .and_then(Value::as_object)
@@ -45,7 +45,7 @@ pub fn check_kinds(schema: &Value) -> Vec<String> {
 }
 
 /// The lab file's schema as a JSON value.
-pub fn lab_schema() -> Value {
+pub(crate) fn lab_schema() -> Value {
     let generator = SchemaSettings::draft07().into_generator();
     let mut root = generator.into_root_schema_for::<LabFile>();
     root.insert("title".into(), "docklings lab file".into());
@@ -113,14 +113,14 @@ fn unwrap_descriptions(v: &mut Value) {
 
 /// What `docklings schema` prints and `labs/lab.schema.json` holds: pretty, ending in a
 /// newline, keys sorted (serde_json's map is ordered), so the output is byte-stable.
-pub fn lab_schema_text() -> String {
+pub(crate) fn lab_schema_text() -> String {
     let mut s = serde_json::to_string_pretty(&lab_schema()).unwrap_or_default();
     s.push('\n');
     s
 }
 
 /// A named definition of the schema (`definitions` in draft-07, `$defs` in later drafts).
-pub fn definition<'a>(schema: &'a Value, name: &str) -> Option<&'a Value> {
+pub(crate) fn definition<'a>(schema: &'a Value, name: &str) -> Option<&'a Value> {
     schema
         .get("definitions")
         .or_else(|| schema.get("$defs"))
@@ -128,7 +128,7 @@ pub fn definition<'a>(schema: &'a Value, name: &str) -> Option<&'a Value> {
 }
 
 /// The definition a `$ref` points at, by its last path segment.
-pub fn ref_name(v: &Value) -> Option<&str> {
+pub(crate) fn ref_name(v: &Value) -> Option<&str> {
     v.get("$ref")
         .and_then(Value::as_str)
         .and_then(|r| r.rsplit('/').next())

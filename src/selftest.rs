@@ -1,4 +1,5 @@
-//! `docklings selftest`: proves a lab can be completed and cannot pass by doing nothing.
+//! Proving a lab (`docklings selftest`): it can be completed and cannot pass by doing
+//! nothing.
 //!
 //! 1. Refuse, listing them, if the engine already holds anything the lab looks at (its
 //!    images' containers, its container names, its networks) or its ports are taken: a proof
@@ -26,57 +27,14 @@ const SETTLE: Duration = Duration::from_secs(10);
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 const EXPECT_TIMEOUT: Duration = Duration::from_secs(20);
 
-pub async fn run(app: &App, labs: &[&Lab]) -> Result<()> {
-    let engine = Engine::connect().await?;
-    let mut all_ok = true;
-    for lab in labs {
-        preflight(app, &engine, lab).await?;
-        let before = Baseline::take(&engine).await?;
-        let ws = tempdir()?;
-        let outcome = {
-            let proof = prove(app, &engine, lab, ws.path());
-            tokio::select! {
-                r = proof => r,
-                _ = tokio::signal::ctrl_c() => Err(Failure::BadInput("interrupted; cleaning up".into())),
-            }
-        };
-        let cleaned = cleanup(&engine, lab, &before).await;
-        drop(ws);
-        match (&outcome, &cleaned) {
-            (_, Err(e)) => out(&format!(
-                "{} {}: cleanup failed: {e}\n",
-                app.style.bad("✗"),
-                lab.id
-            )),
-            (_, Ok(n)) if *n > 0 => out(&format!(
-                "  {}\n",
-                app.style
-                    .dim(&format!("cleaned up {n} container(s)/network(s)"))
-            )),
-            _ => {}
-        }
-        match outcome {
-            Ok(true) => {}
-            Ok(false) => all_ok = false,
-            Err(e) => return Err(e),
-        }
-        cleaned?;
-    }
-    if all_ok {
-        Ok(())
-    } else {
-        Err(Failure::ChecksFailed)
-    }
-}
-
 /// What was on the engine before we started.
-struct Baseline {
+pub(crate) struct Baseline {
     containers: HashSet<String>,
     networks: HashSet<String>,
 }
 
 impl Baseline {
-    async fn take(engine: &Engine) -> Result<Baseline> {
+    pub(crate) async fn take(engine: &Engine) -> Result<Baseline> {
         let containers = engine
             .summaries()
             .await?
@@ -96,7 +54,7 @@ impl Baseline {
     }
 }
 
-async fn preflight(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
+pub(crate) async fn preflight(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
     let fp = lab.footprint();
     let snap = engine.snapshot(&fp, None).await?;
     let missing: Vec<&String> = snap
@@ -131,7 +89,10 @@ async fn preflight(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
 
 /// What of a lab's is already on the engine (its containers and networks) or taken (its
 /// ports): proving or grading over it would prove nothing and could touch someone's work.
-pub fn occupied(fp: &crate::lab::Footprint, snap: &crate::snapshot::Snapshot) -> Vec<String> {
+pub(crate) fn occupied(
+    fp: &crate::lab::Footprint,
+    snap: &crate::snapshot::Snapshot,
+) -> Vec<String> {
     let mut busy = Vec::new();
     for c in &snap.containers {
         busy.push(format!("container `{}` ({}, {})", c.name, c.image, c.state));
@@ -150,7 +111,7 @@ pub fn occupied(fp: &crate::lab::Footprint, snap: &crate::snapshot::Snapshot) ->
 }
 
 /// Runs the proof; `Ok(false)` when some step did not behave.
-async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> Result<bool> {
+pub(crate) async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> Result<bool> {
     crate::workspace::write_files(lab, ws, true).map_err(Failure::BadInput)?;
     let st = &app.style;
     out(&format!("{} {}\n", st.bold("selftest"), st.bold(&lab.id)));
@@ -237,7 +198,7 @@ async fn settle(ctx: &Ctx<'_, Engine>, step: &crate::lab::Step) -> Result<StepRe
 
 /// Remove new containers and networks that belong to the lab. Anything else that appeared
 /// meanwhile (the learner's own work in another terminal) is left alone.
-async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize> {
+pub(crate) async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize> {
     let fp = lab.footprint();
     let mut image_ids = HashSet::new();
     for i in &fp.images {
@@ -281,10 +242,10 @@ async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize>
     Ok(removed)
 }
 
-struct TempDir(std::path::PathBuf);
+pub(crate) struct TempDir(std::path::PathBuf);
 
 impl TempDir {
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 }
@@ -295,7 +256,7 @@ impl Drop for TempDir {
     }
 }
 
-fn tempdir() -> Result<TempDir> {
+pub(crate) fn tempdir() -> Result<TempDir> {
     let p = std::env::temp_dir().join(format!(
         "docklings-selftest-{}-{}",
         std::process::id(),

@@ -1,17 +1,18 @@
 //! The guided session's state: which step is shown, what passed (for good), hints and
 //! solutions revealed, answers given. It knows nothing about terminals: keys come in as
-//! [`Key`], verdicts as [`StepResult`]s, and [`Session::draw`] returns the screen as lines,
+//! [`Key`], verdicts as [`StepResult`]s, and [`GuidedSession::draw`] returns the screen as lines,
 //! so every screen can be snapshot-tested.
 
 use std::collections::BTreeMap;
 
 use crate::check::StepResult;
 use crate::lab::{Action, Lab, Lang};
+use crate::progress::LabProgress;
 use crate::render::RenderOptions;
 use crate::style::Style;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Key {
+pub(crate) enum Key {
     Char(char),
     Left,
     Right,
@@ -26,7 +27,7 @@ pub enum Key {
 
 /// What the session asks its driver to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
+pub(crate) enum Effect {
     CheckNow,
     /// Progress changed: write it.
     Save,
@@ -34,7 +35,7 @@ pub enum Effect {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Normal,
     /// Asked "show the solution?".
     ConfirmSolution,
@@ -44,39 +45,39 @@ pub enum Mode {
 
 /// Per-step progress the session keeps (and the driver persists).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StepState {
-    pub passed: bool,
-    pub passed_at: Option<i64>,
-    pub hints_shown: u32,
-    pub solution_shown: bool,
-    pub last: Option<StepResult>,
+pub(crate) struct StepState {
+    pub(crate) passed: bool,
+    pub(crate) passed_at: Option<i64>,
+    pub(crate) hints_shown: u32,
+    pub(crate) solution_shown: bool,
+    pub(crate) last: Option<StepResult>,
 }
 
-pub struct Session<'a> {
-    pub lab: &'a Lab,
-    pub lang: Lang,
-    pub current: usize,
-    pub steps: Vec<StepState>,
-    pub answers: BTreeMap<String, String>,
-    pub mode: Mode,
-    pub scroll: usize,
+pub(crate) struct GuidedSession<'a> {
+    pub(crate) lab: &'a Lab,
+    pub(crate) lang: Lang,
+    pub(crate) current: usize,
+    pub(crate) steps: Vec<StepState>,
+    pub(crate) answers: BTreeMap<String, String>,
+    pub(crate) mode: Mode,
+    pub(crate) scroll: usize,
     /// A one-line notice (a step just passed, a check is running, ...).
-    pub notice: Option<String>,
-    pub checking: bool,
+    pub(crate) notice: Option<String>,
+    pub(crate) checking: bool,
     /// Where the lab's files were written, if it has any.
-    pub workspace: Option<std::path::PathBuf>,
+    pub(crate) workspace: Option<std::path::PathBuf>,
 }
 
-fn t(lang: Lang, en: &str, ko: &str) -> String {
+fn en_or_ko(lang: Lang, en: &str, ko: &str) -> String {
     match lang {
         Lang::En => en.to_owned(),
         Lang::Ko => ko.to_owned(),
     }
 }
 
-impl<'a> Session<'a> {
-    pub fn new(lab: &'a Lab, lang: Lang) -> Self {
-        Session {
+impl<'a> GuidedSession<'a> {
+    pub(crate) fn new(lab: &'a Lab, lang: Lang) -> Self {
+        GuidedSession {
             lab,
             lang,
             current: 0,
@@ -90,139 +91,167 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub fn complete(&self) -> bool {
+    /// A session that picks up where the learner left off: steps passed, hints and
+    /// solutions seen, answers given, and the step they were on (else the first unpassed).
+    pub(crate) fn resume(lab: &'a Lab, lang: Lang, saved: &LabProgress) -> Self {
+        let mut session = GuidedSession::new(lab, lang);
+        session.answers = saved.answers.clone();
+        for (st, step) in session.steps.iter_mut().zip(&lab.steps) {
+            if let Some(sp) = saved.steps.get(&step.id) {
+                st.passed = sp.passed_at.is_some();
+                st.passed_at = sp.passed_at;
+                st.hints_shown = sp.hints_used.min(step.hints.len() as u32);
+                st.solution_shown = sp.solved_with_help;
+            }
+        }
+        session.current = saved
+            .current_step
+            .as_deref()
+            .and_then(|id| lab.steps.iter().position(|s| s.id == id))
+            .or_else(|| session.steps.iter().position(|s| !s.passed))
+            .unwrap_or(0);
+        session
+    }
+
+    pub(crate) fn complete(&self) -> bool {
         self.steps.iter().all(|s| s.passed)
     }
 
-    fn go(&mut self, i: usize) {
+    /// Show step `i` from its top; out-of-range and the step already shown change nothing.
+    fn show_step(&mut self, i: usize) {
         if i < self.steps.len() && i != self.current {
             self.current = i;
             self.scroll = 0;
         }
     }
 
-    pub fn on_key(&mut self, k: Key) -> Vec<Effect> {
+    /// A key press, read according to the mode (answering, confirming, or browsing).
+    pub(crate) fn on_key(&mut self, k: Key) -> Vec<Effect> {
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::ConfirmSolution => {
+                self.notice = None;
                 if matches!(k, Key::Char('y') | Key::Char('Y')) {
                     self.steps[self.current].solution_shown = true;
-                    self.notice = None;
                     // What was just revealed is at the end: show it (draw clamps the scroll).
                     self.scroll = usize::MAX / 2;
                     return vec![Effect::Save];
                 }
-                self.notice = None;
                 Vec::new()
             }
-            Mode::Answer(mut buf) => match k {
-                Key::Enter => {
-                    let id = self.lab.steps[self.current].id.clone();
-                    self.answers.insert(id, buf.trim().to_owned());
-                    self.notice = Some(t(
-                        self.lang,
-                        "Answer saved; checking…",
-                        "답을 저장했습니다. 확인하는 중…",
-                    ));
-                    vec![Effect::Save, Effect::CheckNow]
-                }
-                Key::Esc => Vec::new(),
-                Key::Backspace => {
-                    buf.pop();
-                    self.mode = Mode::Answer(buf);
-                    Vec::new()
-                }
-                Key::Char(c) if !c.is_control() && buf.chars().count() < 200 => {
-                    buf.push(c);
-                    self.mode = Mode::Answer(buf);
-                    Vec::new()
-                }
-                _ => {
-                    self.mode = Mode::Answer(buf);
-                    Vec::new()
-                }
-            },
-            Mode::Normal => match k {
-                Key::Char('q') | Key::Esc => vec![Effect::Save, Effect::Quit],
-                Key::Char('c') => vec![Effect::CheckNow],
-                Key::Char('h') => {
-                    let n = self.lab.steps[self.current].hints.len() as u32;
-                    let st = &mut self.steps[self.current];
-                    if st.hints_shown < n {
-                        st.hints_shown += 1;
-                        self.notice = None;
-                        self.scroll = usize::MAX / 2;
-                        vec![Effect::Save]
-                    } else {
-                        self.notice = Some(if n == 0 {
-                            t(
-                                self.lang,
-                                "This step has no hints.",
-                                "이 단계에는 힌트가 없습니다.",
-                            )
-                        } else {
-                            t(
-                                self.lang,
-                                "No more hints: `s` shows the solution.",
-                                "힌트를 모두 보았습니다. `s` 로 풀이를 볼 수 있습니다.",
-                            )
-                        });
-                        Vec::new()
-                    }
-                }
-                Key::Char('s') => {
-                    if !self.steps[self.current].solution_shown {
-                        self.mode = Mode::ConfirmSolution;
-                    }
-                    Vec::new()
-                }
-                Key::Char('a') => {
-                    if self.lab.steps[self.current].question().is_some() {
-                        let id = &self.lab.steps[self.current].id;
-                        self.mode = Mode::Answer(self.answers.get(id).cloned().unwrap_or_default());
-                    } else {
-                        self.notice = Some(t(
-                            self.lang,
-                            "This step asks no question.",
-                            "이 단계에는 질문이 없습니다.",
-                        ));
-                    }
-                    Vec::new()
-                }
-                Key::Char('n') | Key::Right => {
-                    self.go(self.current + 1);
-                    self.notice = None;
-                    vec![Effect::Save]
-                }
-                Key::Char('p') | Key::Left => {
-                    self.go(self.current.saturating_sub(1));
-                    self.notice = None;
-                    vec![Effect::Save]
-                }
-                Key::Down | Key::Char('j') => {
-                    self.scroll += 1;
-                    Vec::new()
-                }
-                Key::Up | Key::Char('k') => {
-                    self.scroll = self.scroll.saturating_sub(1);
-                    Vec::new()
-                }
-                Key::PageDown | Key::Char(' ') => {
-                    self.scroll += 10;
-                    Vec::new()
-                }
-                Key::PageUp => {
-                    self.scroll = self.scroll.saturating_sub(10);
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            },
+            Mode::Answer(buf) => self.on_answer_key(k, buf),
+            Mode::Normal => self.on_browse_key(k),
         }
+    }
+
+    /// Typing an answer: Enter saves and checks it, Esc drops it.
+    fn on_answer_key(&mut self, k: Key, mut buf: String) -> Vec<Effect> {
+        match k {
+            Key::Enter => {
+                let id = self.lab.steps[self.current].id.clone();
+                self.answers.insert(id, buf.trim().to_owned());
+                self.notice = Some(en_or_ko(
+                    self.lang,
+                    "Answer saved; checking…",
+                    "답을 저장했습니다. 확인하는 중…",
+                ));
+                return vec![Effect::Save, Effect::CheckNow];
+            }
+            Key::Esc => return Vec::new(),
+            Key::Backspace => {
+                buf.pop();
+            }
+            Key::Char(c) if !c.is_control() && buf.chars().count() < 200 => buf.push(c),
+            _ => {}
+        }
+        self.mode = Mode::Answer(buf);
+        Vec::new()
+    }
+
+    /// Browsing the steps: move, scroll, ask for help, answer, check, quit.
+    fn on_browse_key(&mut self, k: Key) -> Vec<Effect> {
+        match k {
+            Key::Char('q') | Key::Esc => vec![Effect::Save, Effect::Quit],
+            Key::Char('c') => vec![Effect::CheckNow],
+            Key::Char('h') => self.show_next_hint(),
+            Key::Char('s') => {
+                if !self.steps[self.current].solution_shown {
+                    self.mode = Mode::ConfirmSolution;
+                }
+                Vec::new()
+            }
+            Key::Char('a') => {
+                if self.lab.steps[self.current].question().is_some() {
+                    let id = &self.lab.steps[self.current].id;
+                    self.mode = Mode::Answer(self.answers.get(id).cloned().unwrap_or_default());
+                } else {
+                    self.notice = Some(en_or_ko(
+                        self.lang,
+                        "This step asks no question.",
+                        "이 단계에는 질문이 없습니다.",
+                    ));
+                }
+                Vec::new()
+            }
+            Key::Char('n') | Key::Right => {
+                self.show_step(self.current + 1);
+                self.notice = None;
+                vec![Effect::Save]
+            }
+            Key::Char('p') | Key::Left => {
+                self.show_step(self.current.saturating_sub(1));
+                self.notice = None;
+                vec![Effect::Save]
+            }
+            Key::Down | Key::Char('j') => {
+                self.scroll += 1;
+                Vec::new()
+            }
+            Key::Up | Key::Char('k') => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Vec::new()
+            }
+            Key::PageDown | Key::Char(' ') => {
+                self.scroll += 10;
+                Vec::new()
+            }
+            Key::PageUp => {
+                self.scroll = self.scroll.saturating_sub(10);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Reveal one more hint of the shown step, or say why there is none.
+    fn show_next_hint(&mut self) -> Vec<Effect> {
+        let n = self.lab.steps[self.current].hints.len() as u32;
+        let st = &mut self.steps[self.current];
+        if st.hints_shown < n {
+            st.hints_shown += 1;
+            self.notice = None;
+            self.scroll = usize::MAX / 2;
+            return vec![Effect::Save];
+        }
+        self.notice = Some(if n == 0 {
+            en_or_ko(
+                self.lang,
+                "This step has no hints.",
+                "이 단계에는 힌트가 없습니다.",
+            )
+        } else {
+            en_or_ko(
+                self.lang,
+                "No more hints: `s` shows the solution.",
+                "힌트를 모두 보았습니다. `s` 로 풀이를 볼 수 있습니다.",
+            )
+        });
+        Vec::new()
     }
 
     /// New verdicts arrived. A pass sticks: a later step that removes the container must
     /// not take back the one before. When the shown step passes, move on to the next one
     /// still to do.
-    pub fn on_results(&mut self, results: Vec<StepResult>, now: i64) -> Vec<Effect> {
+    pub(crate) fn on_results(&mut self, results: Vec<StepResult>, now: i64) -> Vec<Effect> {
         self.checking = false;
         let mut newly = Vec::new();
         for r in results {
@@ -242,13 +271,13 @@ impl<'a> Session<'a> {
         if newly.contains(&self.current) {
             let title = self.lab.steps[self.current].title.get(self.lang).to_owned();
             if self.complete() {
-                self.notice = Some(t(
+                self.notice = Some(en_or_ko(
                     self.lang,
                     &format!("✓ {title} — passed. Every step of this lab is done!"),
                     &format!("✓ {title} — 통과! 이 실습의 모든 단계를 마쳤습니다!"),
                 ));
             } else {
-                self.notice = Some(t(
+                self.notice = Some(en_or_ko(
                     self.lang,
                     &format!("✓ {title} — passed. On to the next step."),
                     &format!("✓ {title} — 통과! 다음 단계로 넘어갑니다."),
@@ -257,7 +286,7 @@ impl<'a> Session<'a> {
                     .chain(0..self.current)
                     .find(|i| !self.steps[*i].passed);
                 if let Some(n) = next {
-                    self.go(n);
+                    self.show_step(n);
                 }
             }
         }
@@ -275,7 +304,7 @@ impl<'a> Session<'a> {
             md.truncate(i + 1);
         }
         if let Some(ws) = &self.workspace {
-            md.push_str(&t(
+            md.push_str(&en_or_ko(
                 lang,
                 &format!("\nThis lab's files are in `{}`.\n", ws.display()),
                 &format!("\n이 실습의 파일은 `{}` 에 있습니다.\n", ws.display()),
@@ -285,22 +314,22 @@ impl<'a> Session<'a> {
             let given = self.answers.get(&step.id);
             md.push_str(&format!(
                 "\n**{}** {}\n\n{}\n",
-                t(lang, "Question:", "질문:"),
+                en_or_ko(lang, "Question:", "질문:"),
                 q.get(lang),
                 match given {
-                    Some(a) => t(
+                    Some(a) => en_or_ko(
                         lang,
                         &format!("Your answer: `{a}` (`a` to change)"),
                         &format!("내 답: `{a}` (`a` 로 바꾸기)")
                     ),
-                    None => t(lang, "Press `a` to answer.", "`a` 를 눌러 답하세요."),
+                    None => en_or_ko(lang, "Press `a` to answer.", "`a` 를 눌러 답하세요."),
                 }
             ));
         }
         for (i, h) in step.hints.iter().take(st.hints_shown as usize).enumerate() {
             md.push_str(&format!(
                 "\n> **{} {}/{}** {}\n",
-                t(lang, "Hint", "힌트"),
+                en_or_ko(lang, "Hint", "힌트"),
                 i + 1,
                 step.hints.len(),
                 h.get(lang).trim()
@@ -309,7 +338,7 @@ impl<'a> Session<'a> {
         if st.solution_shown {
             md.push_str(&format!(
                 "\n**{}**\n\n```bash\n",
-                t(lang, "Solution", "풀이")
+                en_or_ko(lang, "Solution", "풀이")
             ));
             for a in &step.solution {
                 match a {
@@ -320,7 +349,7 @@ impl<'a> Session<'a> {
                     Action::Send { text, .. } => {
                         md.push_str(&format!(
                             "{text}    # {}\n",
-                            t(lang, "typed inside", "컨테이너 안에서 입력")
+                            en_or_ko(lang, "typed inside", "컨테이너 안에서 입력")
                         ));
                     }
                 }
@@ -332,34 +361,10 @@ impl<'a> Session<'a> {
 
     /// The whole screen as lines, each at most `width` columns except command lines, which
     /// the terminal may wrap but which are never cut (they must stay copyable).
-    pub fn draw(&self, width: usize, height: usize, style: &Style) -> Vec<String> {
-        let lang = self.lang;
+    pub(crate) fn draw(&self, width: usize, height: usize, style: &Style) -> Vec<String> {
         let width = width.max(20);
         let height = height.max(8);
-        let mut top = Vec::new();
-        let marks: String = self
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| match (s.passed, i == self.current) {
-                (true, _) => style.ok("✓"),
-                (false, true) => style.bold("●"),
-                (false, false) => style.dim("○"),
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        let done = self.steps.iter().filter(|s| s.passed).count();
-        let right = format!("{marks}  {done}/{}", self.steps.len());
-        let left = format!("docklings · {}", self.lab.title.get(lang));
-        let gap = width.saturating_sub(visible_width(&left) + visible_width(&right));
-        if gap >= 1 {
-            top.push(format!("{}{}{right}", style.bold(&left), " ".repeat(gap)));
-        } else {
-            top.push(clip(&style.bold(&left), width));
-            top.push(right);
-        }
-        top.push(style.dim(&"─".repeat(width)));
-
+        let mut top = self.header(width, style);
         let mut bottom = vec![style.dim(&"─".repeat(width))];
         bottom.extend(self.status_lines(width, style));
         bottom.push(self.footer(width, style));
@@ -376,6 +381,43 @@ impl<'a> Session<'a> {
         while top.len() + bottom.len() + 1 > height && top.len() > 1 {
             top.pop();
         }
+        let room = height.saturating_sub(top.len() + bottom.len()).max(1);
+        top.extend(self.step_text(width, room, style));
+        top.extend(bottom);
+        top
+    }
+
+    /// The lab's title, a mark per step and the count done, over a rule.
+    fn header(&self, width: usize, style: &Style) -> Vec<String> {
+        let mut top = Vec::new();
+        let marks: String = self
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match (s.passed, i == self.current) {
+                (true, _) => style.ok("✓"),
+                (false, true) => style.bold("●"),
+                (false, false) => style.dim("○"),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let done = self.steps.iter().filter(|s| s.passed).count();
+        let right = format!("{marks}  {done}/{}", self.steps.len());
+        let left = format!("docklings · {}", self.lab.title.get(self.lang));
+        let gap = width.saturating_sub(visible_width(&left) + visible_width(&right));
+        if gap >= 1 {
+            top.push(format!("{}{}{right}", style.bold(&left), " ".repeat(gap)));
+        } else {
+            top.push(clip(&style.bold(&left), width));
+            top.push(right);
+        }
+        top.push(style.dim(&"─".repeat(width)));
+        top
+    }
+
+    /// Exactly `room` rows of the shown step's text, scrolled, with a "more" line when some
+    /// of it is below.
+    fn step_text(&self, width: usize, room: usize, style: &Style) -> Vec<String> {
         let opts = if style.color {
             RenderOptions::colored(width)
         } else {
@@ -383,7 +425,6 @@ impl<'a> Session<'a> {
         };
         let body = crate::render::markdown_to_terminal(&self.step_markdown(), opts);
         let body: Vec<String> = body.lines().map(str::to_owned).collect();
-        let room = height.saturating_sub(top.len() + bottom.len()).max(1);
         // Scroll never past the end; the last screenful stays put.
         let rows = |l: &String| visible_width(l).div_ceil(width).max(1);
         let total: usize = body.iter().map(rows).sum();
@@ -409,17 +450,15 @@ impl<'a> Session<'a> {
         }
         if more && let Some(last) = shown.last_mut() {
             *last = clip(
-                &style.dim(&t(
-                    lang,
+                &style.dim(&en_or_ko(
+                    self.lang,
                     "  ↓ more (↑/↓ to scroll)",
                     "  ↓ 더 있음 (↑/↓ 스크롤)",
                 )),
                 width,
             );
         }
-        top.extend(shown);
-        top.extend(bottom);
-        top
+        shown
     }
 
     fn status_lines(&self, width: usize, style: &Style) -> Vec<String> {
@@ -430,21 +469,23 @@ impl<'a> Session<'a> {
             v.push(clip(n, width));
         }
         if self.checking {
-            v.push(style.dim(&t(lang, "checking…", "확인하는 중…")));
+            v.push(style.dim(&en_or_ko(lang, "checking…", "확인하는 중…")));
             return v;
         }
         match &st.last {
-            None => v.push(style.dim(&t(
+            None => v.push(style.dim(&en_or_ko(
                 lang,
                 "waiting for the engine…",
                 "도커 엔진을 기다리는 중…",
             ))),
-            Some(r) if r.passed => {
-                v.push(style.ok(&t(lang, "✓ this step passes", "✓ 이 단계는 통과했습니다")))
-            }
+            Some(r) if r.passed => v.push(style.ok(&en_or_ko(
+                lang,
+                "✓ this step passes",
+                "✓ 이 단계는 통과했습니다",
+            ))),
             Some(r) => {
                 if st.passed {
-                    v.push(style.ok(&t(
+                    v.push(style.ok(&en_or_ko(
                         lang,
                         "✓ passed earlier (it no longer holds now, which is fine)",
                         "✓ 앞서 통과했습니다 (지금은 상태가 바뀌었지만 괜찮습니다)",
@@ -473,27 +514,27 @@ impl<'a> Session<'a> {
     fn footer(&self, width: usize, style: &Style) -> String {
         let lang = self.lang;
         let text = match &self.mode {
-            Mode::ConfirmSolution => t(
+            Mode::ConfirmSolution => en_or_ko(
                 lang,
                 "Show the solution? The step will count as solved with help. (y/n)",
                 "풀이를 볼까요? 이 단계는 도움을 받아 푼 것으로 기록됩니다. (y/n)",
             ),
-            Mode::Answer(buf) => t(
+            Mode::Answer(buf) => en_or_ko(
                 lang,
                 &format!("Answer: {buf}█   (Enter: submit, Esc: cancel)"),
                 &format!("답: {buf}█   (Enter: 제출, Esc: 취소)"),
             ),
             Mode::Normal => {
                 let q = self.lab.steps[self.current].question().is_some();
-                let mut keys = t(
+                let mut keys = en_or_ko(
                     lang,
                     "h hint  c check  ←/→ step  s solution",
                     "h 힌트  c 확인  ←/→ 단계  s 풀이",
                 );
                 if q {
-                    keys.push_str(&t(lang, "  a answer", "  a 답하기"));
+                    keys.push_str(&en_or_ko(lang, "  a answer", "  a 답하기"));
                 }
-                keys.push_str(&t(lang, "  q quit", "  q 종료"));
+                keys.push_str(&en_or_ko(lang, "  q quit", "  q 종료"));
                 keys
             }
         };
@@ -502,7 +543,7 @@ impl<'a> Session<'a> {
 }
 
 /// Display width ignoring ANSI escapes (Hangul counts two columns).
-pub fn visible_width(s: &str) -> usize {
+pub(crate) fn visible_width(s: &str) -> usize {
     strip_ansi(s)
         .chars()
         .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
@@ -530,7 +571,7 @@ fn strip_ansi(s: &str) -> String {
 }
 
 /// Cut a line to `width` columns (ANSI-aware), marking the cut with `…`.
-pub fn clip(s: &str, width: usize) -> String {
+pub(crate) fn clip(s: &str, width: usize) -> String {
     if visible_width(s) <= width {
         return s.to_owned();
     }
@@ -587,6 +628,34 @@ mod tests {
         .expect("valid lab")
     }
 
+    #[test]
+    fn resuming_restores_progress_and_lands_on_the_first_step_to_do() {
+        let lab = lab();
+        let first = lab.steps[0].id.clone();
+        let mut saved = LabProgress::default();
+        saved.steps.insert(
+            first.clone(),
+            crate::progress::StepProgress {
+                passed_at: Some(7),
+                hints_used: 99,
+                solved_with_help: true,
+            },
+        );
+        saved.answers.insert(first.clone(), "42".into());
+        let s = GuidedSession::resume(&lab, Lang::En, &saved);
+        assert!(s.steps[0].passed);
+        assert_eq!(s.steps[0].passed_at, Some(7));
+        // More hints than the step has (the lab changed since) shows them all, no more.
+        assert_eq!(s.steps[0].hints_shown, lab.steps[0].hints.len() as u32);
+        assert!(s.steps[0].solution_shown);
+        assert_eq!(s.answers.get(&first).map(String::as_str), Some("42"));
+        assert_eq!(s.current, 1);
+
+        // The step the learner was on wins over the first one still to do.
+        saved.current_step = Some(first);
+        assert_eq!(GuidedSession::resume(&lab, Lang::En, &saved).current, 0);
+    }
+
     fn result(id: &str, passed: bool) -> StepResult {
         StepResult {
             id: id.into(),
@@ -606,7 +675,7 @@ mod tests {
     #[test]
     fn passing_moves_on_and_sticks() {
         let lab = lab();
-        let mut s = Session::new(&lab, Lang::En);
+        let mut s = GuidedSession::new(&lab, Lang::En);
         s.on_results(
             vec![
                 result("run-detached", true),
@@ -633,7 +702,7 @@ mod tests {
     #[test]
     fn hints_then_solution_with_confirmation() {
         let lab = lab();
-        let mut s = Session::new(&lab, Lang::En);
+        let mut s = GuidedSession::new(&lab, Lang::En);
         let n = lab.steps[0].hints.len() as u32;
         for _ in 0..n + 1 {
             s.on_key(Key::Char('h'));
@@ -653,7 +722,7 @@ mod tests {
     #[test]
     fn screens_fit_any_size() {
         let lab = lab();
-        let mut s = Session::new(&lab, Lang::Ko);
+        let mut s = GuidedSession::new(&lab, Lang::Ko);
         s.on_results(vec![result("run-detached", false)], 1);
         for (w, h) in [(20, 8), (40, 12), (80, 24), (120, 40)] {
             let lines = s.draw(w, h, &Style::plain());
@@ -668,7 +737,7 @@ mod tests {
     #[test]
     fn screens_look_right() {
         let lab = lab();
-        let mut s = Session::new(&lab, Lang::En);
+        let mut s = GuidedSession::new(&lab, Lang::En);
         s.on_results(
             vec![
                 result("run-detached", false),
@@ -682,7 +751,7 @@ mod tests {
             "session_en_failing_with_hint",
             s.draw(80, 30, &Style::plain()).join("\n")
         );
-        let mut k = Session::new(&lab, Lang::Ko);
+        let mut k = GuidedSession::new(&lab, Lang::Ko);
         k.on_results(
             vec![result("run-detached", true), result("browse", false)],
             1,

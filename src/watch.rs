@@ -7,19 +7,16 @@
 //! re-check with backoff, and only while a step that needs one is still failing, so an idle
 //! session costs nothing.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use serde::Serialize;
 
-use crate::app::{App, Result, out};
 use crate::check::{Ctx, StepResult};
 use crate::engine::{Engine, EngineError};
 use crate::lab::Lab;
 
 /// How long to wait for more events of the same burst before re-checking.
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(25);
 const SAFETY_FIRST: Duration = Duration::from_millis(500);
 const SAFETY_MAX: Duration = Duration::from_secs(30);
 
@@ -27,7 +24,7 @@ const SAFETY_MAX: Duration = Duration::from_secs(30);
 /// shell printing what the learner types in an attached terminal, emit none. Checks say
 /// when waiting cannot help (`terminal`: nothing publishes the port, nothing runs), and
 /// then no timer runs at all, so an idle watcher sleeps.
-pub fn needs_safety_recheck(result: &StepResult) -> bool {
+pub(crate) fn needs_safety_recheck(result: &StepResult) -> bool {
     result
         .checks
         .iter()
@@ -36,7 +33,7 @@ pub fn needs_safety_recheck(result: &StepResult) -> bool {
 
 /// What woke the watcher.
 #[derive(Debug)]
-pub enum Wake {
+pub(crate) enum Wake {
     /// The engine reported something (already debounced).
     Engine,
     /// The safety timer ran out.
@@ -46,7 +43,7 @@ pub enum Wake {
 }
 
 /// The engine's event stream with debouncing and a backoff safety timer.
-pub struct Trigger<'e> {
+pub(crate) struct Trigger<'e> {
     engine: &'e Engine,
     stream: std::pin::Pin<
         Box<
@@ -60,7 +57,7 @@ pub struct Trigger<'e> {
 
 impl<'e> Trigger<'e> {
     /// Start following now: call this *before* the first check so nothing slips between.
-    pub fn new(engine: &'e Engine) -> Self {
+    pub(crate) fn new(engine: &'e Engine) -> Self {
         Trigger {
             engine,
             stream: Box::pin(engine.follow_events()),
@@ -69,7 +66,7 @@ impl<'e> Trigger<'e> {
     }
 
     /// Wait for the next reason to re-check. `safety` says whether a timer is wanted at all.
-    pub async fn next(&mut self, safety: bool) -> Wake {
+    pub(crate) async fn next(&mut self, safety: bool) -> Wake {
         let timer = async {
             if safety {
                 tokio::time::sleep(self.safety).await
@@ -107,97 +104,11 @@ impl<'e> Trigger<'e> {
     }
 }
 
-/// One line of `watch --format jsonl`.
-#[derive(Serialize)]
-struct Line<'a> {
-    time: String,
-    lab: &'a str,
-    step: &'a str,
-    passed: bool,
-}
-
 /// Check every step of the lab against one snapshot.
-pub async fn check_all(
+pub(crate) async fn check_all(
     ctx: &Ctx<'_, Engine>,
     lab: &Lab,
 ) -> std::result::Result<Vec<StepResult>, EngineError> {
     let steps: Vec<&crate::lab::Step> = lab.steps.iter().collect();
     ctx.check_steps(&steps).await
-}
-
-/// `docklings watch LAB`: a line per verdict change, until Ctrl-C or, with
-/// `exit_on_complete`, until every step has passed at least once.
-pub async fn run(
-    app: &App,
-    lab: &Lab,
-    jsonl: bool,
-    exit_on_complete: bool,
-    since: Option<i64>,
-) -> Result<()> {
-    let engine = Engine::connect().await?;
-    let mut trigger = Trigger::new(&engine);
-    let since = since.unwrap_or_else(crate::engine::now_nano);
-    let mut ctx = Ctx::new(&engine, lab, app.lang, since);
-    ctx.retry = false;
-    ctx.answers = crate::progress::Store::default_location()
-        .load()
-        .0
-        .labs
-        .get(&lab.id)
-        .map(|l| l.answers.clone())
-        .unwrap_or_default();
-    let mut last: BTreeMap<String, bool> = BTreeMap::new();
-    let mut ever: BTreeMap<String, bool> = BTreeMap::new();
-    let emit = |step: &StepResult, last: &mut BTreeMap<String, bool>| {
-        if last.get(&step.id) == Some(&step.passed) {
-            return;
-        }
-        last.insert(step.id.clone(), step.passed);
-        let line = if jsonl {
-            serde_json::to_string(&Line {
-                time: crate::report::now_rfc3339(),
-                lab: &lab.id,
-                step: &step.id,
-                passed: step.passed,
-            })
-            .unwrap_or_default()
-        } else {
-            let mark = if step.passed {
-                app.style.ok("✓")
-            } else {
-                app.style.bad("✗")
-            };
-            let now = time::OffsetDateTime::now_utc();
-            format!(
-                "{:02}:{:02}:{:02} {mark} {} {}",
-                now.hour(),
-                now.minute(),
-                now.second(),
-                app.style.bold(&step.id),
-                step.title
-            )
-        };
-        out(&format!("{line}\n"));
-    };
-    loop {
-        let results = check_all(&ctx, lab).await?;
-        for r in &results {
-            emit(r, &mut last);
-            if r.passed {
-                ever.insert(r.id.clone(), true);
-            }
-        }
-        if exit_on_complete && lab.steps.iter().all(|s| ever.contains_key(&s.id)) {
-            return Ok(());
-        }
-        let safety = results.iter().any(needs_safety_recheck);
-        tokio::select! {
-            wake = trigger.next(safety) => {
-                if let Wake::Lost(e) = wake {
-                    eprintln!("{} {e}; reconnecting", app.style.warn("warning:"));
-                }
-            }
-            _ = tokio::signal::ctrl_c() => return Ok(()),
-        }
-    }
 }

@@ -16,7 +16,7 @@ use crate::verdict::{Code, Finding, Verdict};
 /// `absent`: no container matches.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AbsentCheck {
+pub(crate) struct AbsentCheck {
     /// No container, running or stopped, may match this.
     pub(crate) select: Select,
 }

@@ -16,7 +16,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// What a question asks for, read from a matching container.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum AnswerField {
+pub(crate) enum AnswerField {
     /// `Config.Hostname` (what `hostname` prints inside).
     Hostname,
     /// The container ID; a unique prefix of 4 or more characters is accepted, as docker does.
@@ -34,7 +34,7 @@ pub enum AnswerField {
 /// Given with `docklings grade --answer STEP=VALUE` or in `docklings start`.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AnswerCheck {
+pub(crate) struct AnswerCheck {
     /// The question, as the learner reads it.
     pub(crate) question: Text,
     /// Containers whose value counts as right (any of them).

@@ -17,7 +17,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// Container states as the engine reports them in `State.Status`.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum ContainerState {
+pub(crate) enum ContainerState {
     Created,
     Running,
     Paused,
@@ -44,7 +44,7 @@ impl ContainerState {
 /// A port the container must publish on the host.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PortSpec {
+pub(crate) struct PortSpec {
     /// Container port, `80/tcp` (the protocol defaults to tcp).
     pub(crate) container: String,
     /// Host port it must be bound to.
@@ -54,14 +54,14 @@ pub struct PortSpec {
 /// Properties that must differ between the matching containers.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Distinct {
+pub(crate) enum Distinct {
     Hostname,
 }
 
 /// `container`: at least `at_least` containers match `select` and have every property given.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ContainerCheck {
+pub(crate) struct ContainerCheck {
     /// Which containers count.
     pub(crate) select: Select,
     /// How many matching containers are needed (default 1).

@@ -15,7 +15,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// `event`: the engine recorded an action.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EventCheck {
+pub(crate) struct EventCheck {
     /// Engine action: `top`, `exec_start`, `extract-to-dir`, `archive-path`, `attach`,
     /// `create`, `start`, `die`, `destroy`, ...
     pub(crate) action: String,

@@ -18,7 +18,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// `exec`: docklings runs a command inside a running container.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExecCheck {
+pub(crate) struct ExecCheck {
     /// The running container to run it in.
     pub(crate) select: Select,
     /// The command and its arguments, as a list that no shell parses: `[cat, /etc/hostname]`.

@@ -17,7 +17,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// File types the archive endpoint tells apart.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum FileType {
+pub(crate) enum FileType {
     File,
     Dir,
     Symlink,
@@ -26,7 +26,7 @@ pub enum FileType {
 /// `file`: a path inside a container.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FileCheck {
+pub(crate) struct FileCheck {
     /// The container to look in (it may be stopped).
     pub(crate) select: Select,
     /// Absolute path inside the container.

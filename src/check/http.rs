@@ -18,7 +18,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// `http`: a GET on a loopback URL.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct HttpCheck {
+pub(crate) struct HttpCheck {
     /// `http://localhost:PORT/...` or `http://127.0.0.1:...`: loopback only.
     pub(crate) url: String,
     /// Expected status (default 200).
@@ -38,7 +38,7 @@ pub struct HttpCheck {
 /// A file inside a selected container.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FileRef {
+pub(crate) struct FileRef {
     /// The container that holds the file.
     pub(crate) select: Select,
     /// Absolute path inside the container.

@@ -13,7 +13,7 @@ use crate::verdict::{Code, Finding, Verdict};
 /// `image`: an image exists under this reference.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ImageCheck {
+pub(crate) struct ImageCheck {
     /// `name[:tag]`.
     pub(crate) name: String,
 }

@@ -103,7 +103,17 @@ pub(crate) fn lint_select(s: &Select, what: &str, field: &'static str) -> Option
     })
 }
 
-/// Compile patterns; an empty list asserts nothing and is refused.
+/// The values a pattern may name, filled in from the container it is matched against
+/// (see `logs::container_vars`).
+pub(crate) const PLACEHOLDERS: &[&str] = &[
+    "container.hostname",
+    "container.name",
+    "container.id",
+    "container.short_id",
+];
+
+/// Compile patterns; an empty list asserts nothing and a misspelt placeholder would never
+/// match, so both are refused.
 pub(crate) fn compile_patterns(
     list: &[String],
     what: &str,
@@ -118,11 +128,53 @@ pub(crate) fn compile_patterns(
     }
     list.iter()
         .filter_map(|p| match Pattern::parse(p) {
-            Ok(p) => Some(p),
+            Ok(p) => {
+                for name in p.placeholders() {
+                    if !PLACEHOLDERS.contains(&name.as_str()) {
+                        lints.push(Lint::at(
+                            field,
+                            format!(
+                                "`{what}`: `${{{name}}}` is not a value docklings knows; use one of {}",
+                                PLACEHOLDERS
+                                    .iter()
+                                    .map(|p| format!("`${{{p}}}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
+                    }
+                }
+                Some(p)
+            }
             Err(m) => {
                 lints.push(Lint::at(field, format!("`{what}`: {m}")));
                 None
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_placeholders_are_refused() {
+        let mut lints = Vec::new();
+        let pats = compile_patterns(
+            &[
+                "${container.hostname}".into(),
+                "${container.hostnme}".into(),
+            ],
+            "logs.patterns",
+            "patterns",
+            &mut lints,
+        );
+        assert_eq!(pats.len(), 2);
+        assert_eq!(lints.len(), 1);
+        assert!(
+            lints[0].message.contains("`${container.hostnme}`"),
+            "{lints:?}"
+        );
+    }
 }

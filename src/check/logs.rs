@@ -16,7 +16,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// `logs`: a container's output.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LogsCheck {
+pub(crate) struct LogsCheck {
     /// The containers whose output is read.
     pub(crate) select: Select,
     /// Patterns; `${container.hostname}`, `${container.name}` and `${container.id}` are

@@ -36,21 +36,19 @@ use crate::lab::{Check, Footprint, Lab, Lang, Step, Text};
 use crate::snapshot::Snapshot;
 use crate::verdict::{Finding, Verdict};
 
-pub use answer::AnswerField;
-pub use container::{ContainerCheck, ContainerState, Distinct, PortSpec};
-pub use file::FileType;
+pub(crate) use file::FileType;
 pub(crate) use kind::{Lint, LintCx};
 #[cfg(test)]
 pub(crate) use registry::NAMES;
 pub(crate) use registry::{CheckKind, CheckSpec, written_examples};
-pub use select::Select;
+pub(crate) use select::Select;
 
 /// How often a check with `within` re-reads the engine.
 pub(crate) const POLL: Duration = Duration::from_millis(250);
 
 /// Read access to the engine: implemented by [`crate::engine::Engine`], and by fakes in tests.
 #[allow(async_fn_in_trait)]
-pub trait Probe {
+pub(crate) trait Probe {
     async fn snapshot(&self, fp: &Footprint, since: Option<i64>) -> Result<Snapshot, EngineError>;
     async fn logs(&self, id: &str) -> Result<String, EngineError>;
     /// Output lines since a time (Unix nanoseconds), each with when it was written.
@@ -79,29 +77,29 @@ impl Probe for crate::engine::Engine {
 
 /// The verdict of one check, in the learner's words and as data.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Outcome {
-    pub kind: &'static str,
-    pub passed: bool,
+pub(crate) struct Outcome {
+    pub(crate) kind: &'static str,
+    pub(crate) passed: bool,
     /// The stable code of the summary finding: the same in every language.
-    pub code: &'static str,
+    pub(crate) code: &'static str,
     /// One sentence for the learner (the lab's own `fail` text when it has one).
-    pub message: String,
-    pub expected: String,
-    pub observed: String,
+    pub(crate) message: String,
+    pub(crate) expected: String,
+    pub(crate) observed: String,
     /// The findings behind the three texts above, as codes and values.
-    pub findings: Findings,
+    pub(crate) findings: Findings,
     /// Retrying cannot help (the container exited): `within` gives up at once.
     #[serde(skip)]
-    pub terminal: bool,
+    pub(crate) terminal: bool,
     /// The verdict can change without an engine event (a server starting to answer, a
     /// shell printing what is typed), so a watcher re-checks it on a timer.
     #[serde(skip)]
-    pub recheck: bool,
+    pub(crate) recheck: bool,
 }
 
 /// What a check found, as data (the `findings` of the JSON report).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Findings {
+pub(crate) struct Findings {
     pub(crate) summary: Finding,
     pub(crate) expected: Vec<Finding>,
     pub(crate) observed: Vec<Finding>,
@@ -171,32 +169,32 @@ impl Outcome {
 
 /// The verdict of one step.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct StepResult {
-    pub id: String,
-    pub title: String,
-    pub passed: bool,
-    pub points: u32,
-    pub checks: Vec<Outcome>,
+pub(crate) struct StepResult {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) passed: bool,
+    pub(crate) points: u32,
+    pub(crate) checks: Vec<Outcome>,
 }
 
 /// What checks need besides the snapshot: where to probe, the lab, and the learner's
 /// answers.
-pub struct Ctx<'a, P: Probe> {
-    pub probe: &'a P,
-    pub lab: &'a Lab,
-    pub lang: Lang,
-    pub footprint: Footprint,
+pub(crate) struct Ctx<'a, P: Probe> {
+    pub(crate) probe: &'a P,
+    pub(crate) lab: &'a Lab,
+    pub(crate) lang: Lang,
+    pub(crate) footprint: Footprint,
     /// Unix nanoseconds: engine events before this are not the learner's work for this lab.
-    pub since: i64,
+    pub(crate) since: i64,
     /// The learner's answers to step questions, by step id.
-    pub answers: BTreeMap<String, String>,
+    pub(crate) answers: BTreeMap<String, String>,
     /// Honour `within` deadlines. Watch mode turns this off: it re-checks on every engine
     /// event anyway, and must never sit in a retry loop while keys wait.
-    pub retry: bool,
+    pub(crate) retry: bool,
 }
 
 impl<'a, P: Probe> Ctx<'a, P> {
-    pub fn new(probe: &'a P, lab: &'a Lab, lang: Lang, since: i64) -> Self {
+    pub(crate) fn new(probe: &'a P, lab: &'a Lab, lang: Lang, since: i64) -> Self {
         Ctx {
             probe,
             lab,
@@ -212,14 +210,17 @@ impl<'a, P: Probe> Ctx<'a, P> {
         step.checks.iter().any(|c| c.kind.needs_events())
     }
 
-    pub async fn snapshot_for(&self, step: &Step) -> Result<Snapshot, EngineError> {
+    pub(crate) async fn snapshot_for(&self, step: &Step) -> Result<Snapshot, EngineError> {
         let since = self.needs_events(step).then_some(self.since);
         self.probe.snapshot(&self.footprint, since).await
     }
 
     /// Check several steps against one snapshot (one consistent picture, one set of engine
     /// calls); their checks all run concurrently. `check`, `grade` and watching use this.
-    pub async fn check_steps(&self, steps: &[&Step]) -> Result<Vec<StepResult>, EngineError> {
+    pub(crate) async fn check_steps(
+        &self,
+        steps: &[&Step],
+    ) -> Result<Vec<StepResult>, EngineError> {
         let since = steps
             .iter()
             .any(|s| self.needs_events(s))
@@ -230,12 +231,12 @@ impl<'a, P: Probe> Ctx<'a, P> {
     }
 
     /// Check one step: one snapshot shared by its checks, which run concurrently.
-    pub async fn check_step(&self, step: &Step) -> Result<StepResult, EngineError> {
+    pub(crate) async fn check_step(&self, step: &Step) -> Result<StepResult, EngineError> {
         let snap = self.snapshot_for(step).await?;
         self.check_step_with(step, &snap).await
     }
 
-    pub async fn check_step_with(
+    pub(crate) async fn check_step_with(
         &self,
         step: &Step,
         snap: &Snapshot,

@@ -15,26 +15,26 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// `mount`: containers matching `select` have a mount on `destination` as described.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MountCheck {
+pub(crate) struct MountCheck {
     /// Which containers count (running or stopped).
-    pub select: Select,
+    pub(crate) select: Select,
     /// Absolute path inside the container, e.g. `/usr/share/nginx/html`.
-    pub destination: String,
+    pub(crate) destination: String,
     /// `bind` (a host folder, `-v /path:/dest` or `--mount type=bind`), `volume` (a named
     /// or anonymous volume) or `tmpfs`.
     #[serde(rename = "type")]
-    pub kind: Option<MountKind>,
+    pub(crate) kind: Option<MountKind>,
     /// For a bind mount: the host folder, as an absolute path or just its final component
     /// (`html` matches `/home/me/html`). For a volume: its name.
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
     /// Mounted read-only (`:ro`) — or, with `false`, writable.
-    pub read_only: Option<bool>,
+    pub(crate) read_only: Option<bool>,
 }
 
 /// Mount types as the engine reports them.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum MountKind {
+pub(crate) enum MountKind {
     Bind,
     Volume,
     Tmpfs,

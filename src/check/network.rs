@@ -13,7 +13,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// `network`: a network exists with these properties.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NetworkCheck {
+pub(crate) struct NetworkCheck {
     /// Network name.
     pub(crate) name: String,
     /// Driver, e.g. `bridge`.

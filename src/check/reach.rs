@@ -16,7 +16,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// `reach`: a container reaches another by name over a shared user-defined network.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReachCheck {
+pub(crate) struct ReachCheck {
     /// The container that connects.
     pub(crate) from: Select,
     /// Name (or network alias) it must reach. Omit to accept any other running container on

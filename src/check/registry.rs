@@ -32,7 +32,7 @@ macro_rules! registry {
 
         /// A check with its kind resolved and prepared (patterns compiled).
         #[derive(Clone, Debug)]
-        pub enum CheckKind {
+        pub(crate) enum CheckKind {
             $( $variant($ty), )*
         }
 

@@ -18,7 +18,7 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 /// `request`: a server container logged a request from the learner (not from docklings).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RequestCheck {
+pub(crate) struct RequestCheck {
     /// The server container whose access log is read (running or stopped).
     pub(crate) select: Select,
     /// The request path must start with this, e.g. `/` or `/index.html` (default: any).

@@ -10,7 +10,7 @@ use crate::verdict::{Code, Finding, OtherContainer, Others, StateSeen, Value};
 /// Which containers a check looks at. Every given field must match.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Select {
+pub(crate) struct Select {
     /// Created from this image (compared by image ID, so `nginx`, `nginx:latest` and an ID
     /// prefix all match the same containers).
     pub(crate) image: Option<String>,

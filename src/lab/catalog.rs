@@ -10,7 +10,7 @@ use super::model::{Lab, LabError};
 
 /// Where lab files come from: the binary's embedded copy or a folder on disk.
 #[derive(Clone, Debug)]
-pub struct LabSource {
+pub(crate) struct LabSource {
     /// Path shown in messages.
     pub(crate) path: PathBuf,
     /// The file's text, or why it could not be read: kept as an error so that `load`
@@ -23,7 +23,7 @@ pub struct LabSource {
 /// How a source reads the files its lab hands to the learner: from the folder beside the
 /// lab file, or from the copy embedded with it.
 #[derive(Clone, Debug)]
-pub enum FileReader {
+pub(crate) enum FileReader {
     Disk(PathBuf),
     Embedded(&'static include_dir::Dir<'static>),
 }
@@ -114,7 +114,7 @@ pub(crate) fn embedded_sources() -> Vec<LabSource> {
 
 /// A set of labs, sorted by chapter then id.
 #[derive(Clone, Debug, Default)]
-pub struct Catalog {
+pub(crate) struct Catalog {
     pub(crate) labs: Vec<Lab>,
 }
 

@@ -82,7 +82,7 @@ fn one() -> u32 {
 /// A plain string is a shell command run to completion (`sh -c`). A map starts or drives a
 /// long-lived interactive session in a pseudo-terminal, like a learner's second terminal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub enum Action {
+pub(crate) enum Action {
     /// A command run with `sh -c` that must exit 0.
     Run(String),
     /// A command started in a pseudo-terminal and kept open (`docker run -it ...`).

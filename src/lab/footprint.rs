@@ -9,7 +9,7 @@ use crate::check::Select;
 
 /// What a lab is about on the engine.
 #[derive(Clone, Debug, Default)]
-pub struct Footprint {
+pub(crate) struct Footprint {
     pub(crate) images: Vec<String>,
     pub(crate) names: BTreeSet<String>,
     pub(crate) networks: BTreeSet<String>,

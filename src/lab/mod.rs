@@ -23,24 +23,24 @@ mod model;
 mod text;
 
 pub(crate) use addr::{loopback_port, parse_container_port, split_http_url};
-pub use catalog::{Catalog, FileReader, LabSource};
+pub(crate) use catalog::{Catalog, FileReader, LabSource};
 pub(crate) use catalog::{embedded_sources, source_from_file, sources_in_dir};
 // Each check kind's YAML struct lives with the kind, in `check/`; these are the ones the
 // rest of the crate names through `lab`.
-pub use crate::check::{
-    AnswerField, ContainerCheck, ContainerState, Distinct, FileType, PortSpec, Select,
-};
-pub use file::Action;
+pub(crate) use crate::check::{FileType, Select};
+pub(crate) use file::Action;
 pub(crate) use file::LabFile;
-pub use footprint::Footprint;
+pub(crate) use footprint::Footprint;
 pub(crate) use load::load;
 // The "did you mean" of misspelt keys, for any other misspelt name (a lab id on the
 // command line). Allowed while unused: its first user lands in a parallel branch.
 #[allow(unused_imports)]
 pub(crate) use load::closest;
-pub use model::{Check, Lab, LabError, Pos, Step};
+#[cfg(test)]
+pub(crate) use model::Pos;
+pub(crate) use model::{Check, Lab, LabError, Step};
 pub(crate) use text::Within;
-pub use text::{Lang, Text};
+pub(crate) use text::{Lang, Text};
 
 /// The only lab format this build understands.
 pub(crate) const FORMAT_VERSION: u32 = 1;

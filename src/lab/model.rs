@@ -16,7 +16,7 @@ use crate::check::CheckKind;
 
 /// Where something was written: used for every error we report about a lab.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Pos {
+pub(crate) struct Pos {
     pub(crate) line: u64,
     pub(crate) col: u64,
 }
@@ -32,7 +32,7 @@ impl Pos {
 
 /// One problem in a lab file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LabError {
+pub(crate) struct LabError {
     pub(crate) path: PathBuf,
     pub(crate) pos: Option<Pos>,
     pub(crate) message: String,
@@ -56,7 +56,7 @@ impl fmt::Display for LabError {
 
 /// A validated lab, ready for every later stage.
 #[derive(Clone, Debug)]
-pub struct Lab {
+pub(crate) struct Lab {
     pub(crate) id: String,
     pub(crate) chapter: String,
     pub(crate) title: Text,
@@ -71,7 +71,7 @@ pub struct Lab {
 
 /// One validated step: the file's `StepFile` with its checks resolved.
 #[derive(Clone, Debug)]
-pub struct Step {
+pub(crate) struct Step {
     pub(crate) id: String,
     pub(crate) title: Text,
     pub(crate) body: Text,
@@ -103,7 +103,7 @@ impl Lab {
 
 /// A check with its kind resolved and its patterns compiled.
 #[derive(Clone, Debug)]
-pub struct Check {
+pub(crate) struct Check {
     pub(crate) kind: CheckKind,
     pub(crate) fail: Option<Text>,
     pub(crate) within: Option<Duration>,

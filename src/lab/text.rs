@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// Display language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Lang {
+pub(crate) enum Lang {
     Ko,
     En,
 }
@@ -38,7 +38,7 @@ impl Lang {
 /// Text shown to learners: a plain string (same in every language) or `{ko, en}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
-pub enum Text {
+pub(crate) enum Text {
     Plain(String),
     Localized { ko: String, en: String },
 }

@@ -9,6 +9,7 @@ mod harness;
 mod images;
 mod instructor;
 mod labs;
+mod lookup;
 mod scenarios;
 mod selftest;
 mod show;

@@ -1,0 +1,36 @@
+//! `docklings check LAB`: check the engine's state now against a lab's steps, once.
+
+use crate::app::{App, Failure, Result, out};
+use crate::engine::Engine;
+use crate::report::Format;
+
+pub(crate) async fn run(
+    app: &App,
+    id: &str,
+    step: Option<&str>,
+    format: Format,
+    since: Option<String>,
+    answers: &[String],
+) -> Result<()> {
+    let cat = app.catalog()?;
+    let lab = crate::lookup::lab(&cat, id)?;
+    let only = step
+        .map(|s| crate::lookup::step_index(lab, s))
+        .transpose()?;
+    let since = app.since(lab, &since)?;
+    let answers = crate::answers::saved_and_given(lab, answers)?;
+    let engine = Engine::connect().await?;
+    let report = crate::check::check_lab(&engine, lab, app.lang, since, only, answers).await?;
+    out(&crate::report::formatted(
+        std::slice::from_ref(&report),
+        format,
+        false,
+        &app.style,
+        app.lang,
+    ));
+    if report.passed {
+        Ok(())
+    } else {
+        Err(Failure::ChecksFailed)
+    }
+}

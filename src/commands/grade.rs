@@ -1,0 +1,81 @@
+//! `docklings grade LAB… | --all`: score labs non-interactively, for CI, either against the
+//! engine as it is or against what a submitted script does (`--submission`).
+
+use std::path::PathBuf;
+
+use crate::app::{App, Failure, Result, out, write_atomically};
+use crate::engine::Engine;
+use crate::report::Format;
+use crate::style::Style;
+
+/// How to grade and where the report goes: the flags of `grade` besides the labs.
+pub(crate) struct Options {
+    pub(crate) format: Format,
+    /// Write the report here instead of stdout.
+    pub(crate) output: Option<PathBuf>,
+    pub(crate) since: Option<String>,
+    /// `--answer` arguments, `STEP=VALUE` or `LAB:STEP=VALUE`.
+    pub(crate) answers: Vec<String>,
+    /// Pass when the total score reaches this, even if some steps fail.
+    pub(crate) min_score: Option<u32>,
+    pub(crate) submission: Option<Submission>,
+}
+
+/// `--submission PATH --timeout SECS`.
+pub(crate) struct Submission {
+    pub(crate) script: PathBuf,
+    pub(crate) timeout_secs: u64,
+}
+
+pub(crate) async fn run(app: &App, ids: &[String], all: bool, options: Options) -> Result<()> {
+    let cat = app.catalog()?;
+    let chosen = crate::lookup::labs_named(&cat, ids, all)?;
+    let mut plans = Vec::new();
+    for lab in &chosen {
+        plans.push((
+            *lab,
+            app.since(lab, &options.since)?,
+            crate::answers::saved_and_given(lab, &options.answers)?,
+        ));
+    }
+    if let Some(sub) = options.submission {
+        let plans = plans.into_iter().map(|(l, _, a)| (l, a)).collect();
+        return crate::submission::grade(
+            app,
+            plans,
+            &sub.script,
+            sub.timeout_secs,
+            options.format,
+            options.output,
+            options.min_score,
+        )
+        .await;
+    }
+    let engine = Engine::connect().await?;
+    let mut reports = Vec::new();
+    for (lab, since, answers) in plans {
+        reports.push(crate::check::check_lab(&engine, lab, app.lang, since, None, answers).await?);
+    }
+    let passed = match options.min_score {
+        Some(n) => reports.iter().map(|r| r.score).sum::<u32>() >= n,
+        None => reports.iter().all(|r| r.passed),
+    };
+    // A file gets no colours: it is read by tools, or later in another terminal.
+    let style = if options.output.is_some() {
+        Style::plain()
+    } else {
+        app.style
+    };
+    let text = crate::report::formatted(&reports, options.format, true, &style, app.lang);
+    match &options.output {
+        Some(path) => {
+            write_atomically(path, text.as_bytes()).map_err(|e| Failure::io("write", path, e))?
+        }
+        None => out(&text),
+    }
+    if passed {
+        Ok(())
+    } else {
+        Err(Failure::ChecksFailed)
+    }
+}

@@ -1,0 +1,186 @@
+//! `docklings start [LAB]`: choose a lab (from a list when none is named), make sure its
+//! images are there, and run the guided session in the terminal (`tui`), resuming saved
+//! progress.
+
+use crate::app::{App, Failure, Result};
+use crate::engine::Engine;
+use crate::lab::{Catalog, Lab, Lang};
+use crate::progress::Store;
+use crate::session::GuidedSession;
+
+pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
+    if !crate::app::interactive() {
+        return Err(no_terminal(app.lang));
+    }
+    let cat = app.catalog()?;
+    let store = Store::default_location();
+    let lab = match id {
+        Some(id) => crate::lookup::lab(&cat, id)?,
+        None => pick_lab(app, &cat, &store)?,
+    };
+    let engine = Engine::connect().await?;
+    ensure_images(app, &engine, lab).await?;
+
+    // Load progress (a damaged file is set aside with a warning, never a crash) and note
+    // when the lab started: engine events before that are not this lab's work.
+    let (progress, warning) = store
+        .update(|p| {
+            let lp = p.labs.entry(lab.id.clone()).or_default();
+            if lp.started_at.is_none() {
+                lp.started_at = Some(crate::engine::unix_now());
+            }
+        })
+        .map_err(Failure::Io)?;
+    if let Some(w) = &warning {
+        eprintln!("{} {w}", app.style.warn("warning:"));
+        // Long enough to read before the session takes over the screen.
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
+    let saved = progress.labs.get(&lab.id).cloned().unwrap_or_default();
+    let mut session = GuidedSession::resume(lab, app.lang, &saved);
+    session.workspace = crate::workspace::prepare(lab).map_err(Failure::Io)?;
+    let since = saved.started_at.unwrap_or_else(crate::engine::unix_now) * 1_000_000_000;
+
+    let result = crate::tui::drive(app, &engine, &mut session, &store, since).await;
+    let done = session.steps.iter().filter(|s| s.passed).count();
+    eprintln!(
+        "{}",
+        en_or_ko(
+            app.lang,
+            &format!(
+                "{}: {done}/{} steps done. `docklings start {}` resumes.",
+                lab.id,
+                lab.steps.len(),
+                lab.id
+            ),
+            &format!(
+                "{}: {}단계 중 {done}단계 완료. `docklings start {}` 로 이어서 할 수 있습니다.",
+                lab.id,
+                lab.steps.len(),
+                lab.id
+            ),
+        )
+    );
+    result
+}
+
+fn en_or_ko(lang: Lang, en: &str, ko: &str) -> String {
+    match lang {
+        Lang::En => en.to_owned(),
+        Lang::Ko => ko.to_owned(),
+    }
+}
+
+/// Why `start` cannot run here, and what works instead.
+fn no_terminal(lang: Lang) -> Failure {
+    Failure::BadInput(en_or_ko(
+        lang,
+        "`docklings start` is interactive and needs a terminal (stdin and stderr are not one, or CI is set).\n\
+         Without one, use:\n  docklings show LAB      the steps\n  docklings check LAB     check them once\n  \
+         docklings watch LAB     re-check on every engine change, a line per verdict\n  docklings grade --all   score for CI",
+        "`docklings start` 는 대화형이라 터미널이 필요합니다 (표준 입력이나 표준 오류가 터미널이 아니거나 CI 환경입니다).\n\
+         터미널 없이 쓸 수 있는 명령:\n  docklings show LAB      단계 보기\n  docklings check LAB     한 번 확인하기\n  \
+         docklings watch LAB     엔진이 바뀔 때마다 다시 확인 (판정마다 한 줄)\n  docklings grade --all   CI 채점",
+    ))
+}
+
+/// Pick a lab from a list showing progress.
+fn pick_lab<'c>(app: &App, cat: &'c Catalog, store: &Store) -> Result<&'c Lab> {
+    let (progress, _) = store.load();
+    let items: Vec<String> = cat
+        .labs
+        .iter()
+        .map(|l| {
+            let done = progress
+                .labs
+                .get(&l.id)
+                .map_or(0, |p| l.steps.iter().filter(|s| p.passed(&s.id)).count());
+            format!(
+                "{:<18} {}/{}  {}",
+                l.id,
+                done,
+                l.steps.len(),
+                l.title.get(app.lang)
+            )
+        })
+        .collect();
+    let theme = dialoguer::theme::SimpleTheme;
+    let choice = dialoguer::Select::with_theme(&theme)
+        .with_prompt(en_or_ko(app.lang, "Which lab?", "어떤 실습을 할까요?"))
+        .items(&items)
+        .default(0)
+        .interact_opt()
+        .map_err(|e| Failure::Io(format!("cannot ask on the terminal: {e}")))?;
+    match choice {
+        Some(i) => Ok(&cat.labs[i]),
+        None => Err(Failure::BadInput(en_or_ko(
+            app.lang,
+            "no lab chosen",
+            "실습을 고르지 않았습니다",
+        ))),
+    }
+}
+
+/// Before the first step: make sure the lab's images are there, offering to get them. A
+/// failed pull (offline) brings the choice back rather than ending the session.
+async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
+    loop {
+        let mut missing = Vec::new();
+        for i in &lab.footprint().images {
+            if engine.image_id(i).await?.is_none() {
+                missing.push(i.clone());
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let options = [
+            en_or_ko(
+                app.lang,
+                "Pull them now (needs internet)",
+                "지금 내려받기 (인터넷 필요)",
+            ),
+            en_or_ko(
+                app.lang,
+                "Build offline stand-ins from busybox",
+                "busybox 로 오프라인 대체 이미지 만들기",
+            ),
+            en_or_ko(app.lang, "Continue without them", "없이 계속하기"),
+        ];
+        let choice = dialoguer::Select::with_theme(&dialoguer::theme::SimpleTheme)
+            .with_prompt(en_or_ko(
+                app.lang,
+                &format!(
+                    "This lab uses {}, which the engine does not have",
+                    missing.join(", ")
+                ),
+                &format!(
+                    "이 실습에 필요한 {} 이미지가 엔진에 없습니다",
+                    missing.join(", ")
+                ),
+            ))
+            .items(&options)
+            .default(0)
+            .interact_opt()
+            .map_err(|e| Failure::Io(format!("cannot ask on the terminal: {e}")))?;
+        let busybox = std::path::Path::new(crate::standin::DEFAULT_BUSYBOX);
+        let images = crate::images::wanted(&[lab]);
+        let res = match choice {
+            Some(0) => crate::images::provide(app, engine, &images, None).await,
+            Some(1) => crate::images::provide(app, engine, &images, Some(busybox)).await,
+            Some(_) => return Ok(()),
+            None => {
+                return Err(Failure::BadInput(en_or_ko(
+                    app.lang,
+                    "cancelled",
+                    "취소했습니다",
+                )));
+            }
+        };
+        match res {
+            Ok(()) => {}
+            Err(Failure::Engine(e)) => return Err(Failure::Engine(e)),
+            Err(e) => eprintln!("{} {e}", app.style.warn("!")),
+        }
+    }
+}
