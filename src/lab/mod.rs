@@ -36,8 +36,6 @@ pub(crate) use load::load;
 // command line). Allowed while unused: its first user lands in a parallel branch.
 #[allow(unused_imports)]
 pub(crate) use load::closest;
-#[cfg(test)]
-pub(crate) use model::Pos;
 pub(crate) use model::{Check, Lab, LabError, Step};
 pub(crate) use text::Within;
 pub(crate) use text::{Lang, Text};
