@@ -9,15 +9,9 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::app::{App, Failure, Result, out};
 use crate::engine::{Engine, Progress};
-use crate::lab::{Lab, Lang};
+use crate::lab::Lab;
 use crate::standin::{self, LABEL_HASH, LABEL_STANDIN};
-
-fn say(app: &App, en: &str, ko: &str) -> String {
-    match app.lang {
-        Lang::Ko => ko.to_owned(),
-        Lang::En => en.to_owned(),
-    }
-}
+use crate::words::pick;
 
 /// Every image the chosen labs use, normalised and without repeats, in lab order.
 pub(crate) fn wanted(labs: &[&Lab]) -> Vec<String> {
@@ -57,11 +51,14 @@ pub(crate) async fn provide(
             Some(_) => out(&format!(
                 "{} {img} {}\n",
                 app.style.ok("✓"),
-                app.style.dim(&say(
-                    app,
-                    "(a real image: left alone)",
-                    "(진짜 이미지가 있어 그대로 둡니다)"
-                ))
+                app.style.dim(
+                    &pick(
+                        app.lang,
+                        "(a real image: left alone)",
+                        "(진짜 이미지가 있어 그대로 둡니다)"
+                    )
+                    .to_owned()
+                )
             )),
             None => missing.push(img.clone()),
         }
@@ -84,11 +81,7 @@ async fn build_standins(app: &App, engine: &Engine, refs: &[String], busybox: &P
             out(&format!(
                 "{} {r}: {}\n",
                 app.style.bad("✗"),
-                say(
-                    app,
-                    "docklings has no stand-in for it; pull it on a machine with a registry",
-                    "docklings 에 대체 이미지가 없습니다. 레지스트리에 접근할 수 있는 곳에서 pull 하세요"
-                )
+                pick(app.lang, "docklings has no stand-in for it; pull it on a machine with a registry", "docklings 에 대체 이미지가 없습니다. 레지스트리에 접근할 수 있는 곳에서 pull 하세요").to_owned()
             ));
         }
     }
@@ -101,8 +94,9 @@ async fn build_standins(app: &App, engine: &Engine, refs: &[String], busybox: &P
                 "{} {} {}\n",
                 app.style.ok("✓"),
                 ctx.tag,
-                app.style
-                    .dim(&say(app, "(stand-in, up to date)", "(대체 이미지, 최신)"))
+                app.style.dim(
+                    &pick(app.lang, "(stand-in, up to date)", "(대체 이미지, 최신)").to_owned()
+                )
             ));
             continue;
         }
@@ -131,11 +125,9 @@ async fn build_standins(app: &App, engine: &Engine, refs: &[String], busybox: &P
             "{} {} {}\n",
             app.style.ok("✓"),
             ctx.tag,
-            app.style.dim(&say(
-                app,
-                "(stand-in built)",
-                "(대체 이미지를 만들었습니다)"
-            ))
+            app.style.dim(
+                &pick(app.lang, "(stand-in built)", "(대체 이미지를 만들었습니다)").to_owned()
+            )
         ));
     }
     Ok(())
@@ -181,17 +173,13 @@ async fn pull_all(app: &App, engine: &Engine, refs: &[String]) -> Result<()> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Failure::BadInput(say(
-            app,
-            &format!(
+        Err(Failure::BadInput(pick(app.lang, &format!(
                 "could not pull {}. Offline? `docklings images --standin` builds stand-ins from a static busybox.",
                 failed.join(", ")
-            ),
-            &format!(
+            ), &format!(
                 "{} 을(를) 받지 못했습니다. 오프라인이라면 `docklings images --standin` 으로 대체 이미지를 만들 수 있습니다.",
                 failed.join(", ")
-            ),
-        )))
+            )).to_owned()))
     }
 }
 
@@ -203,16 +191,19 @@ pub(crate) async fn remove_standins(app: &App, engine: &Engine, refs: &[String])
                 out(&format!(
                     "{} {r} {}\n",
                     app.style.ok("✓"),
-                    say(app, "removed", "삭제함")
+                    pick(app.lang, "removed", "삭제함").to_owned()
                 ));
             }
             Some(_) => out(&format!(
                 "  {r} {}\n",
-                app.style.dim(&say(
-                    app,
-                    "(a real image: left alone)",
-                    "(진짜 이미지: 그대로 둠)"
-                ))
+                app.style.dim(
+                    &pick(
+                        app.lang,
+                        "(a real image: left alone)",
+                        "(진짜 이미지: 그대로 둠)"
+                    )
+                    .to_owned()
+                )
             )),
             None => {}
         }

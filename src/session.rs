@@ -10,6 +10,7 @@ use crate::lab::{Action, Lab, Lang};
 use crate::progress::LabProgress;
 use crate::render::RenderOptions;
 use crate::style::Style;
+use crate::words::pick;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Key {
@@ -66,13 +67,6 @@ pub(crate) struct GuidedSession<'a> {
     pub(crate) checking: bool,
     /// Where the lab's files were written, if it has any.
     pub(crate) workspace: Option<std::path::PathBuf>,
-}
-
-fn en_or_ko(lang: Lang, en: &str, ko: &str) -> String {
-    match lang {
-        Lang::En => en.to_owned(),
-        Lang::Ko => ko.to_owned(),
-    }
 }
 
 impl<'a> GuidedSession<'a> {
@@ -149,11 +143,14 @@ impl<'a> GuidedSession<'a> {
             Key::Enter => {
                 let id = self.lab.steps[self.current].id.clone();
                 self.answers.insert(id, buf.trim().to_owned());
-                self.notice = Some(en_or_ko(
-                    self.lang,
-                    "Answer saved; checking…",
-                    "답을 저장했습니다. 확인하는 중…",
-                ));
+                self.notice = Some(
+                    pick(
+                        self.lang,
+                        "Answer saved; checking…",
+                        "답을 저장했습니다. 확인하는 중…",
+                    )
+                    .to_owned(),
+                );
                 return vec![Effect::Save, Effect::CheckNow];
             }
             Key::Esc => return Vec::new(),
@@ -184,11 +181,14 @@ impl<'a> GuidedSession<'a> {
                     let id = &self.lab.steps[self.current].id;
                     self.mode = Mode::Answer(self.answers.get(id).cloned().unwrap_or_default());
                 } else {
-                    self.notice = Some(en_or_ko(
-                        self.lang,
-                        "This step asks no question.",
-                        "이 단계에는 질문이 없습니다.",
-                    ));
+                    self.notice = Some(
+                        pick(
+                            self.lang,
+                            "This step asks no question.",
+                            "이 단계에는 질문이 없습니다.",
+                        )
+                        .to_owned(),
+                    );
                 }
                 Vec::new()
             }
@@ -233,17 +233,19 @@ impl<'a> GuidedSession<'a> {
             return vec![Effect::Save];
         }
         self.notice = Some(if n == 0 {
-            en_or_ko(
+            pick(
                 self.lang,
                 "This step has no hints.",
                 "이 단계에는 힌트가 없습니다.",
             )
+            .to_owned()
         } else {
-            en_or_ko(
+            pick(
                 self.lang,
                 "No more hints: `s` shows the solution.",
                 "힌트를 모두 보았습니다. `s` 로 풀이를 볼 수 있습니다.",
             )
+            .to_owned()
         });
         Vec::new()
     }
@@ -271,17 +273,23 @@ impl<'a> GuidedSession<'a> {
         if newly.contains(&self.current) {
             let title = self.lab.steps[self.current].title.get(self.lang).to_owned();
             if self.complete() {
-                self.notice = Some(en_or_ko(
-                    self.lang,
-                    &format!("✓ {title} — passed. Every step of this lab is done!"),
-                    &format!("✓ {title} — 통과! 이 실습의 모든 단계를 마쳤습니다!"),
-                ));
+                self.notice = Some(
+                    pick(
+                        self.lang,
+                        &format!("✓ {title} — passed. Every step of this lab is done!"),
+                        &format!("✓ {title} — 통과! 이 실습의 모든 단계를 마쳤습니다!"),
+                    )
+                    .to_owned(),
+                );
             } else {
-                self.notice = Some(en_or_ko(
-                    self.lang,
-                    &format!("✓ {title} — passed. On to the next step."),
-                    &format!("✓ {title} — 통과! 다음 단계로 넘어갑니다."),
-                ));
+                self.notice = Some(
+                    pick(
+                        self.lang,
+                        &format!("✓ {title} — passed. On to the next step."),
+                        &format!("✓ {title} — 통과! 다음 단계로 넘어갑니다."),
+                    )
+                    .to_owned(),
+                );
                 let next = (self.current + 1..self.steps.len())
                     .chain(0..self.current)
                     .find(|i| !self.steps[*i].passed);
@@ -304,32 +312,36 @@ impl<'a> GuidedSession<'a> {
             md.truncate(i + 1);
         }
         if let Some(ws) = &self.workspace {
-            md.push_str(&en_or_ko(
-                lang,
-                &format!("\nThis lab's files are in `{}`.\n", ws.display()),
-                &format!("\n이 실습의 파일은 `{}` 에 있습니다.\n", ws.display()),
-            ));
+            md.push_str(
+                &pick(
+                    lang,
+                    &format!("\nThis lab's files are in `{}`.\n", ws.display()),
+                    &format!("\n이 실습의 파일은 `{}` 에 있습니다.\n", ws.display()),
+                )
+                .to_owned(),
+            );
         }
         if let Some(q) = step.question() {
             let given = self.answers.get(&step.id);
             md.push_str(&format!(
                 "\n**{}** {}\n\n{}\n",
-                en_or_ko(lang, "Question:", "질문:"),
+                pick(lang, "Question:", "질문:").to_owned(),
                 q.get(lang),
                 match given {
-                    Some(a) => en_or_ko(
+                    Some(a) => pick(
                         lang,
                         &format!("Your answer: `{a}` (`a` to change)"),
                         &format!("내 답: `{a}` (`a` 로 바꾸기)")
-                    ),
-                    None => en_or_ko(lang, "Press `a` to answer.", "`a` 를 눌러 답하세요."),
+                    )
+                    .to_owned(),
+                    None => pick(lang, "Press `a` to answer.", "`a` 를 눌러 답하세요.").to_owned(),
                 }
             ));
         }
         for (i, h) in step.hints.iter().take(st.hints_shown as usize).enumerate() {
             md.push_str(&format!(
                 "\n> **{} {}/{}** {}\n",
-                en_or_ko(lang, "Hint", "힌트"),
+                pick(lang, "Hint", "힌트").to_owned(),
                 i + 1,
                 step.hints.len(),
                 h.get(lang).trim()
@@ -338,7 +350,7 @@ impl<'a> GuidedSession<'a> {
         if st.solution_shown {
             md.push_str(&format!(
                 "\n**{}**\n\n```bash\n",
-                en_or_ko(lang, "Solution", "풀이")
+                pick(lang, "Solution", "풀이").to_owned()
             ));
             for a in &step.solution {
                 match a {
@@ -349,7 +361,7 @@ impl<'a> GuidedSession<'a> {
                     Action::Send { text, .. } => {
                         md.push_str(&format!(
                             "{text}    # {}\n",
-                            en_or_ko(lang, "typed inside", "컨테이너 안에서 입력")
+                            pick(lang, "typed inside", "컨테이너 안에서 입력").to_owned()
                         ));
                     }
                 }
@@ -450,11 +462,14 @@ impl<'a> GuidedSession<'a> {
         }
         if more && let Some(last) = shown.last_mut() {
             *last = clip(
-                &style.dim(&en_or_ko(
-                    self.lang,
-                    "  ↓ more (↑/↓ to scroll)",
-                    "  ↓ 더 있음 (↑/↓ 스크롤)",
-                )),
+                &style.dim(
+                    &pick(
+                        self.lang,
+                        "  ↓ more (↑/↓ to scroll)",
+                        "  ↓ 더 있음 (↑/↓ 스크롤)",
+                    )
+                    .to_owned(),
+                ),
                 width,
             );
         }
@@ -469,27 +484,26 @@ impl<'a> GuidedSession<'a> {
             v.push(clip(n, width));
         }
         if self.checking {
-            v.push(style.dim(&en_or_ko(lang, "checking…", "확인하는 중…")));
+            v.push(style.dim(&pick(lang, "checking…", "확인하는 중…").to_owned()));
             return v;
         }
         match &st.last {
-            None => v.push(style.dim(&en_or_ko(
-                lang,
-                "waiting for the engine…",
-                "도커 엔진을 기다리는 중…",
-            ))),
-            Some(r) if r.passed => v.push(style.ok(&en_or_ko(
-                lang,
-                "✓ this step passes",
-                "✓ 이 단계는 통과했습니다",
-            ))),
+            None => v.push(style.dim(
+                &pick(lang, "waiting for the engine…", "도커 엔진을 기다리는 중…").to_owned(),
+            )),
+            Some(r) if r.passed => v.push(
+                style.ok(&pick(lang, "✓ this step passes", "✓ 이 단계는 통과했습니다").to_owned()),
+            ),
             Some(r) => {
                 if st.passed {
-                    v.push(style.ok(&en_or_ko(
-                        lang,
-                        "✓ passed earlier (it no longer holds now, which is fine)",
-                        "✓ 앞서 통과했습니다 (지금은 상태가 바뀌었지만 괜찮습니다)",
-                    )));
+                    v.push(
+                        style.ok(&pick(
+                            lang,
+                            "✓ passed earlier (it no longer holds now, which is fine)",
+                            "✓ 앞서 통과했습니다 (지금은 상태가 바뀌었지만 괜찮습니다)",
+                        )
+                        .to_owned()),
+                    );
                 }
                 if let Some(c) = r.checks.iter().find(|c| !c.passed) {
                     v.push(clip(&format!("{} {}", style.bad("✗"), c.message), width));
@@ -514,27 +528,30 @@ impl<'a> GuidedSession<'a> {
     fn footer(&self, width: usize, style: &Style) -> String {
         let lang = self.lang;
         let text = match &self.mode {
-            Mode::ConfirmSolution => en_or_ko(
+            Mode::ConfirmSolution => pick(
                 lang,
                 "Show the solution? The step will count as solved with help. (y/n)",
                 "풀이를 볼까요? 이 단계는 도움을 받아 푼 것으로 기록됩니다. (y/n)",
-            ),
-            Mode::Answer(buf) => en_or_ko(
+            )
+            .to_owned(),
+            Mode::Answer(buf) => pick(
                 lang,
                 &format!("Answer: {buf}█   (Enter: submit, Esc: cancel)"),
                 &format!("답: {buf}█   (Enter: 제출, Esc: 취소)"),
-            ),
+            )
+            .to_owned(),
             Mode::Normal => {
                 let q = self.lab.steps[self.current].question().is_some();
-                let mut keys = en_or_ko(
+                let mut keys = pick(
                     lang,
                     "h hint  c check  ←/→ step  s solution",
                     "h 힌트  c 확인  ←/→ 단계  s 풀이",
-                );
+                )
+                .to_owned();
                 if q {
-                    keys.push_str(&en_or_ko(lang, "  a answer", "  a 답하기"));
+                    keys.push_str(&pick(lang, "  a answer", "  a 답하기").to_owned());
                 }
-                keys.push_str(&en_or_ko(lang, "  q quit", "  q 종료"));
+                keys.push_str(&pick(lang, "  q quit", "  q 종료").to_owned());
                 keys
             }
         };

@@ -3,13 +3,7 @@
 use crate::app::{App, Failure, Result, out};
 use crate::engine::Engine;
 use crate::lab::Lang;
-
-fn en_or_ko(lang: Lang, en: &str, ko: &str) -> String {
-    match lang {
-        Lang::En => en.to_owned(),
-        Lang::Ko => ko.to_owned(),
-    }
-}
+use crate::words::pick;
 
 pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
     let lang = app.lang;
@@ -18,14 +12,15 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
     let engine = Engine::connect().await?;
     let found = crate::reset::find(&engine, lab).await?;
     if found.containers.is_empty() && found.networks.is_empty() {
-        out(&en_or_ko(
+        out(&pick(
             lang,
             &format!("Nothing of `{}` is on the engine.\n", lab.id),
             &format!(
                 "엔진에 `{}` 실습의 컨테이너나 네트워크가 없습니다.\n",
                 lab.id
             ),
-        ));
+        )
+        .to_owned());
         return Ok(());
     }
     let mut list = String::new();
@@ -38,21 +33,23 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
     for (_, name) in &found.networks {
         list.push_str(&format!("  network   {name}\n"));
     }
-    out(&en_or_ko(
+    out(&pick(
         lang,
         &format!("`docklings reset {}` removes:\n{list}", lab.id),
         &format!("`docklings reset {}` 는 다음을 삭제합니다:\n{list}", lab.id),
-    ));
+    )
+    .to_owned());
     if !yes && !confirmed(lang)? {
-        out(&en_or_ko(
+        out(&pick(
             lang,
             "Nothing removed.\n",
             "아무것도 삭제하지 않았습니다.\n",
-        ));
+        )
+        .to_owned());
         return Ok(());
     }
     let containers = crate::reset::remove(&engine, &found).await?;
-    out(&en_or_ko(
+    out(&pick(
         lang,
         &format!(
             "Removed {containers} container(s) and {} network(s).\n",
@@ -62,21 +59,25 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
             "컨테이너 {containers}개와 네트워크 {}개를 삭제했습니다.\n",
             found.networks.len()
         ),
-    ));
+    )
+    .to_owned());
     Ok(())
 }
 
 /// Ask before removing; with no terminal to ask on, refuse rather than assume.
 fn confirmed(lang: Lang) -> Result<bool> {
     if !crate::app::interactive() {
-        return Err(Failure::BadInput(en_or_ko(
-            lang,
-            "not removing anything without a terminal to ask; add `--yes` to confirm",
-            "물어볼 터미널이 없어 아무것도 삭제하지 않았습니다. 확인하려면 `--yes` 를 붙이세요",
-        )));
+        return Err(Failure::BadInput(
+            pick(
+                lang,
+                "not removing anything without a terminal to ask; add `--yes` to confirm",
+                "물어볼 터미널이 없어 아무것도 삭제하지 않았습니다. 확인하려면 `--yes` 를 붙이세요",
+            )
+            .to_owned(),
+        ));
     }
     let answer = dialoguer::Confirm::with_theme(&dialoguer::theme::SimpleTheme)
-        .with_prompt(en_or_ko(lang, "Remove them?", "삭제할까요?"))
+        .with_prompt(pick(lang, "Remove them?", "삭제할까요?").to_owned())
         .default(false)
         .interact_opt()
         .map_err(|e| Failure::Io(format!("cannot ask on the terminal: {e}")))?;

@@ -7,6 +7,7 @@ use crate::engine::Engine;
 use crate::lab::{Catalog, Lab, Lang};
 use crate::progress::Store;
 use crate::session::GuidedSession;
+use crate::words::pick;
 
 pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
     if !crate::app::interactive() {
@@ -45,7 +46,7 @@ pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
     let done = session.steps.iter().filter(|s| s.passed).count();
     eprintln!(
         "{}",
-        en_or_ko(
+        pick(
             app.lang,
             &format!(
                 "{}: {done}/{} steps done. `docklings start {}` resumes.",
@@ -58,30 +59,20 @@ pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
                 lab.id,
                 lab.steps.len(),
                 lab.id
-            ),
+            )
         )
+        .to_owned()
     );
     result
 }
 
-fn en_or_ko(lang: Lang, en: &str, ko: &str) -> String {
-    match lang {
-        Lang::En => en.to_owned(),
-        Lang::Ko => ko.to_owned(),
-    }
-}
-
 /// Why `start` cannot run here, and what works instead.
 fn no_terminal(lang: Lang) -> Failure {
-    Failure::BadInput(en_or_ko(
-        lang,
-        "`docklings start` is interactive and needs a terminal (stdin and stderr are not one, or CI is set).\n\
+    Failure::BadInput(pick(lang, "`docklings start` is interactive and needs a terminal (stdin and stderr are not one, or CI is set).\n\
          Without one, use:\n  docklings show LAB      the steps\n  docklings check LAB     check them once\n  \
-         docklings watch LAB     re-check on every engine change, a line per verdict\n  docklings grade --all   score for CI",
-        "`docklings start` 는 대화형이라 터미널이 필요합니다 (표준 입력이나 표준 오류가 터미널이 아니거나 CI 환경입니다).\n\
+         docklings watch LAB     re-check on every engine change, a line per verdict\n  docklings grade --all   score for CI", "`docklings start` 는 대화형이라 터미널이 필요합니다 (표준 입력이나 표준 오류가 터미널이 아니거나 CI 환경입니다).\n\
          터미널 없이 쓸 수 있는 명령:\n  docklings show LAB      단계 보기\n  docklings check LAB     한 번 확인하기\n  \
-         docklings watch LAB     엔진이 바뀔 때마다 다시 확인 (판정마다 한 줄)\n  docklings grade --all   CI 채점",
-    ))
+         docklings watch LAB     엔진이 바뀔 때마다 다시 확인 (판정마다 한 줄)\n  docklings grade --all   CI 채점").to_owned())
 }
 
 /// Pick a lab from a list showing progress.
@@ -106,18 +97,16 @@ fn pick_lab<'c>(app: &App, cat: &'c Catalog, store: &Store) -> Result<&'c Lab> {
         .collect();
     let theme = dialoguer::theme::SimpleTheme;
     let choice = dialoguer::Select::with_theme(&theme)
-        .with_prompt(en_or_ko(app.lang, "Which lab?", "어떤 실습을 할까요?"))
+        .with_prompt(pick(app.lang, "Which lab?", "어떤 실습을 할까요?").to_owned())
         .items(&items)
         .default(0)
         .interact_opt()
         .map_err(|e| Failure::Io(format!("cannot ask on the terminal: {e}")))?;
     match choice {
         Some(i) => Ok(&cat.labs[i]),
-        None => Err(Failure::BadInput(en_or_ko(
-            app.lang,
-            "no lab chosen",
-            "실습을 고르지 않았습니다",
-        ))),
+        None => Err(Failure::BadInput(
+            pick(app.lang, "no lab chosen", "실습을 고르지 않았습니다").to_owned(),
+        )),
     }
 }
 
@@ -135,30 +124,35 @@ async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
             return Ok(());
         }
         let options = [
-            en_or_ko(
+            pick(
                 app.lang,
                 "Pull them now (needs internet)",
                 "지금 내려받기 (인터넷 필요)",
-            ),
-            en_or_ko(
+            )
+            .to_owned(),
+            pick(
                 app.lang,
                 "Build offline stand-ins from busybox",
                 "busybox 로 오프라인 대체 이미지 만들기",
-            ),
-            en_or_ko(app.lang, "Continue without them", "없이 계속하기"),
+            )
+            .to_owned(),
+            pick(app.lang, "Continue without them", "없이 계속하기").to_owned(),
         ];
         let choice = dialoguer::Select::with_theme(&dialoguer::theme::SimpleTheme)
-            .with_prompt(en_or_ko(
-                app.lang,
-                &format!(
-                    "This lab uses {}, which the engine does not have",
-                    missing.join(", ")
-                ),
-                &format!(
-                    "이 실습에 필요한 {} 이미지가 엔진에 없습니다",
-                    missing.join(", ")
-                ),
-            ))
+            .with_prompt(
+                pick(
+                    app.lang,
+                    &format!(
+                        "This lab uses {}, which the engine does not have",
+                        missing.join(", ")
+                    ),
+                    &format!(
+                        "이 실습에 필요한 {} 이미지가 엔진에 없습니다",
+                        missing.join(", ")
+                    ),
+                )
+                .to_owned(),
+            )
             .items(&options)
             .default(0)
             .interact_opt()
@@ -170,11 +164,9 @@ async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
             Some(1) => crate::images::provide(app, engine, &images, Some(busybox)).await,
             Some(_) => return Ok(()),
             None => {
-                return Err(Failure::BadInput(en_or_ko(
-                    app.lang,
-                    "cancelled",
-                    "취소했습니다",
-                )));
+                return Err(Failure::BadInput(
+                    pick(app.lang, "cancelled", "취소했습니다").to_owned(),
+                ));
             }
         };
         match res {

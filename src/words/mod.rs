@@ -38,6 +38,15 @@ fn words(lang: Lang) -> &'static dyn Words {
     }
 }
 
+/// The one two-language picker, for texts that are not findings (screens, prompts, the
+/// book's own words): English first, Korean second, everywhere.
+pub(crate) fn pick<T>(lang: Lang, en: T, ko: T) -> T {
+    match lang {
+        Lang::En => en,
+        Lang::Ko => ko,
+    }
+}
+
 /// A finding as a sentence.
 pub(crate) fn render(f: &Finding, lang: Lang) -> String {
     let w = words(lang);

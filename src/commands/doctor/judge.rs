@@ -9,14 +9,7 @@ use super::facts::{
 use super::{Findings, Line, Status};
 use crate::engine::{MIN_API, VersionInfo};
 use crate::lab::Lang;
-
-/// The same fact in the learner's language.
-fn ko_or_en(lang: Lang, ko: String, en: String) -> String {
-    match lang {
-        Lang::Ko => ko,
-        Lang::En => en,
-    }
-}
+use crate::words::pick;
 
 /// Turn facts into findings, in the order a learner should fix them.
 pub(crate) fn judge(f: &Facts, lang: Lang) -> Findings {
@@ -33,16 +26,16 @@ pub(crate) fn judge(f: &Facts, lang: Lang) -> Findings {
             .join(", ");
         lines.push(Line {
             status: Status::Warn,
-            what: ko_or_en(lang, "실습 이미지".into(), "lab images".into()),
-            detail: ko_or_en(
+            what: pick(lang, "lab images".into(), "실습 이미지".into()),
+            detail: pick(
                 lang,
-                format!("확인하지 못함({list}): 쓸 수 있는 엔진이 없습니다"),
                 format!("not checked ({list}): no usable engine"),
+                format!("확인하지 못함({list}): 쓸 수 있는 엔진이 없습니다"),
             ),
-            fix: Some(ko_or_en(
+            fix: Some(pick(
                 lang,
-                "위의 엔진 문제를 먼저 해결하세요.".into(),
                 "Fix the engine first (above).".into(),
+                "위의 엔진 문제를 먼저 해결하세요.".into(),
             )),
         });
     }
@@ -57,47 +50,31 @@ pub(crate) fn judge(f: &Facts, lang: Lang) -> Findings {
 }
 
 fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
-    let what = ko_or_en(lang, "Docker 엔진".into(), "Docker engine".into());
+    let what = pick(lang, "Docker engine".into(), "Docker 엔진".into());
     match e {
         EngineState::Up(Ok(v)) => Line {
             status: Status::Pass,
             what,
-            detail: ko_or_en(
-                lang,
-                format!("{}, {}", h.target, version_text(v)),
-                format!("{} at {}", version_text(v), h.target),
-            ),
+            detail: pick(lang, format!("{} at {}", version_text(v), h.target), format!("{}, {}", h.target, version_text(v))),
             fix: None,
         },
         EngineState::Up(Err(err)) => Line {
             status: Status::Warn,
             what,
-            detail: ko_or_en(
-                lang,
-                format!("{} 에 연결했지만 버전을 읽지 못했습니다: {err}", h.target),
-                format!("reachable at {}, but it did not tell its version: {err}", h.target),
-            ),
+            detail: pick(lang, format!("reachable at {}, but it did not tell its version: {err}", h.target), format!("{} 에 연결했지만 버전을 읽지 못했습니다: {err}", h.target)),
             fix: None,
         },
         EngineState::TooOld { version, api } => Line {
             status: Status::Fail,
             what,
-            detail: ko_or_en(
-                lang,
-                format!(
-                    "Docker {version} (API {api}) 는 너무 오래됐습니다. Docker 20.10 (API {}.{}) 이상이 필요합니다",
-                    MIN_API.0, MIN_API.1
-                ),
-                format!(
+            detail: pick(lang, format!(
                     "Docker {version} (API {api}) is too old: docklings needs Docker 20.10 (API {}.{}) or newer",
                     MIN_API.0, MIN_API.1
-                ),
-            ),
-            fix: Some(ko_or_en(
-                lang,
-                "Docker 를 업데이트하세요: https://docs.docker.com/engine/install/ (Docker Desktop 은 메뉴의 Check for updates)".into(),
-                "Update Docker: https://docs.docker.com/engine/install/ (Docker Desktop: Check for updates in its menu)".into(),
-            )),
+                ), format!(
+                    "Docker {version} (API {api}) 는 너무 오래됐습니다. Docker 20.10 (API {}.{}) 이상이 필요합니다",
+                    MIN_API.0, MIN_API.1
+                )),
+            fix: Some(pick(lang, "Update Docker: https://docs.docker.com/engine/install/ (Docker Desktop: Check for updates in its menu)".into(), "Docker 를 업데이트하세요: https://docs.docker.com/engine/install/ (Docker Desktop 은 메뉴의 Check for updates)".into())),
         },
         EngineState::Unreachable(detail) => {
             let from = match (h.docker_host_set, lang) {
@@ -109,15 +86,11 @@ fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
             Line {
                 status: Status::Fail,
                 what,
-                detail: ko_or_en(
-                    lang,
-                    format!(
+                detail: pick(lang, format!("cannot reach `{}` ({from}): {detail}", h.target), format!(
                         "`{}` 에 연결할 수 없습니다({from}): {}",
                         h.target,
                         korean_reason(detail)
-                    ),
-                    format!("cannot reach `{}` ({from}): {detail}", h.target),
-                ),
+                    )),
                 fix: Some(start_fix(h, detail, lang)),
             }
         }
@@ -155,26 +128,14 @@ fn start_fix(h: &Host, detail: &str, lang: Lang) -> String {
     let mut lines: Vec<String> = Vec::new();
     if detail.contains("ermission denied") {
         // The engine runs; only the socket's permissions stand in the way.
-        lines.push(ko_or_en(
-            lang,
-            "권한이 없습니다: `sudo usermod -aG docker $USER` 로 `docker` 그룹에 들어간 뒤 로그아웃했다가 다시 로그인하세요(또는 `newgrp docker`).".into(),
-            "Permission denied: join the `docker` group with `sudo usermod -aG docker $USER`, then log out and back in (or run `newgrp docker`).".into(),
-        ));
+        lines.push(pick(lang, "Permission denied: join the `docker` group with `sudo usermod -aG docker $USER`, then log out and back in (or run `newgrp docker`).".into(), "권한이 없습니다: `sudo usermod -aG docker $USER` 로 `docker` 그룹에 들어간 뒤 로그아웃했다가 다시 로그인하세요(또는 `newgrp docker`).".into()));
         return lines.join("\n");
     }
     if h.docker_host_set {
-        lines.push(ko_or_en(
-            lang,
-            format!("DOCKER_HOST 가 `{}` 로 설정되어 있습니다. 엔진이 다른 곳에 있다면 `unset DOCKER_HOST` 하거나 올바른 소켓으로 바꾸세요.", h.target),
-            format!("DOCKER_HOST is set to `{}`. If your engine is elsewhere, `unset DOCKER_HOST` or point it at the right socket.", h.target),
-        ));
+        lines.push(pick(lang, format!("DOCKER_HOST is set to `{}`. If your engine is elsewhere, `unset DOCKER_HOST` or point it at the right socket.", h.target), format!("DOCKER_HOST 가 `{}` 로 설정되어 있습니다. 엔진이 다른 곳에 있다면 `unset DOCKER_HOST` 하거나 올바른 소켓으로 바꾸세요.", h.target)));
     }
     for (who, path) in &h.sockets {
-        lines.push(ko_or_en(
-            lang,
-            format!("{who} 의 소켓이 `{path}` 에 있습니다: `export DOCKER_HOST=unix://{path}` (docker CLI 는 `docker context` 로 찾지만 docklings 는 DOCKER_HOST 만 봅니다)"),
-            format!("A {who} socket exists at `{path}`: `export DOCKER_HOST=unix://{path}` (the docker CLI finds it through `docker context`; docklings only through DOCKER_HOST)"),
-        ));
+        lines.push(pick(lang, format!("A {who} socket exists at `{path}`: `export DOCKER_HOST=unix://{path}` (the docker CLI finds it through `docker context`; docklings only through DOCKER_HOST)"), format!("{who} 의 소켓이 `{path}` 에 있습니다: `export DOCKER_HOST=unix://{path}` (docker CLI 는 `docker context` 로 찾지만 docklings 는 DOCKER_HOST 만 봅니다)")));
     }
 
     let options = start_options(h.platform, h.tools.contains(&Tool::Systemctl), lang);
@@ -184,17 +145,13 @@ fn start_fix(h: &Host, detail: &str, lang: Lang) -> String {
         .map(|(_, s)| s)
         .collect();
     let shown: Vec<&String> = if found.is_empty() {
-        lines.push(ko_or_en(
-            lang,
-            "Docker 가 설치되어 있지 않은 것 같습니다: https://docs.docker.com/get-docker/ — 설치했다면 다음 중 하나로 시작하세요:".into(),
-            "Docker does not seem to be installed: https://docs.docker.com/get-docker/ — if it is, start it with one of:".into(),
-        ));
+        lines.push(pick(lang, "Docker does not seem to be installed: https://docs.docker.com/get-docker/ — if it is, start it with one of:".into(), "Docker 가 설치되어 있지 않은 것 같습니다: https://docs.docker.com/get-docker/ — 설치했다면 다음 중 하나로 시작하세요:".into()));
         options.iter().map(|(_, s)| s).collect()
     } else {
-        lines.push(ko_or_en(
+        lines.push(pick(
             lang,
-            "엔진을 시작한 뒤 `docklings doctor` 를 다시 실행하세요:".into(),
             "Start the engine, then run `docklings doctor` again:".into(),
+            "엔진을 시작한 뒤 `docklings doctor` 를 다시 실행하세요:".into(),
         ));
         found
     };
@@ -207,10 +164,10 @@ fn start_options(p: Platform, systemd: bool, lang: Lang) -> Vec<(Tool, String)> 
     let desktop = || {
         (
             Tool::DockerDesktop,
-            ko_or_en(
+            pick(
                 lang,
-                "Docker Desktop: 앱을 열고 실행 중이라고 나올 때까지 기다리세요".into(),
                 "Docker Desktop: open it and wait until it says it is running".into(),
+                "Docker Desktop: 앱을 열고 실행 중이라고 나올 때까지 기다리세요".into(),
             ),
         )
     };
@@ -234,11 +191,7 @@ fn start_options(p: Platform, systemd: bool, lang: Lang) -> Vec<(Tool, String)> 
         Platform::Wsl => vec![
             (
                 Tool::DockerDesktop,
-                ko_or_en(
-                    lang,
-                    "Docker Desktop (Windows): 앱을 열고 Settings → Resources → WSL integration 에서 이 배포판을 켜세요".into(),
-                    "Docker Desktop (Windows): open it and turn on this distribution in Settings → Resources → WSL integration".into(),
-                ),
+                pick(lang, "Docker Desktop (Windows): open it and turn on this distribution in Settings → Resources → WSL integration".into(), "Docker Desktop (Windows): 앱을 열고 Settings → Resources → WSL integration 에서 이 배포판을 켜세요".into()),
             ),
             engine("sudo service docker start"),
             (
@@ -249,11 +202,7 @@ fn start_options(p: Platform, systemd: bool, lang: Lang) -> Vec<(Tool, String)> 
         Platform::MacOs => vec![
             (
                 Tool::DockerDesktop,
-                ko_or_en(
-                    lang,
-                    "Docker Desktop: `open -a Docker` 후 실행 중이라고 나올 때까지 기다리세요".into(),
-                    "Docker Desktop: `open -a Docker` and wait until it says it is running".into(),
-                ),
+                pick(lang, "Docker Desktop: `open -a Docker` and wait until it says it is running".into(), "Docker Desktop: `open -a Docker` 후 실행 중이라고 나올 때까지 기다리세요".into()),
             ),
             colima(),
             (
@@ -269,10 +218,10 @@ fn start_options(p: Platform, systemd: bool, lang: Lang) -> Vec<(Tool, String)> 
 }
 
 fn judge_image(i: &ImageFact, lang: Lang) -> Line {
-    let what = ko_or_en(
+    let what = pick(
         lang,
-        format!("이미지 {}", i.reference),
         format!("image {}", i.reference),
+        format!("이미지 {}", i.reference),
     );
     match &i.state {
         ImageState::Present { id, standin } => Line {
@@ -288,31 +237,19 @@ fn judge_image(i: &ImageFact, lang: Lang) -> Line {
         ImageState::Missing => Line {
             status: Status::Fail,
             what,
-            detail: ko_or_en(lang, "없음".into(), "missing".into()),
-            fix: Some(ko_or_en(
-                lang,
-                "`docklings images` 로 받으세요(오프라인이면 `docklings images --standin` 으로 대체 이미지를 만드세요).".into(),
-                "`docklings images` pulls it (offline: `docklings images --standin` builds a stand-in).".into(),
-            )),
+            detail: pick(lang, "missing".into(), "없음".into()),
+            fix: Some(pick(lang, "`docklings images` pulls it (offline: `docklings images --standin` builds a stand-in).".into(), "`docklings images` 로 받으세요(오프라인이면 `docklings images --standin` 으로 대체 이미지를 만드세요).".into())),
         },
         ImageState::Error(e) => Line {
             status: Status::Warn,
             what,
-            detail: ko_or_en(
-                lang,
-                format!("확인하지 못함: {e}"),
-                format!("could not check: {e}"),
-            ),
+            detail: pick(lang, format!("could not check: {e}"), format!("확인하지 못함: {e}")),
             fix: None,
         },
         ImageState::NotChecked => Line {
             status: Status::Warn,
             what,
-            detail: ko_or_en(
-                lang,
-                "확인하지 못함: 엔진에 연결할 수 없습니다".into(),
-                "not checked: the engine is not reachable".into(),
-            ),
+            detail: pick(lang, "not checked: the engine is not reachable".into(), "확인하지 못함: 엔진에 연결할 수 없습니다".into()),
             fix: None,
         },
     }
@@ -321,7 +258,7 @@ fn judge_image(i: &ImageFact, lang: Lang) -> Line {
 fn judge_port(p: &PortFact, platform: Platform, engine_up: bool, lang: Lang) -> Line {
     let port = p.port;
     // The port is in every detail, so several ports read as one list under "ports".
-    let what = ko_or_en(lang, "포트".into(), "ports".into());
+    let what = pick(lang, "ports".into(), "포트".into());
     if let Ok(hs) = &p.holders
         && !hs.is_empty()
     {
@@ -329,15 +266,15 @@ fn judge_port(p: &PortFact, platform: Platform, engine_up: bool, lang: Lang) -> 
     }
     let unasked = match (&p.holders, engine_up) {
         (Ok(_), _) => None,
-        (Err(_), false) => Some(ko_or_en(
+        (Err(_), false) => Some(pick(
             lang,
-            "엔진에 연결할 수 없어 컨테이너인지는 확인하지 못했습니다".into(),
             "the engine could not be asked whether a container publishes it".into(),
+            "엔진에 연결할 수 없어 컨테이너인지는 확인하지 못했습니다".into(),
         )),
-        (Err(e), true) => Some(ko_or_en(
+        (Err(e), true) => Some(pick(
             lang,
-            format!("컨테이너 목록을 읽지 못했습니다: {e}"),
             format!("could not list containers: {e}"),
+            format!("컨테이너 목록을 읽지 못했습니다: {e}"),
         )),
     };
     let with_note = |s: String| match &unasked {
@@ -349,10 +286,10 @@ fn judge_port(p: &PortFact, platform: Platform, engine_up: bool, lang: Lang) -> 
         Bind::Free | Bind::NotTried => Line {
             status: Status::Pass,
             what,
-            detail: ko_or_en(
+            detail: pick(
                 lang,
-                format!("{port}번 포트 비어 있음"),
                 format!("{port} is free"),
+                format!("{port}번 포트 비어 있음"),
             ),
             fix: None,
         },
@@ -360,11 +297,11 @@ fn judge_port(p: &PortFact, platform: Platform, engine_up: bool, lang: Lang) -> 
         Bind::Denied => Line {
             status: Status::Warn,
             what,
-            detail: with_note(ko_or_en(
+            detail: with_note(pick(
                 lang,
-                "확인하지 못함: 1024 미만 포트는 root 만 열 수 있습니다(엔진은 root 로 엽니다)"
-                    .into(),
                 "not tested: only root may bind ports below 1024 (the engine binds them as root)"
+                    .into(),
+                "확인하지 못함: 1024 미만 포트는 root 만 열 수 있습니다(엔진은 root 로 엽니다)"
                     .into(),
             )),
             fix: None,
@@ -372,10 +309,10 @@ fn judge_port(p: &PortFact, platform: Platform, engine_up: bool, lang: Lang) -> 
         Bind::Other(e) => Line {
             status: Status::Warn,
             what,
-            detail: with_note(ko_or_en(
+            detail: with_note(pick(
                 lang,
-                format!("{port}번 포트 확인하지 못함: {e}"),
                 format!("{port} not tested: {e}"),
+                format!("{port}번 포트 확인하지 못함: {e}"),
             )),
             fix: None,
         },
@@ -395,21 +332,21 @@ fn judge_published_port(port: u16, hs: &[Holder], what: String, lang: Lang) -> L
     Line {
         status: Status::Warn,
         what,
-        detail: ko_or_en(
+        detail: pick(
             lang,
-            format!("{port}번 포트를 공개 중인 컨테이너: {list}"),
             format!(
                 "{port} is published by container{} {list}",
                 if hs.len() == 1 { "" } else { "s" }
             ),
+            format!("{port}번 포트를 공개 중인 컨테이너: {list}"),
         ),
-        fix: Some(ko_or_en(
+        fix: Some(pick(
             lang,
             format!(
-                "내 실습 컨테이너라면 그대로 써도 됩니다. 다 썼다면: `docker container rm --force {names}`"
+                "If it is your lab container, keep using it; if you are done with it: `docker container rm --force {names}`"
             ),
             format!(
-                "If it is your lab container, keep using it; if you are done with it: `docker container rm --force {names}`"
+                "내 실습 컨테이너라면 그대로 써도 됩니다. 다 썼다면: `docker container rm --force {names}`"
             ),
         )),
     }
@@ -435,17 +372,17 @@ fn judge_port_in_use(
     Line {
         status: Status::Fail,
         what,
-        detail: note(ko_or_en(
+        detail: note(pick(
             lang,
-            format!("{port}번 포트를 다른 프로그램이 쓰고 있습니다"),
             format!("port {port} is in use by another program"),
+            format!("{port}번 포트를 다른 프로그램이 쓰고 있습니다"),
         )),
-        fix: Some(ko_or_en(
+        fix: Some(pick(
             lang,
+            format!("Find it with {find} and stop it: the labs publish a container on this port."),
             format!(
                 "{find} 로 찾아서 그 프로그램을 끄세요. 실습은 이 포트를 쓰는 컨테이너를 띄웁니다."
             ),
-            format!("Find it with {find} and stop it: the labs publish a container on this port."),
         )),
     }
 }
@@ -470,35 +407,31 @@ fn judge_terminal(term: &Terminal, lang: Lang) -> Line {
         (true, Lang::En) => "colour on".to_owned(),
         (false, _) => {
             let why = if term.no_color {
-                ko_or_en(lang, "NO_COLOR 설정됨".into(), "NO_COLOR is set".into())
+                pick(lang, "NO_COLOR is set".into(), "NO_COLOR 설정됨".into())
             } else if !term.stdout_tty {
-                ko_or_en(
+                pick(
                     lang,
-                    "stdout 이 터미널이 아님".into(),
                     "stdout is not a terminal".into(),
+                    "stdout 이 터미널이 아님".into(),
                 )
             } else {
                 "--color never".to_owned()
             };
-            ko_or_en(lang, format!("색 끔({why})"), format!("colour off ({why})"))
+            pick(lang, format!("colour off ({why})"), format!("색 끔({why})"))
         }
     };
-    let width = ko_or_en(
+    let width = pick(
         lang,
-        format!("너비 {}칸", term.width),
         format!("{} columns", term.width),
+        format!("너비 {}칸", term.width),
     );
     let all_tty = term.stdin_tty && term.stdout_tty;
     Line {
         status: if all_tty { Status::Pass } else { Status::Warn },
-        what: ko_or_en(lang, "터미널".into(), "terminal".into()),
+        what: pick(lang, "terminal".into(), "터미널".into()),
         detail: format!("{tty}, {width}, {color}"),
         fix: (!all_tty).then(|| {
-            ko_or_en(
-                lang,
-                "`docklings start` 는 터미널이 필요합니다: 파이프나 CI 가 아닌 터미널 창에서 실행하세요. `check`, `watch`, `grade` 는 터미널 없이도 됩니다.".into(),
-                "`docklings start` needs a terminal: run it in a terminal window, not through a pipe or CI. `check`, `watch` and `grade` work without one.".into(),
-            )
+            pick(lang, "`docklings start` needs a terminal: run it in a terminal window, not through a pipe or CI. `check`, `watch` and `grade` work without one.".into(), "`docklings start` 는 터미널이 필요합니다: 파이프나 CI 가 아닌 터미널 창에서 실행하세요. `check`, `watch`, `grade` 는 터미널 없이도 됩니다.".into())
         }),
     }
 }
@@ -519,10 +452,10 @@ fn judge_locale(l: &Locale, platform: Platform, lang: Lang) -> Line {
         v.contains("utf-8") || v.contains("utf8")
     });
     let vars = if l.vars.is_empty() {
-        ko_or_en(
+        pick(
             lang,
-            "LC_ALL, LC_CTYPE, LANG 모두 설정 안 됨".into(),
             "LC_ALL, LC_CTYPE and LANG are not set".into(),
+            "LC_ALL, LC_CTYPE, LANG 모두 설정 안 됨".into(),
         )
     } else {
         l.vars
@@ -537,7 +470,7 @@ fn judge_locale(l: &Locale, platform: Platform, lang: Lang) -> Line {
         (Lang::Ko, Lang::En) => "Korean",
         (Lang::En, Lang::En) => "English",
     };
-    let what = ko_or_en(lang, "로케일".into(), "locale".into());
+    let what = pick(lang, "locale".into(), "로케일".into());
     // The Windows console takes Unicode through its own API, whatever the variables say.
     if platform == Platform::Windows || utf8 {
         let charset = if utf8 { "UTF-8" } else { "Windows console" };
@@ -552,18 +485,18 @@ fn judge_locale(l: &Locale, platform: Platform, lang: Lang) -> Line {
     Line {
         status: Status::Warn,
         what,
-        detail: ko_or_en(
+        detail: pick(
             lang,
-            format!("{vars} → {picked}, UTF-8 아님: 한글이 깨져 보일 수 있습니다"),
             format!("{vars} → {picked}, not UTF-8: Hangul may not display"),
+            format!("{vars} → {picked}, UTF-8 아님: 한글이 깨져 보일 수 있습니다"),
         ),
-        fix: Some(ko_or_en(
+        fix: Some(pick(
             lang,
-            format!(
-                "`export {var}=ko_KR.UTF-8` (영어는 `C.UTF-8`) 을 ~/.bashrc 나 ~/.zshrc 에 넣으세요. `locale -a` 로 이 컴퓨터에 있는 로케일을 볼 수 있습니다."
-            ),
             format!(
                 "`export {var}=C.UTF-8` (Korean: `ko_KR.UTF-8`), e.g. in ~/.bashrc or ~/.zshrc; `locale -a` lists the locales this machine has."
+            ),
+            format!(
+                "`export {var}=ko_KR.UTF-8` (영어는 `C.UTF-8`) 을 ~/.bashrc 나 ~/.zshrc 에 넣으세요. `locale -a` 로 이 컴퓨터에 있는 로케일을 볼 수 있습니다."
             ),
         )),
     }
