@@ -51,14 +51,11 @@ pub(crate) async fn provide(
             Some(_) => out(&format!(
                 "{} {img} {}\n",
                 app.style.ok("✓"),
-                app.style.dim(
-                    &pick(
-                        app.lang,
-                        "(a real image: left alone)",
-                        "(진짜 이미지가 있어 그대로 둡니다)"
-                    )
-                    .to_owned()
-                )
+                app.style.dim(pick(
+                    app.lang,
+                    "(a real image: left alone)",
+                    "(진짜 이미지가 있어 그대로 둡니다)"
+                ))
             )),
             None => missing.push(img.clone()),
         }
@@ -94,9 +91,11 @@ async fn build_standins(app: &App, engine: &Engine, refs: &[String], busybox: &P
                 "{} {} {}\n",
                 app.style.ok("✓"),
                 ctx.tag,
-                app.style.dim(
-                    &pick(app.lang, "(stand-in, up to date)", "(대체 이미지, 최신)").to_owned()
-                )
+                app.style.dim(pick(
+                    app.lang,
+                    "(stand-in, up to date)",
+                    "(대체 이미지, 최신)"
+                ))
             ));
             continue;
         }
@@ -125,9 +124,11 @@ async fn build_standins(app: &App, engine: &Engine, refs: &[String], busybox: &P
             "{} {} {}\n",
             app.style.ok("✓"),
             ctx.tag,
-            app.style.dim(
-                &pick(app.lang, "(stand-in built)", "(대체 이미지를 만들었습니다)").to_owned()
-            )
+            app.style.dim(pick(
+                app.lang,
+                "(stand-in built)",
+                "(대체 이미지를 만들었습니다)"
+            ))
         ));
     }
     Ok(())
@@ -196,14 +197,11 @@ pub(crate) async fn remove_standins(app: &App, engine: &Engine, refs: &[String])
             }
             Some(_) => out(&format!(
                 "  {r} {}\n",
-                app.style.dim(
-                    &pick(
-                        app.lang,
-                        "(a real image: left alone)",
-                        "(진짜 이미지: 그대로 둠)"
-                    )
-                    .to_owned()
-                )
+                app.style.dim(pick(
+                    app.lang,
+                    "(a real image: left alone)",
+                    "(진짜 이미지: 그대로 둠)"
+                ))
             )),
             None => {}
         }

@@ -312,14 +312,11 @@ impl<'a> GuidedSession<'a> {
             md.truncate(i + 1);
         }
         if let Some(ws) = &self.workspace {
-            md.push_str(
-                &pick(
-                    lang,
-                    &format!("\nThis lab's files are in `{}`.\n", ws.display()),
-                    &format!("\n이 실습의 파일은 `{}` 에 있습니다.\n", ws.display()),
-                )
-                .to_owned(),
-            );
+            md.push_str(pick(
+                lang,
+                &format!("\nThis lab's files are in `{}`.\n", ws.display()),
+                &format!("\n이 실습의 파일은 `{}` 에 있습니다.\n", ws.display()),
+            ));
         }
         if let Some(q) = step.question() {
             let given = self.answers.get(&step.id);
@@ -462,14 +459,11 @@ impl<'a> GuidedSession<'a> {
         }
         if more && let Some(last) = shown.last_mut() {
             *last = clip(
-                &style.dim(
-                    &pick(
-                        self.lang,
-                        "  ↓ more (↑/↓ to scroll)",
-                        "  ↓ 더 있음 (↑/↓ 스크롤)",
-                    )
-                    .to_owned(),
-                ),
+                &style.dim(pick(
+                    self.lang,
+                    "  ↓ more (↑/↓ to scroll)",
+                    "  ↓ 더 있음 (↑/↓ 스크롤)",
+                )),
                 width,
             );
         }
@@ -484,26 +478,25 @@ impl<'a> GuidedSession<'a> {
             v.push(clip(n, width));
         }
         if self.checking {
-            v.push(style.dim(&pick(lang, "checking…", "확인하는 중…").to_owned()));
+            v.push(style.dim(pick(lang, "checking…", "확인하는 중…")));
             return v;
         }
         match &st.last {
-            None => v.push(style.dim(
-                &pick(lang, "waiting for the engine…", "도커 엔진을 기다리는 중…").to_owned(),
-            )),
-            Some(r) if r.passed => v.push(
-                style.ok(&pick(lang, "✓ this step passes", "✓ 이 단계는 통과했습니다").to_owned()),
-            ),
+            None => v.push(style.dim(pick(
+                lang,
+                "waiting for the engine…",
+                "도커 엔진을 기다리는 중…",
+            ))),
+            Some(r) if r.passed => {
+                v.push(style.ok(pick(lang, "✓ this step passes", "✓ 이 단계는 통과했습니다")))
+            }
             Some(r) => {
                 if st.passed {
-                    v.push(
-                        style.ok(&pick(
-                            lang,
-                            "✓ passed earlier (it no longer holds now, which is fine)",
-                            "✓ 앞서 통과했습니다 (지금은 상태가 바뀌었지만 괜찮습니다)",
-                        )
-                        .to_owned()),
-                    );
+                    v.push(style.ok(pick(
+                        lang,
+                        "✓ passed earlier (it no longer holds now, which is fine)",
+                        "✓ 앞서 통과했습니다 (지금은 상태가 바뀌었지만 괜찮습니다)",
+                    )));
                 }
                 if let Some(c) = r.checks.iter().find(|c| !c.passed) {
                     v.push(clip(&format!("{} {}", style.bad("✗"), c.message), width));
@@ -549,9 +542,9 @@ impl<'a> GuidedSession<'a> {
                 )
                 .to_owned();
                 if q {
-                    keys.push_str(&pick(lang, "  a answer", "  a 답하기").to_owned());
+                    keys.push_str(pick(lang, "  a answer", "  a 답하기"));
                 }
-                keys.push_str(&pick(lang, "  q quit", "  q 종료").to_owned());
+                keys.push_str(pick(lang, "  q quit", "  q 종료"));
                 keys
             }
         };

@@ -12,15 +12,14 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
     let engine = Engine::connect().await?;
     let found = crate::reset::find(&engine, lab).await?;
     if found.containers.is_empty() && found.networks.is_empty() {
-        out(&pick(
+        out(pick(
             lang,
             &format!("Nothing of `{}` is on the engine.\n", lab.id),
             &format!(
                 "엔진에 `{}` 실습의 컨테이너나 네트워크가 없습니다.\n",
                 lab.id
             ),
-        )
-        .to_owned());
+        ));
         return Ok(());
     }
     let mut list = String::new();
@@ -33,23 +32,21 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
     for (_, name) in &found.networks {
         list.push_str(&format!("  network   {name}\n"));
     }
-    out(&pick(
+    out(pick(
         lang,
         &format!("`docklings reset {}` removes:\n{list}", lab.id),
         &format!("`docklings reset {}` 는 다음을 삭제합니다:\n{list}", lab.id),
-    )
-    .to_owned());
+    ));
     if !yes && !confirmed(lang)? {
-        out(&pick(
+        out(pick(
             lang,
             "Nothing removed.\n",
             "아무것도 삭제하지 않았습니다.\n",
-        )
-        .to_owned());
+        ));
         return Ok(());
     }
     let containers = crate::reset::remove(&engine, &found).await?;
-    out(&pick(
+    out(pick(
         lang,
         &format!(
             "Removed {containers} container(s) and {} network(s).\n",
@@ -59,8 +56,7 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
             "컨테이너 {containers}개와 네트워크 {}개를 삭제했습니다.\n",
             found.networks.len()
         ),
-    )
-    .to_owned());
+    ));
     Ok(())
 }
 
