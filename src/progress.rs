@@ -91,6 +91,10 @@ pub struct LabProgress {
 pub struct StepProgress {
     /// Unix seconds when the step's checks first passed.
     pub passed_at: Option<i64>,
+    /// Unix nanoseconds of the learner's act that passed it: later steps count from
+    /// here, and `check`/`grade` keep the pass (it sticks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence_at: Option<i64>,
     pub hints_used: u32,
     pub solved_with_help: bool,
 }

@@ -119,8 +119,8 @@ pub(crate) async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> R
     let since = crate::engine::now_nano();
     let mut ctx = Ctx::new(engine, lab, Lang::En, since);
     let mut ok = true;
-    for step in &lab.steps {
-        let r = ctx.check_step(step).await?;
+    let clean = ctx.judge().await?;
+    for (step, r) in lab.steps.iter().zip(&clean) {
         if r.passed {
             ok = false;
             out(&format!(
@@ -155,7 +155,7 @@ pub(crate) async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> R
                     }
                 }
             }
-            let r = settle(&ctx, step).await?;
+            let r = settle(&ctx, &step.id).await?;
             if r.passed {
                 out(&format!(
                     "  {} {} passes after its solution\n",
@@ -184,11 +184,15 @@ pub(crate) async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> R
     result
 }
 
-/// Check a step until it passes or [`SETTLE`] runs out.
-async fn settle(ctx: &Ctx<'_, Engine>, step: &crate::lab::Step) -> Result<StepResult> {
+/// Judge the lab until the step passes or [`SETTLE`] runs out. The same `Ctx` judges
+/// every step, so passes stick and later steps count from earlier ones, as for a learner.
+async fn settle(ctx: &Ctx<'_, Engine>, step: &str) -> Result<StepResult> {
     let deadline = Instant::now() + SETTLE;
     loop {
-        let r = ctx.check_step(step).await?;
+        let results = ctx.judge().await?;
+        let Some(r) = results.into_iter().find(|r| r.id == step) else {
+            return Err(Failure::BadInput(format!("no step `{step}`")));
+        };
         if r.passed || Instant::now() >= deadline {
             return Ok(r);
         }

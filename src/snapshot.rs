@@ -20,6 +20,9 @@ pub(crate) struct Container {
     pub(crate) exit_code: Option<i64>,
     /// Unix seconds; 0 if unknown.
     pub(crate) created: i64,
+    /// Unix nanoseconds of the learner's last act that made it what it is: its last start,
+    /// or its creation when it never started. Later steps count from here.
+    pub(crate) began_ns: i64,
     /// Unix seconds the container last stopped; 0 if it never did.
     pub(crate) finished: i64,
     pub(crate) hostname: String,

@@ -274,6 +274,9 @@ codes! {
     FoundOthers = "select.found_others",
     NoContainersAtAll = "select.no_containers",
     NamedState = "container.named_state",
+    Named = "container.named",
+    LogsGone = "logs.gone",
+    RanAndGone = "container.ran_and_gone",
     // container
     ContainerOk = "container.ok",
     ContainerNotAsAsked = "container.not_as_asked",
@@ -321,9 +324,12 @@ codes! {
     ExpectDistinctHostnames = "expect.distinct_hostnames",
     // absent
     AbsentOk = "absent.ok",
-    AbsentNone = "absent.none_left",
     AbsentStill = "absent.still_there",
     AbsentStillList = "absent.still_there_list",
+    ExpectRemoved = "expect.removed",
+    AbsentRemoved = "absent.removed",
+    AbsentNotRemoved = "absent.not_removed",
+    AbsentNoRemoval = "absent.no_removal",
     // image
     ImageExists = "image.exists",
     ImageOk = "image.ok",
@@ -461,6 +467,15 @@ codes! {
     EventNotYet = "event.not_yet",
     EventNoneSince = "event.none_since",
     EventSeenOnly = "event.seen_only",
+    // the order of steps
+    OrderBlocked = "order.blocked",
+    ExpectAfter = "expect.after",
+    OrderWaiting = "order.waiting",
+    OrderKept = "order.kept",
+    ExpectKept = "expect.kept",
+    OrderKeptAt = "order.kept_at",
+    ActBefore = "order.act_before",
+    ActBeforeStart = "order.act_before_start",
     // answer
     ExpectAnswer = "expect.answer",
     AnswerMissing = "answer.missing",

@@ -109,6 +109,6 @@ pub(crate) async fn check_all(
     ctx: &Ctx<'_, Engine>,
     lab: &Lab,
 ) -> std::result::Result<Vec<StepResult>, EngineError> {
-    let steps: Vec<&crate::lab::Step> = lab.steps.iter().collect();
-    ctx.check_steps(&steps).await
+    debug_assert!(std::ptr::eq(ctx.lab, lab));
+    ctx.judge().await
 }

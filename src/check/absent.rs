@@ -5,13 +5,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::container::named_states;
+use super::event::{event_matches_select, event_name};
 use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::select_containers;
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Select};
-use crate::snapshot::Snapshot;
-use crate::verdict::{Code, Finding, Verdict};
+use crate::snapshot::{Event, Snapshot};
+use crate::verdict::{Code, Finding, Value, Verdict};
 
 /// `absent`: no container matches.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
@@ -37,21 +38,46 @@ impl Kind for AbsentCheck {
     async fn evaluate<P: Probe>(
         &self,
         _: &Ctx<'_, P>,
-        _: &str,
+        step: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
-        Ok(judge(&self.select, snap))
+        Ok(judge(&self.select, step, snap))
     }
 }
 
-pub(super) fn judge(s: &Select, snap: &Snapshot) -> Verdict {
-    let expected = vec![Finding::new(Code::NoContainerWith).with("sel", s)];
+/// None is left, and the learner removed one after the step this one follows: an empty
+/// engine alone proves nothing (the container may never have run, or been removed before
+/// the right one ran).
+pub(super) fn judge(s: &Select, step: &StepCx<'_>, snap: &Snapshot) -> Verdict {
+    let expected = vec![
+        Finding::new(Code::NoContainerWith).with("sel", s),
+        Finding::new(Code::ExpectRemoved),
+    ];
     let left = select_containers(s, snap);
     if left.is_empty() {
-        return Verdict::pass(
-            Finding::new(Code::AbsentOk),
+        let removals: Vec<&Event> = snap
+            .events
+            .iter()
+            .filter(|e| e.kind == "container" && e.verb() == "destroy")
+            .filter(|e| event_matches_select(e, s, snap))
+            .collect();
+        let removed = |e: &Event| Finding::new(Code::AbsentRemoved).with("name", event_name(e));
+        if let Some(e) = removals.iter().rev().find(|e| e.time_nano >= step.after) {
+            return Verdict::pass(
+                Finding::new(Code::AbsentOk),
+                expected,
+                vec![removed(e).with("time", Value::Clock(e.time_nano))],
+            )
+            .at(e.time_nano);
+        }
+        let observed = match removals.last() {
+            Some(e) => step.too_early(removed(e), e.time_nano),
+            None => Finding::new(Code::AbsentNoRemoval).with("sel", s),
+        };
+        return Verdict::fail(
+            Finding::new(Code::AbsentNotRemoved),
             expected,
-            vec![Finding::new(Code::AbsentNone)],
+            vec![observed],
         );
     }
     Verdict::fail(

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::select_containers;
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Select, Text};
 use crate::snapshot::Snapshot;
@@ -79,12 +79,12 @@ impl Kind for AnswerCheck {
     async fn evaluate<P: Probe>(
         &self,
         cx: &Ctx<'_, P>,
-        step_id: &str,
+        step: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         Ok(judge(
             self,
-            cx.answers.get(step_id).map(String::as_str),
+            cx.answers.get(step.id).map(String::as_str),
             snap,
         ))
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::{named_state, no_match, nothing_matches, select_containers, state_seen};
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Select};
 use crate::snapshot::{Container, Snapshot};
@@ -125,7 +125,7 @@ impl Kind for ContainerCheck {
     async fn evaluate<P: Probe>(
         &self,
         _: &Ctx<'_, P>,
-        _: &str,
+        _: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         Ok(judge(self, snap))

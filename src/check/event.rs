@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx};
 use super::select::matches_select;
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Select};
 use crate::snapshot::{Event, Snapshot};
@@ -50,21 +50,17 @@ impl Kind for EventCheck {
         }
     }
 
-    fn needs_events(&self) -> bool {
-        true
-    }
-
     async fn evaluate<P: Probe>(
         &self,
         _: &Ctx<'_, P>,
-        _: &str,
+        step: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
-        Ok(judge(self, snap))
+        Ok(judge(self, step, snap))
     }
 }
 
-pub(super) fn judge(e: &EventCheck, snap: &Snapshot) -> Verdict {
+pub(super) fn judge(e: &EventCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdict {
     let need = e.at_least.unwrap_or(1).max(1) as usize;
     let expected = vec![expected(e)];
     let of_verb: Vec<&Event> = snap
@@ -85,8 +81,19 @@ pub(super) fn judge(e: &EventCheck, snap: &Snapshot) -> Verdict {
                 .is_none_or(|cmds| runs_one_of(ev.detail(), cmds))
         })
         .collect();
+    // Only acts after the step this one follows count.
+    let (early, hits): (Vec<&&Event>, Vec<&&Event>) =
+        hits.into_iter().partition(|ev| ev.time_nano < step.after);
     if let Some(last) = hits.last().filter(|_| hits.len() >= need) {
-        return Verdict::pass(Finding::new(Code::EventOk), expected, vec![event_on(last)]);
+        return Verdict::pass(Finding::new(Code::EventOk), expected, vec![event_on(last)])
+            .at(last.time_nano);
+    }
+    if let Some(last) = early.last() {
+        return Verdict::fail(
+            Finding::new(Code::EventNotYet),
+            expected,
+            vec![step.too_early(event_on(last), last.time_nano)],
+        );
     }
     let seen: Vec<Finding> = of_verb
         .iter()
@@ -123,14 +130,17 @@ fn expected(e: &EventCheck) -> Finding {
 
 /// "`exec_start: ls /` on `web`".
 fn event_on(ev: &Event) -> Finding {
-    let name = ev
-        .attributes
-        .get("name")
-        .cloned()
-        .unwrap_or_else(|| ev.actor_id.chars().take(12).collect());
     Finding::new(Code::EventOn)
         .with("action", &ev.action)
-        .with("name", name)
+        .with("name", event_name(ev))
+}
+
+/// The container an event is about: its name, or its short ID.
+pub(super) fn event_name(ev: &Event) -> String {
+    ev.attributes
+        .get("name")
+        .cloned()
+        .unwrap_or_else(|| ev.actor_id.chars().take(12).collect())
 }
 
 /// Does the event's command start with one of these (ignoring repeated spaces and a
@@ -155,7 +165,7 @@ fn normalize_cmd(s: &str) -> String {
         .join(" ")
 }
 
-fn event_matches_select(ev: &Event, s: &Select, snap: &Snapshot) -> bool {
+pub(super) fn event_matches_select(ev: &Event, s: &Select, snap: &Snapshot) -> bool {
     // A container still there is matched like any other; one already removed only by what
     // the event itself recorded (its name and image as typed).
     if let Some(c) = snap.containers.iter().find(|c| c.id == ev.actor_id) {

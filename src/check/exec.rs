@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::kind::{Kind, Lint, LintCx, compile_patterns, lint_select};
 use super::logs::container_vars;
 use super::select::{no_match, nothing_matches, running};
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Select};
 use crate::pattern::Pattern;
@@ -66,7 +66,7 @@ impl Kind for ExecCheck {
     async fn evaluate<P: Probe>(
         &self,
         cx: &Ctx<'_, P>,
-        _: &str,
+        _: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         evaluate(cx, self, &self.compiled, snap).await

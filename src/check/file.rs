@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::diff::{first_difference, same_content};
 use super::kind::{Kind, Lint, LintCx, compile_patterns, lint_select};
 use super::select::{no_match, nothing_matches, select_containers};
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::{EngineError, FileEntry};
 use crate::lab::{Footprint, Select};
 use crate::pattern::Pattern;
@@ -85,7 +85,7 @@ impl Kind for FileCheck {
     async fn evaluate<P: Probe>(
         &self,
         cx: &Ctx<'_, P>,
-        _: &str,
+        _: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         evaluate(cx, self, &self.compiled, snap).await

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::diff::{first_difference, same_content};
 use super::kind::{Kind, Lint, LintCx, compile_patterns, lint_select};
 use super::select::{named_state, running};
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Select};
 use crate::pattern::{Pattern, Vars};
@@ -101,7 +101,7 @@ impl Kind for HttpCheck {
     async fn evaluate<P: Probe>(
         &self,
         cx: &Ctx<'_, P>,
-        _: &str,
+        _: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         evaluate(cx, self, &self.compiled, snap).await

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx};
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::Footprint;
 use crate::snapshot::Snapshot;
@@ -46,7 +46,7 @@ impl Kind for ImageCheck {
     async fn evaluate<P: Probe>(
         &self,
         _: &Ctx<'_, P>,
-        _: &str,
+        _: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         Ok(judge(&self.name, snap))

@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Select};
 use crate::pattern::Pattern;
 use crate::snapshot::Snapshot;
-use crate::verdict::Verdict;
+use crate::verdict::{Code, Finding, Value, Verdict};
 
 /// One check kind.
 #[allow(async_fn_in_trait)]
@@ -29,11 +29,6 @@ pub(crate) trait Kind {
     /// over and what `reset` may remove).
     fn footprint(&self, fp: &mut Footprint);
 
-    /// It reads the engine's event history, so the snapshot must carry it.
-    fn needs_events(&self) -> bool {
-        false
-    }
-
     /// Its verdict can change with no engine event (a server starting to answer, a shell
     /// printing what the learner types), so a watcher re-checks it on a timer.
     fn recheck_without_event(&self) -> bool {
@@ -43,9 +38,25 @@ pub(crate) trait Kind {
     async fn evaluate<P: Probe>(
         &self,
         cx: &Ctx<'_, P>,
-        step_id: &str,
+        step: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError>;
+}
+
+impl StepCx<'_> {
+    /// "that act was before the step it follows passed": why an act does not count.
+    pub(crate) fn too_early(&self, act: Finding, time: i64) -> Finding {
+        match self.after_step {
+            Some(step) => Finding::new(Code::ActBefore)
+                .with("act", act)
+                .with("time", Value::Clock(time))
+                .with("step", step)
+                .with("after", Value::Clock(self.after)),
+            None => Finding::new(Code::ActBeforeStart)
+                .with("act", act)
+                .with("time", Value::Clock(time)),
+        }
+    }
 }
 
 /// What lints may consult besides the check itself.

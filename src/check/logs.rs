@@ -5,9 +5,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx, compile_patterns, lint_select};
-use super::select::{no_match, nothing_matches, select_containers};
-use super::{Ctx, Probe};
-use crate::engine::EngineError;
+use super::select::{no_match, nothing_matches, ran_and_gone, select_containers};
+use super::{Ctx, Probe, StepCx};
+use crate::engine::{EngineError, LogLine};
 use crate::lab::{Footprint, Select};
 use crate::pattern::{Pattern, Vars};
 use crate::snapshot::{Container, Snapshot};
@@ -52,15 +52,16 @@ impl Kind for LogsCheck {
     async fn evaluate<P: Probe>(
         &self,
         cx: &Ctx<'_, P>,
-        _: &str,
+        step: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
-        evaluate(cx, self, &self.compiled, snap).await
+        evaluate(cx, step, self, &self.compiled, snap).await
     }
 }
 
 async fn evaluate<P: Probe>(
     cx: &Ctx<'_, P>,
+    step: &StepCx<'_>,
     l: &LogsCheck,
     pats: &[Pattern],
     snap: &Snapshot,
@@ -79,7 +80,10 @@ async fn evaluate<P: Probe>(
             .with("shows", shows)
     }];
     let matches = select_containers(&l.select, snap);
-    if matches.is_empty() {
+    // Containers run with `--rm` (or removed since) took their output with them; that
+    // they ran, and exited 0, after the step this one follows is still on record.
+    let gone = ran_and_gone(&l.select, snap, step.after);
+    if matches.is_empty() && gone.is_empty() {
         return Ok(Verdict::fail(
             no_match(&l.select),
             expected,
@@ -87,35 +91,57 @@ async fn evaluate<P: Probe>(
         )
         .terminal(true));
     }
-    let logs =
-        futures_util::future::try_join_all(matches.iter().map(|c| cx.probe.logs(&c.id))).await?;
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
-    for (c, text) in matches.iter().zip(logs) {
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let vars = container_vars(c);
-        let missing: Vec<String> = pats
+    let logs = futures_util::future::try_join_all(
+        matches
             .iter()
-            .filter(|p| !p.matches(&text, &vars))
-            .map(|p| p.display(&vars))
-            .collect();
-        if missing.is_empty() {
-            good.push(c.name.clone());
-        } else {
-            bad.push(
-                Finding::new(Code::LogsMissingIn)
-                    .with("name", &c.name)
-                    .with("missing", Value::Names(missing))
-                    .with("tail", Value::Tail(text)),
-            );
+            .map(|c| cx.probe.log_lines(&c.id, step.after)),
+    )
+    .await?;
+    let mut good: Vec<(String, i64)> = Vec::new();
+    let mut bad = Vec::new();
+    for (c, lines) in matches.iter().zip(logs) {
+        let vars = container_vars(c);
+        match first_match(&lines, pats, &vars) {
+            Some(at) => good.push((c.name.clone(), at)),
+            None => {
+                let text = joined(&lines);
+                let missing: Vec<String> = pats
+                    .iter()
+                    .filter(|p| !p.matches(&text, &vars))
+                    .map(|p| p.display(&vars))
+                    .collect();
+                bad.push(
+                    Finding::new(Code::LogsMissingIn)
+                        .with("name", &c.name)
+                        .with("missing", Value::Names(missing))
+                        .with("tail", Value::Tail(text)),
+                );
+            }
         }
     }
+    let mut found: Vec<Finding> = good
+        .iter()
+        .map(|(n, _)| Finding::new(Code::Named).with("name", n.as_str()))
+        .collect();
+    for g in gone.iter().filter(|g| g.exit_code == Some(0)) {
+        good.push((g.name.clone(), g.at));
+        found.push(
+            Finding::new(Code::LogsGone)
+                .with("name", &g.name)
+                .with("time", Value::Clock(g.at)),
+        );
+    }
     if good.len() >= need {
+        let mut times: Vec<i64> = good.iter().map(|(_, t)| *t).collect();
+        times.sort_unstable();
+        // The step is done when the `need`-th container showed it.
+        let at = times[need.max(1) - 1];
         return Ok(Verdict::pass(
             Finding::new(Code::LogsOk),
             expected,
-            vec![Finding::new(Code::LogsFoundIn).with("list", Value::Names(good))],
-        ));
+            vec![Finding::new(Code::LogsFoundIn).with("list", Value::List(found))],
+        )
+        .at(at));
     }
     let mut observed = Vec::new();
     if !good.is_empty() {
@@ -123,13 +149,42 @@ async fn evaluate<P: Probe>(
             Finding::new(Code::LogsOnlySome)
                 .with("count", good.len())
                 .with("need", need)
-                .with("list", Value::Names(good)),
+                .with("list", Value::List(found)),
         );
     }
     observed.extend(bad.into_iter().take(3));
     // Only a running container can still print something.
     let terminal = !matches.iter().any(|c| c.is_running());
     Ok(Verdict::fail(Finding::new(Code::LogsNotYet), expected, observed).terminal(terminal))
+}
+
+/// The output as one text, line ends made plain.
+fn joined(lines: &[LogLine]) -> String {
+    lines
+        .iter()
+        .map(|l| l.text.trim_end_matches('\r'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// When the output first showed every pattern: the time of the line that completed it.
+fn first_match(lines: &[LogLine], pats: &[Pattern], vars: &Vars) -> Option<i64> {
+    let full = joined(lines);
+    if !pats.iter().all(|p| p.matches(&full, vars)) {
+        return None;
+    }
+    // Negative patterns hold for the whole output; the positive ones are found in order.
+    let mut text = String::new();
+    for l in lines {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(l.text.trim_end_matches('\r'));
+        if pats.iter().all(|p| p.matches(&text, vars)) {
+            return Some(l.at);
+        }
+    }
+    lines.last().map(|l| l.at)
 }
 
 /// The values a pattern may refer to, from one container.

@@ -19,6 +19,7 @@ mod kind;
 mod logs;
 mod mount;
 mod network;
+mod order;
 mod reach;
 mod registry;
 mod request;
@@ -174,23 +175,63 @@ pub(crate) struct StepResult {
     pub(crate) title: String,
     pub(crate) passed: bool,
     pub(crate) points: u32,
+    /// When the learner's act that passed it happened (Unix nanoseconds): the moment later
+    /// steps count from.
+    #[serde(
+        rename = "evidence_at",
+        serialize_with = "serialize_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub(crate) at: Option<i64>,
     pub(crate) checks: Vec<Outcome>,
 }
 
-/// What checks need besides the snapshot: where to probe, the lab, and the learner's
-/// answers.
+fn serialize_time<S: serde::Serializer>(at: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    let text = at
+        .and_then(|n| time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(n)).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        });
+    match text {
+        Some(t) => s.serialize_str(&t),
+        None => s.serialize_none(),
+    }
+}
+
+/// Steps already known to have passed, by id, with the time of the act that passed them
+/// (Unix nanoseconds). Passes stick: a later change on the engine (the container of step 1
+/// removed in step 3) never takes a step back.
+pub(crate) type Passed = BTreeMap<String, i64>;
+
+/// What checks need besides the snapshot: where to probe, the lab, the learner's answers,
+/// and the passes seen so far.
 pub(crate) struct Ctx<'a, P: Probe> {
     pub(crate) probe: &'a P,
     pub(crate) lab: &'a Lab,
     pub(crate) lang: Lang,
     pub(crate) footprint: Footprint,
-    /// Unix nanoseconds: engine events before this are not the learner's work for this lab.
+    /// Unix nanoseconds: the lab's start. Nothing before it is the learner's work for
+    /// this lab.
     pub(crate) since: i64,
     /// The learner's answers to step questions, by step id.
     pub(crate) answers: BTreeMap<String, String>,
     /// Honour `within` deadlines. Watch mode turns this off: it re-checks on every engine
     /// event anyway, and must never sit in a retry loop while keys wait.
     pub(crate) retry: bool,
+    /// Passes so far. A `Ctx` that judges again and again (start, watch, selftest) keeps
+    /// what it saw; `check` and `grade` begin with the passes recorded in progress.
+    pub(crate) passed: std::cell::RefCell<Passed>,
+}
+
+/// What one step's checks count from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StepCx<'s> {
+    pub(crate) id: &'s str,
+    /// Unix nanoseconds: the learner's acts before this do not count for this step.
+    pub(crate) after: i64,
+    /// The step whose pass set `after`; `None` when it is the lab's start.
+    pub(crate) after_step: Option<&'s str>,
 }
 
 impl<'a, P: Probe> Ctx<'a, P> {
@@ -203,86 +244,71 @@ impl<'a, P: Probe> Ctx<'a, P> {
             since,
             answers: BTreeMap::new(),
             retry: true,
+            passed: std::cell::RefCell::new(Passed::new()),
         }
     }
 
-    fn needs_events(&self, step: &Step) -> bool {
-        step.checks.iter().any(|c| c.kind.needs_events())
+    /// Judge the whole lab, in order, against one snapshot of the engine (events since the
+    /// lab's start included): see `order.rs`.
+    pub(crate) async fn judge(&self) -> Result<Vec<StepResult>, EngineError> {
+        let snap = self.snapshot().await?;
+        self.judge_with(&snap).await
     }
 
-    pub(crate) async fn snapshot_for(&self, step: &Step) -> Result<Snapshot, EngineError> {
-        let since = self.needs_events(step).then_some(self.since);
-        self.probe.snapshot(&self.footprint, since).await
+    pub(crate) async fn snapshot(&self) -> Result<Snapshot, EngineError> {
+        self.probe.snapshot(&self.footprint, Some(self.since)).await
     }
 
-    /// Check several steps against one snapshot (one consistent picture, one set of engine
-    /// calls); their checks all run concurrently. `check`, `grade` and watching use this.
-    pub(crate) async fn check_steps(
-        &self,
-        steps: &[&Step],
-    ) -> Result<Vec<StepResult>, EngineError> {
-        let since = steps
-            .iter()
-            .any(|s| self.needs_events(s))
-            .then_some(self.since);
-        let snap = self.probe.snapshot(&self.footprint, since).await?;
-        futures_util::future::try_join_all(steps.iter().map(|s| self.check_step_with(s, &snap)))
-            .await
-    }
-
-    /// Check one step: one snapshot shared by its checks, which run concurrently.
-    pub(crate) async fn check_step(&self, step: &Step) -> Result<StepResult, EngineError> {
-        let snap = self.snapshot_for(step).await?;
-        self.check_step_with(step, &snap).await
-    }
-
-    pub(crate) async fn check_step_with(
+    /// One step's checks, concurrently, counting from `step.after`.
+    async fn check_step_at(
         &self,
         step: &Step,
+        at: StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<StepResult, EngineError> {
         let outcomes = futures_util::future::try_join_all(
-            step.checks.iter().map(|c| self.run_check(step, c, snap)),
+            step.checks.iter().map(|c| self.run_check(c, at, snap)),
         )
         .await?;
+        let passed = outcomes.iter().all(|(o, _)| o.passed);
+        // The step is done when its last act happened; a step of states only (a page is
+        // served) adds no time of its own.
+        let evidence = outcomes
+            .iter()
+            .filter_map(|(_, t)| *t)
+            .max()
+            .unwrap_or(at.after);
         Ok(StepResult {
             id: step.id.clone(),
             title: step.title.get(self.lang).to_owned(),
-            passed: outcomes.iter().all(|o| o.passed),
+            passed,
             points: step.points,
-            checks: outcomes,
+            at: passed.then_some(evidence),
+            checks: outcomes.into_iter().map(|(o, _)| o).collect(),
         })
     }
 
-    /// One check, re-read until it passes when it has a deadline.
+    /// One check, re-read until it passes when it has a deadline; with the time of the
+    /// act it rests on, when the kind can tell.
     async fn run_check(
         &self,
-        step: &Step,
         check: &Check,
+        step: StepCx<'_>,
         first: &Snapshot,
-    ) -> Result<Outcome, EngineError> {
-        let mut v = self.evaluate(&step.id, check, first).await?;
+    ) -> Result<(Outcome, Option<i64>), EngineError> {
+        let mut v = check.kind.evaluate(self, &step, first).await?;
         if let Some(limit) = check.within.filter(|_| self.retry) {
             let deadline = Instant::now() + limit;
             while !v.passed && !v.terminal && Instant::now() + POLL <= deadline {
                 tokio::time::sleep(POLL).await;
-                let snap = self.snapshot_for(step).await?;
-                v = self.evaluate(&step.id, check, &snap).await?;
+                let snap = self.snapshot().await?;
+                v = check.kind.evaluate(self, &step, &snap).await?;
             }
         }
+        let at = v.at.filter(|_| v.passed);
         let mut o = Outcome::new(check.kind.name(), v, self.lang, check.fail.as_ref());
         o.recheck = check.kind.recheck_without_event();
-        Ok(o)
-    }
-
-    /// One check against one snapshot, as data.
-    pub(crate) async fn evaluate(
-        &self,
-        step_id: &str,
-        check: &Check,
-        snap: &Snapshot,
-    ) -> Result<Verdict, EngineError> {
-        check.kind.evaluate(self, step_id, snap).await
+        Ok((o, at))
     }
 }
 
@@ -298,12 +324,28 @@ pub(crate) async fn check_lab(
     let started = Instant::now();
     let mut ctx = Ctx::new(engine, lab, lang, since);
     ctx.answers = answers;
-    let steps: Vec<&Step> = match only {
-        Some(i) => vec![&lab.steps[i]],
-        None => lab.steps.iter().collect(),
-    };
-    let results = ctx.check_steps(&steps).await?;
+    *ctx.passed.borrow_mut() = recorded_passes(lab, since);
+    let mut results = ctx.judge().await?;
+    if let Some(i) = only {
+        results = results.into_iter().skip(i).take(1).collect();
+    }
     let mut report = crate::report::LabReport::new(lab, lang, results, since);
     report.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)
+}
+
+/// The passes `start` and `watch` recorded for this lab, at or after `since`.
+fn recorded_passes(lab: &Lab, since: i64) -> Passed {
+    let (progress, _) = crate::progress::Store::default_location().load();
+    progress
+        .labs
+        .get(&lab.id)
+        .map(|p| {
+            p.steps
+                .iter()
+                .filter_map(|(id, s)| Some((id.clone(), s.evidence_at?)))
+                .filter(|(_, at)| *at >= since)
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::{no_match, nothing_matches, select_containers};
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Select};
 use crate::snapshot::{Container, Mount, Snapshot};
@@ -93,7 +93,7 @@ impl Kind for MountCheck {
     async fn evaluate<P: Probe>(
         &self,
         _: &Ctx<'_, P>,
-        _: &str,
+        _: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         Ok(judge(self, snap))

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::{no_match, nothing_matches, running};
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::{EngineError, ExecOutput};
 use crate::lab::{Footprint, Select};
 use crate::snapshot::{Container, Snapshot};
@@ -57,7 +57,7 @@ impl Kind for ReachCheck {
     async fn evaluate<P: Probe>(
         &self,
         cx: &Ctx<'_, P>,
-        _: &str,
+        _: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         evaluate(cx, self, snap).await

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx};
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use super::{
     absent, answer, container, event, exec, file, http, image, logs, mount, network, reach, request,
 };
@@ -81,10 +81,6 @@ macro_rules! registry {
                 match self { $( CheckKind::$variant(x) => x.footprint(fp), )* }
             }
 
-            pub(crate) fn needs_events(&self) -> bool {
-                match self { $( CheckKind::$variant(x) => x.needs_events(), )* }
-            }
-
             pub(crate) fn recheck_without_event(&self) -> bool {
                 match self { $( CheckKind::$variant(x) => x.recheck_without_event(), )* }
             }
@@ -92,10 +88,10 @@ macro_rules! registry {
             pub(crate) async fn evaluate<P: Probe>(
                 &self,
                 cx: &Ctx<'_, P>,
-                step_id: &str,
+                step: &StepCx<'_>,
                 snap: &Snapshot,
             ) -> Result<Verdict, EngineError> {
-                match self { $( CheckKind::$variant(x) => x.evaluate(cx, step_id, snap).await, )* }
+                match self { $( CheckKind::$variant(x) => x.evaluate(cx, step, snap).await, )* }
             }
         }
 

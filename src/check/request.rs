@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx, lint_select};
 use super::select::{no_match, nothing_matches, select_containers};
-use super::{Ctx, Probe};
+use super::{Ctx, Probe, StepCx};
 use crate::engine::{EngineError, LogLine};
 use crate::lab::{Footprint, Select};
 use crate::snapshot::Snapshot;
@@ -66,7 +66,7 @@ impl Kind for RequestCheck {
     async fn evaluate<P: Probe>(
         &self,
         cx: &Ctx<'_, P>,
-        _: &str,
+        step: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         let expected = expected(self);
@@ -79,10 +79,23 @@ impl Kind for RequestCheck {
             ));
         }
         let mut observed = Vec::new();
+        let mut early: Option<(Finding, i64)> = None;
         for c in &servers {
+            // From the lab's start: a request before the step this one follows is shown
+            // as too early rather than as nothing.
             let lines = cx.probe.log_lines(&c.id, cx.since).await?;
             let seen = Seen::read(&lines);
-            if let Some(hit) = seen.requests.iter().rev().find(|r| self.accepts(r)) {
+            let (before, after): (Vec<&Request>, Vec<&Request>) = seen
+                .requests
+                .iter()
+                .filter(|r| self.accepts(r))
+                .partition(|r| r.at < step.after);
+            if let Some(r) = before.last()
+                && early.as_ref().is_none_or(|(_, t)| r.at > *t)
+            {
+                early = Some((r.finding(&c.name), r.at));
+            }
+            if let Some(hit) = after.last() {
                 return Ok(Verdict::pass(
                     Finding::new(Code::RequestOk),
                     expected,
@@ -91,6 +104,9 @@ impl Kind for RequestCheck {
                 .at(hit.at));
             }
             observed.push(seen.finding(&c.name));
+        }
+        if let Some((act, at)) = early {
+            observed = vec![step.too_early(act, at)];
         }
         Ok(Verdict::fail(
             Finding::new(Code::RequestNone),

@@ -139,3 +139,39 @@ pub(crate) fn named_state(c: &Container, snap: &Snapshot) -> Finding {
         .with("name", &c.name)
         .with("state", state_seen(c, snap))
 }
+
+/// A container that ran and is gone (`--rm`, or removed since), as its events tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Gone {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) exit_code: Option<i64>,
+    /// When it exited (Unix nanoseconds).
+    pub(crate) at: i64,
+}
+
+/// Containers matching `s` that exited at or after `after` and no longer exist: the
+/// evidence that a `--rm` run happened once its container and output are gone.
+pub(crate) fn ran_and_gone(s: &Select, snap: &Snapshot, after: i64) -> Vec<Gone> {
+    let mut out: Vec<Gone> = Vec::new();
+    for e in &snap.events {
+        if e.kind != "container" || e.verb() != "die" || e.time_nano < after {
+            continue;
+        }
+        if snap.containers.iter().any(|c| c.id == e.actor_id)
+            || !super::event::event_matches_select(e, s, snap)
+        {
+            continue;
+        }
+        let gone = Gone {
+            id: e.actor_id.clone(),
+            name: super::event::event_name(e),
+            exit_code: e.attributes.get("exitCode").and_then(|c| c.parse().ok()),
+            at: e.time_nano,
+        };
+        // A container that ran twice (`start` again) died twice: keep its last exit.
+        out.retain(|g| g.id != gone.id);
+        out.push(gone);
+    }
+    out
+}

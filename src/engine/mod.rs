@@ -906,6 +906,17 @@ pub fn now_nano() -> i64 {
         .unwrap_or(0)
 }
 
+/// An RFC 3339 time as Unix nanoseconds; 0 when absent (the engine writes
+/// `0001-01-01T00:00:00Z` for "never").
+fn parse_time_ns(s: Option<&str>) -> i64 {
+    s.and_then(|s| {
+        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+    })
+    .map(|t| t.unix_timestamp_nanos() as i64)
+    .filter(|t| *t > 0)
+    .unwrap_or(0)
+}
+
 fn parse_time(s: Option<&str>) -> i64 {
     s.and_then(|s| {
         time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
@@ -986,6 +997,9 @@ fn convert_container(c: ContainerInspectResponse) -> Container {
         .collect();
     networks.sort_by(|a, b| a.network.cmp(&b.network));
     let finished = parse_time(state.finished_at.as_deref());
+    let created_ns = c.created.as_ref().map(|d| d.to_string());
+    let began_ns =
+        parse_time_ns(state.started_at.as_deref()).max(parse_time_ns(created_ns.as_deref()));
     Container {
         id: c.id.unwrap_or_default(),
         name: c
@@ -1003,6 +1017,7 @@ fn convert_container(c: ContainerInspectResponse) -> Container {
             .as_deref()
             .map(|s| parse_time(Some(s)))
             .unwrap_or(0),
+        began_ns,
         finished,
         hostname: config.hostname.unwrap_or_default(),
         tty: config.tty.unwrap_or(false),

@@ -57,6 +57,13 @@ pub(crate) struct StepFile {
     pub(crate) title: Text,
     /// Markdown: what to do, with the command(s) in a code block, and what to look for.
     pub(crate) body: Text,
+    /// Which earlier step this one follows: a step passes only on the learner's acts after
+    /// that step passed (after the latest step before it that passed, if it was skipped),
+    /// and not while none of them has. Default: the previous step. `start` makes the step
+    /// independent of the others: it counts from the lab's start, as the first step does.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(crate) after: Option<Spanned<String>>,
     /// Points this step is worth when graded (default 1).
     #[serde(default = "one")]
     pub(crate) points: u32,

@@ -48,11 +48,15 @@ pub(super) fn lint(f: LabFile, src: &LabSource) -> Result<Lab, Vec<LabError>> {
         p.at(None, "a lab needs at least one step".into());
     }
     let mut seen = HashSet::new();
-    let steps: Vec<Step> = f
-        .steps
-        .into_iter()
-        .map(|s| lint_step(s, &files, &mut seen, &mut p))
-        .collect();
+    let mut ids: Vec<String> = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
+    for s in f.steps {
+        let follows = resolve_after(s.after.as_ref(), &ids, &mut p);
+        ids.push(s.id.value.clone());
+        let mut step = lint_step(s, &files, &mut seen, &mut p);
+        step.follows = follows;
+        steps.push(step);
+    }
     lint_sessions(&steps, &mut p);
     if !p.errs.is_empty() {
         return Err(p.errs);
@@ -196,6 +200,45 @@ fn lint_step(
         hints: s.hints,
         solution: s.solution.into_iter().map(|a| a.value).collect(),
         checks,
+        follows: None,
+    }
+}
+
+/// Which step a step follows: `after:` names an earlier step or `start`; by default the
+/// previous step (the first step follows the start).
+fn resolve_after(
+    after: Option<&Spanned<String>>,
+    earlier: &[String],
+    p: &mut Problems,
+) -> Option<usize> {
+    let previous = earlier.len().checked_sub(1);
+    let Some(a) = after else {
+        return previous;
+    };
+    if a.value == "start" {
+        return None;
+    }
+    match earlier.iter().position(|id| *id == a.value) {
+        Some(i) => Some(i),
+        None => {
+            p.at(
+                Some(Pos::of(a)),
+                format!(
+                    "`after: {}` names no earlier step: a step follows one before it ({}) or `start`",
+                    a.value,
+                    if earlier.is_empty() {
+                        "there is none".to_owned()
+                    } else {
+                        earlier
+                            .iter()
+                            .map(|e| format!("`{e}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+            );
+            previous
+        }
     }
 }
 

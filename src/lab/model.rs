@@ -79,6 +79,8 @@ pub(crate) struct Step {
     pub(crate) hints: Vec<Text>,
     pub(crate) solution: Vec<Action>,
     pub(crate) checks: Vec<Check>,
+    /// The index of the step this one follows (`after:`); `None`: the lab's start.
+    pub(crate) follows: Option<usize>,
 }
 
 impl Step {

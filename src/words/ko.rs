@@ -22,6 +22,11 @@ impl Words for Ko {
             FoundOthers => "있는 컨테이너: {others}",
             NoContainersAtAll => "컨테이너가 하나도 없음",
             NamedState => "`{name}` ({state})",
+            Named => "`{name}`",
+            LogsGone => {
+                "`{name}` ({time} 에 실행되어 종료 코드 0 으로 끝났고, 출력은 컨테이너와 함께 삭제됨)"
+            }
+            RanAndGone => "`{name}`: {time} 에 종료 코드 {code} 로 끝난 뒤 삭제됨",
             ContainerOk => "컨테이너가 기대한 대로입니다.",
             ContainerNotAsAsked => "컨테이너는 있지만 이 단계가 요구하는 모습이 아닙니다.",
             ContainerNotEnough => "이 단계가 요구하는 컨테이너 수가 부족합니다.",
@@ -78,9 +83,12 @@ impl Words for Ko {
             ExpectEnv => "환경 변수 `{entry}`",
             ExpectDistinctHostnames => "호스트명이 서로 다름",
             AbsentOk => "해당 컨테이너가 남아 있지 않습니다.",
-            AbsentNone => "없음",
             AbsentStill => "삭제되어야 할 컨테이너가 아직 남아 있습니다.",
             AbsentStillList => "아직 남아 있음: {names}",
+            ExpectRemoved => "직접 삭제함",
+            AbsentRemoved => "`{name}` 을(를) {time} 에 삭제함",
+            AbsentNotRemoved => "남은 컨테이너는 없지만, 인정되는 삭제 기록이 아직 없습니다.",
+            AbsentNoRemoval => "실습을 시작한 뒤로 {sel} 인 컨테이너를 삭제한 기록 없음",
             ImageExists => "이미지 `{name}` 있음",
             ImageOk => "이미지가 있습니다.",
             ImageIs => "`{name}` 이미지 ID {id}",
@@ -232,6 +240,16 @@ impl Words for Ko {
             EventNotYet => "도커 엔진에 아직 그 작업의 기록이 없습니다.",
             EventNoneSince => "실습을 시작한 뒤로 `{action}` 이벤트 없음",
             EventSeenOnly => "기록된 것은 {seen} 뿐임",
+            OrderBlocked => "`{step}` 단계를 먼저 하세요. 이 단계는 그 다음부터 인정됩니다.",
+            ExpectAfter => "`{step}` 단계를 마친 뒤에 함",
+            OrderWaiting => "`{step}` ({title}) 단계를 아직 마치지 않음",
+            OrderKept => "{time} 에 마쳤습니다. 완료 상태가 유지됩니다.",
+            ExpectKept => "한 번 마침",
+            OrderKeptAt => "{time} 에 마침; 그 뒤의 변화로 취소되지 않음",
+            ActBefore => {
+                "{act}: {time} 의 일로, `{step}` 단계를 마친 {after} 보다 앞섬 — 지금 다시 하세요"
+            }
+            ActBeforeStart => "{act}: {time} 의 일로, 이 실습을 시작하기 전임 — 지금 다시 하세요",
             ExpectAnswer => "질문에 대한 답: {question}",
             AnswerMissing => "아직 답하지 않았습니다: {question}",
             AnswerNone => {
