@@ -295,7 +295,9 @@ impl App {
                 let lab = self.lab(&cat, &lab)?;
                 let since = match &since {
                     Some(s) => Some(parse_since(s)?),
-                    None => crate::workspace::lab_started(&lab.id).map(|s| s * 1_000_000_000),
+                    None => {
+                        crate::store::workspace::lab_started(&lab.id).map(|s| s * 1_000_000_000)
+                    }
                 };
                 crate::watch::run(
                     self,
@@ -437,7 +439,7 @@ impl App {
         let lab = self.lab(&cat, id)?;
         let only = step.map(|s| self.step_index(lab, s)).transpose()?;
         let md = crate::book::lab_markdown(lab, self.lang, only, hints);
-        let workspace = crate::workspace::prepare(lab).map_err(Failure::BadInput)?;
+        let workspace = crate::store::workspace::prepare(lab).map_err(Failure::BadInput)?;
         let mut text = if plain {
             md
         } else {

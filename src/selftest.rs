@@ -151,7 +151,7 @@ pub fn occupied(fp: &crate::lab::Footprint, snap: &crate::snapshot::Snapshot) ->
 
 /// Runs the proof; `Ok(false)` when some step did not behave.
 async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> Result<bool> {
-    crate::workspace::write_files(lab, ws, true).map_err(Failure::BadInput)?;
+    crate::store::workspace::write_files(lab, ws, true).map_err(Failure::BadInput)?;
     let st = &app.style;
     out(&format!("{} {}\n", st.bold("selftest"), st.bold(&lab.id)));
     // Events from before this moment are not ours to count.
@@ -281,29 +281,9 @@ async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize>
     Ok(removed)
 }
 
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tempdir() -> Result<TempDir> {
-    let p = std::env::temp_dir().join(format!(
-        "docklings-selftest-{}-{}",
-        std::process::id(),
-        crate::engine::now_nano()
-    ));
-    std::fs::create_dir_all(&p)
-        .map_err(|e| Failure::BadInput(format!("cannot create `{}`: {e}", p.display())))?;
-    Ok(TempDir(p))
+/// The learner's stand-in folder for the solutions' commands.
+fn tempdir() -> Result<crate::store::temp::TempDir> {
+    crate::store::temp::TempDir::new("selftest")
 }
 
 /// Interactive sessions opened by `tty` actions, kept across steps like a learner's open

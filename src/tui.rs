@@ -257,7 +257,7 @@ pub async fn run(app: &App, lab_id: Option<String>) -> Result<()> {
     let lp = progress.labs.get(&lab.id).cloned().unwrap_or_default();
     let mut session = Session::new(lab, app.lang);
     session.answers = lp.answers.clone();
-    session.workspace = crate::workspace::prepare(lab).map_err(Failure::BadInput)?;
+    session.workspace = crate::store::workspace::prepare(lab).map_err(Failure::BadInput)?;
     for (st, step) in session.steps.iter_mut().zip(&lab.steps) {
         if let Some(sp) = lp.steps.get(&step.id) {
             st.passed = sp.passed_at.is_some();

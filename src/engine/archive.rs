@@ -24,18 +24,16 @@ impl Engine {
             what: format!("write `{}`", path.display()),
             detail: e.to_string(),
         };
-        let tmp = path.with_extension("partial");
-        let mut file = tokio::fs::File::create(&tmp).await.map_err(io_err)?;
+        // Dropped on any early return, which removes the half-written file.
+        let (staged, file) = crate::store::atomic::Staged::beside(path).map_err(io_err)?;
+        let mut file = tokio::fs::File::from_std(file);
         let names: Vec<&str> = refs.iter().map(String::as_str).collect();
         let mut stream = std::pin::pin!(self.docker.export_images(&names));
         let mut total = 0u64;
         while let Some(chunk) = stream.next().await {
             let chunk = match chunk {
                 Ok(c) => c,
-                Err(e) => {
-                    let _ = tokio::fs::remove_file(&tmp).await;
-                    return Err(api_err("save images")(e));
-                }
+                Err(e) => return Err(api_err("save images")(e)),
             };
             file.write_all(&chunk).await.map_err(io_err)?;
             total += chunk.len() as u64;
@@ -43,7 +41,7 @@ impl Engine {
         }
         file.sync_all().await.map_err(io_err)?;
         drop(file);
-        tokio::fs::rename(&tmp, path).await.map_err(io_err)?;
+        staged.commit().map_err(io_err)?;
         Ok(total)
     }
 

@@ -389,7 +389,7 @@ impl Engine {
             stream.try_collect().await.map_err(api_err("read events"))
         })
         .await?;
-        let own = crate::journal::windows();
+        let own = crate::store::journal::windows();
         let mut out: Vec<Event> = msgs
             .into_iter()
             .map(convert_event)
@@ -546,7 +546,7 @@ impl Engine {
             stat.modification_time.as_deref().unwrap_or("-"),
             stat.link_target
         );
-        if let Some(content) = crate::journal::cached_file(id, path, &key) {
+        if let Some(content) = crate::store::journal::cached_file(id, path, &key) {
             return Ok(Some(FileEntry {
                 kind: crate::lab::FileType::File,
                 content,
@@ -556,7 +556,7 @@ impl Engine {
         if let Some(e) = &entry
             && e.kind == crate::lab::FileType::File
         {
-            crate::journal::cache_file(id, path, &key, &e.content);
+            crate::store::journal::cache_file(id, path, &key, &e.content);
         }
         Ok(entry)
     }
@@ -592,7 +592,7 @@ impl Engine {
         .await;
         // The engine logs our read as an `archive-path` event, like a learner's `docker cp`
         // out; remember when we did it so the event checks can tell them apart.
-        crate::journal::record(id, start, now_nano());
+        crate::store::journal::record(id, start, now_nano());
         if !res? {
             return Ok(None);
         }
@@ -818,7 +818,7 @@ fn is_trigger_noise(e: &Event) -> bool {
     e.action.contains(PROBE_MARK) || matches!(e.verb(), "exec_die" | "archive-path" | "exec_detach")
 }
 
-fn is_own_event(e: &Event, own: &[crate::journal::Window]) -> bool {
+fn is_own_event(e: &Event, own: &[crate::store::journal::Window]) -> bool {
     if e.action.contains(PROBE_MARK) {
         return true;
     }
