@@ -582,7 +582,7 @@ impl App {
         }
         if let Some((script, timeout)) = submission {
             let plans = plans.into_iter().map(|(l, _, a)| (l, a)).collect();
-            return crate::submission::grade(
+            return crate::grade::submission(
                 self, plans, &script, timeout, format, output, min_score,
             )
             .await;

@@ -2,10 +2,9 @@
 //! its names or on its networks, and its networks — after listing them and asking. Nothing
 //! else on the engine is touched.
 
-use std::collections::HashSet;
-
 use crate::app::{App, Failure, Result, out};
 use crate::engine::Engine;
+use crate::engine::cleanup::Leftovers;
 use crate::lab::{Lab, Lang};
 
 fn t(lang: Lang, en: &str, ko: &str) -> String {
@@ -102,26 +101,25 @@ pub async fn run(app: &App, lab: &Lab, yes: bool) -> Result<()> {
             return Ok(());
         }
     }
-    let mut removed: HashSet<String> = HashSet::new();
-    for (id, name, ..) in &found.containers {
-        engine.remove_container(id).await?;
-        removed.insert(name.clone());
-    }
-    for (id, _) in &found.networks {
-        engine.remove_network(id).await?;
-    }
+    let set = Leftovers {
+        containers: found.containers.iter().map(|c| c.0.clone()).collect(),
+        networks: found.networks.iter().map(|n| n.0.clone()).collect(),
+        ..Leftovers::default()
+    };
+    let removed = engine.remove_exactly(&set).await;
     out(&t(
         lang,
         &format!(
             "Removed {} container(s) and {} network(s).\n",
-            removed.len(),
-            found.networks.len()
+            removed.containers, removed.networks
         ),
         &format!(
             "컨테이너 {}개와 네트워크 {}개를 삭제했습니다.\n",
-            removed.len(),
-            found.networks.len()
+            removed.containers, removed.networks
         ),
     ));
-    Ok(())
+    match removed.failure("remove the lab's containers and networks") {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use crate::app::{App, Failure, Result, out};
 use crate::check::{Ctx, StepResult};
 use crate::engine::Engine;
+use crate::engine::cleanup::Leftovers;
 use crate::lab::{Action, Lab, Lang};
 
 /// How long a step may take to pass after its solution ran: servers need a moment to
@@ -238,6 +239,17 @@ async fn settle(ctx: &Ctx<'_, Engine>, step: &crate::lab::Step) -> Result<StepRe
 /// Remove new containers and networks that belong to the lab. Anything else that appeared
 /// meanwhile (the learner's own work in another terminal) is left alone.
 async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize> {
+    let set = lab_leftovers(engine, lab, before).await?;
+    let removed = engine.remove_exactly(&set).await;
+    match removed.failure("remove what the solutions created") {
+        Some(e) => Err(e.into()),
+        None => Ok(removed.containers + removed.networks),
+    }
+}
+
+/// What the solutions created: containers new since `before` that run the lab's images,
+/// carry its names or sit on its networks, and its networks that are new.
+async fn lab_leftovers(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<Leftovers> {
     let fp = lab.footprint();
     let mut image_ids = HashSet::new();
     for i in &fp.images {
@@ -253,7 +265,7 @@ async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize>
         .filter(|n| fp.networks.contains(&n.name))
         .map(|n| n.id.as_str())
         .collect();
-    let mut removed = 0;
+    let mut set = Leftovers::default();
     for s in engine.summaries().await? {
         if before.containers.contains(&s.id) {
             continue;
@@ -268,17 +280,15 @@ async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize>
             }
         };
         if ours {
-            engine.remove_container(&s.id).await?;
-            removed += 1;
+            set.containers.push(s.id);
         }
     }
-    for n in networks {
-        if !before.networks.contains(&n.id) && fp.networks.contains(&n.name) {
-            engine.remove_network(&n.id).await?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
+    set.networks = networks
+        .into_iter()
+        .filter(|n| !before.networks.contains(&n.id) && fp.networks.contains(&n.name))
+        .map(|n| n.id)
+        .collect();
+    Ok(set)
 }
 
 /// The learner's stand-in folder for the solutions' commands.

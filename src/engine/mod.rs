@@ -16,7 +16,9 @@ use bollard::query_parameters as qp;
 use futures_util::{StreamExt, TryStreamExt};
 
 mod archive;
-pub mod guard;
+pub(crate) mod cleanup;
+pub(crate) mod inventory;
+pub(crate) mod routes;
 
 use crate::lab::Footprint;
 use crate::snapshot::{Attachment, Container, Event, Network, PortBinding, Snapshot, Summary};
@@ -691,29 +693,6 @@ impl Engine {
         .await
     }
 
-    /// Remove a container (force), ignoring one that is already gone.
-    pub async fn remove_container(&self, id: &str) -> Result<(), EngineError> {
-        let opts = qp::RemoveContainerOptions {
-            force: true,
-            v: true,
-            ..Default::default()
-        };
-        match self.docker.remove_container(id, Some(opts)).await {
-            Ok(()) => Ok(()),
-            Err(e) if is_not_found(&e) => Ok(()),
-            Err(e) => Err(api_err(format!("remove container `{id}`"))(e)),
-        }
-    }
-
-    /// Remove a network, ignoring one that is already gone.
-    pub async fn remove_network(&self, id: &str) -> Result<(), EngineError> {
-        match self.docker.remove_network(id).await {
-            Ok(()) => Ok(()),
-            Err(e) if is_not_found(&e) => Ok(()),
-            Err(e) => Err(api_err(format!("remove network `{id}`"))(e)),
-        }
-    }
-
     /// Build an image from a tar context (legacy builder: works on 20.10 without BuildKit).
     pub async fn build(
         &self,
@@ -800,6 +779,12 @@ impl Engine {
             Err(e) => Err(api_err(format!("remove image `{reference}`"))(e)),
         }
     }
+}
+
+/// An image or container ID shortened as the docker CLI shows it, for messages.
+pub(crate) fn short_id(id: &str) -> &str {
+    let id = id.strip_prefix("sha256:").unwrap_or(id);
+    id.get(..12).unwrap_or(id)
 }
 
 /// `nginx` → (`nginx`, `latest`); `host:5000/a/b:1.2` → (`host:5000/a/b`, `1.2`).
@@ -972,6 +957,12 @@ fn convert_container(c: ContainerInspectResponse) -> Container {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_ids() {
+        assert_eq!(short_id("sha256:0123456789abcdef"), "0123456789ab");
+        assert_eq!(short_id("abc"), "abc");
+    }
 
     #[test]
     fn references() {
