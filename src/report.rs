@@ -88,7 +88,7 @@ impl GradeReport {
 
     /// The one pass rule of `grade`: with `--min-score N` the total score must reach N,
     /// without it every step must pass; a rejected submission never passes.
-    pub fn passes(&self, min_score: Option<u32>) -> bool {
+    pub(crate) fn passes(&self, min_score: Option<u32>) -> bool {
         let rejected = self.submission.as_ref().is_some_and(|s| s.rejected);
         let enough = match min_score {
             Some(n) => self.score >= n,

@@ -14,7 +14,7 @@ use super::{Engine, EngineError, api_err};
 impl Engine {
     /// Write `refs` into one archive at `path` (written next to it, then renamed, so a
     /// half-written archive never looks complete). `on_bytes` gets the running total.
-    pub async fn save_images(
+    pub(crate) async fn save_images(
         &self,
         refs: &[String],
         path: &Path,
@@ -48,7 +48,7 @@ impl Engine {
     /// Load an archive made by `save_images` (or `docker save`). `read` counts the bytes
     /// sent so far, for a progress bar. Returns the engine's messages
     /// ("Loaded image: nginx:latest").
-    pub async fn load_images(
+    pub(crate) async fn load_images(
         &self,
         path: &Path,
         read: Arc<AtomicU64>,

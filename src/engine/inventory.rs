@@ -14,17 +14,17 @@ use super::{Engine, EngineError, api_err, is_not_found};
 /// Everything on the engine that a submission could change, by ID (volumes by name: they
 /// have no other identity).
 #[derive(Clone, Debug, Default)]
-pub struct Inventory {
-    pub containers: HashSet<String>,
-    pub networks: HashSet<String>,
+pub(crate) struct Inventory {
+    pub(crate) containers: HashSet<String>,
+    pub(crate) networks: HashSet<String>,
     /// Image ID → its tags (`repo:tag`, as the engine lists them).
-    pub images: BTreeMap<String, Vec<String>>,
-    pub volumes: HashSet<String>,
+    pub(crate) images: BTreeMap<String, Vec<String>>,
+    pub(crate) volumes: HashSet<String>,
 }
 
 impl Inventory {
     /// `repo:tag` → image ID, for every tag in the inventory.
-    pub fn tags(&self) -> BTreeMap<String, String> {
+    pub(crate) fn tags(&self) -> BTreeMap<String, String> {
         self.images
             .iter()
             .flat_map(|(id, tags)| tags.iter().map(move |t| (t.clone(), id.clone())))
@@ -34,9 +34,9 @@ impl Inventory {
 
 /// An image as the guard sees it: its ID and tags.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImageRef {
-    pub id: String,
-    pub tags: Vec<String>,
+pub(crate) struct ImageRef {
+    pub(crate) id: String,
+    pub(crate) tags: Vec<String>,
 }
 
 /// Percent-encode a reference for a URL path: the guard passes on names it decoded from a
@@ -66,7 +66,7 @@ pub(super) fn real_tags(tags: Vec<String>) -> Vec<String> {
 
 impl Engine {
     /// Every container, network, image (intermediate ones too) and volume, now.
-    pub async fn inventory(&self) -> Result<Inventory, EngineError> {
+    pub(crate) async fn inventory(&self) -> Result<Inventory, EngineError> {
         let containers = self.summaries().await?.into_iter().map(|s| s.id).collect();
         let networks = self
             .docker
@@ -107,7 +107,10 @@ impl Engine {
     }
 
     /// The full ID of the container a name, ID or ID prefix names; `None` if none does.
-    pub async fn container_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+    pub(crate) async fn container_id(
+        &self,
+        reference: &str,
+    ) -> Result<Option<String>, EngineError> {
         match self
             .docker
             .inspect_container(&encode(reference, false), None)
@@ -120,7 +123,7 @@ impl Engine {
     }
 
     /// The full ID of the network a name, ID or ID prefix names; `None` if none does.
-    pub async fn network_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+    pub(crate) async fn network_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
         match self
             .docker
             .inspect_network(&encode(reference, false), None::<qp::InspectNetworkOptions>)
@@ -133,7 +136,7 @@ impl Engine {
     }
 
     /// The image a tag, ID or ID prefix names; `None` if none does.
-    pub async fn image_ref(&self, reference: &str) -> Result<Option<ImageRef>, EngineError> {
+    pub(crate) async fn image_ref(&self, reference: &str) -> Result<Option<ImageRef>, EngineError> {
         match self.docker.inspect_image(&encode(reference, true)).await {
             Ok(i) => Ok(i.id.map(|id| ImageRef {
                 id,
@@ -145,7 +148,10 @@ impl Engine {
     }
 
     /// The container an exec instance belongs to; `None` if there is no such exec.
-    pub async fn exec_container(&self, exec_id: &str) -> Result<Option<String>, EngineError> {
+    pub(crate) async fn exec_container(
+        &self,
+        exec_id: &str,
+    ) -> Result<Option<String>, EngineError> {
         match self.docker.inspect_exec(&encode(exec_id, false)).await {
             Ok(x) => Ok(x.container_id),
             Err(e) if is_not_found(&e) => Ok(None),

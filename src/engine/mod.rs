@@ -24,13 +24,13 @@ use crate::lab::Footprint;
 use crate::snapshot::{Attachment, Container, Event, Network, PortBinding, Snapshot, Summary};
 
 /// Oldest API we support: Docker 20.10.
-pub const MIN_API: (u32, u32) = (1, 41);
+pub(crate) const MIN_API: (u32, u32) = (1, 41);
 /// Output read from a container (logs, exec) is capped: enough to find a banner, never a
 /// flood into the learner's terminal or our memory.
-pub const OUTPUT_CAP: usize = 64 * 1024;
+pub(crate) const OUTPUT_CAP: usize = 64 * 1024;
 /// Marker put in the command line of every exec docklings runs, so the engine's
 /// `exec_start` events for them are never mistaken for the learner's.
-pub const PROBE_MARK: &str = "docklings-probe";
+pub(crate) const PROBE_MARK: &str = "docklings-probe";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
@@ -91,7 +91,7 @@ impl fmt::Display for EngineError {
 impl std::error::Error for EngineError {}
 
 /// Where we will connect, as a user would write it.
-pub fn target() -> String {
+pub(crate) fn target() -> String {
     std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_owned())
 }
 
@@ -148,44 +148,36 @@ async fn timed<T>(
 /// What `docker version` says, briefly.
 #[derive(Clone, Debug, Default)]
 pub struct VersionInfo {
-    pub version: String,
-    pub api: String,
-    pub os: String,
-    pub arch: String,
+    pub(crate) version: String,
+    pub(crate) api: String,
+    pub(crate) os: String,
+    pub(crate) arch: String,
 }
 
 /// A connected engine.
 #[derive(Clone, Debug)]
 pub struct Engine {
     docker: Docker,
-    /// The API version both sides agreed on.
-    pub api: String,
-}
-
-/// `"1.41"` → (1, 41).
-pub fn parse_api(v: &str) -> Option<(u32, u32)> {
-    let (a, b) = v.split_once('.')?;
-    Some((a.parse().ok()?, b.parse().ok()?))
 }
 
 /// One file read from a container through the archive endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileEntry {
-    pub kind: crate::lab::FileType,
+    pub(crate) kind: crate::lab::FileType,
     /// Content of a regular file (capped at 4 MiB).
-    pub content: Vec<u8>,
+    pub(crate) content: Vec<u8>,
 }
 
 /// Result of a command docklings ran inside a container.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExecOutput {
-    pub exit_code: Option<i64>,
-    pub output: String,
+    pub(crate) exit_code: Option<i64>,
+    pub(crate) output: String,
 }
 
 /// Progress of a pull or build, for progress bars.
 #[derive(Clone, Debug)]
-pub enum Progress {
+pub(crate) enum Progress {
     /// A layer's bytes: (layer id, current, total).
     Layer(String, u64, u64),
     /// A line of status text.
@@ -194,7 +186,7 @@ pub enum Progress {
 
 impl Engine {
     /// Connect and agree on an API version; fails within a few seconds when no engine answers.
-    pub async fn connect() -> Result<Engine, EngineError> {
+    pub(crate) async fn connect() -> Result<Engine, EngineError> {
         let target = target();
         let unreachable = |detail: String| EngineError::Unreachable {
             target: target.clone(),
@@ -233,14 +225,11 @@ impl Engine {
                 api: format!("{}.{}", api.0, api.1),
             });
         }
-        Ok(Engine {
-            docker,
-            api: format!("{}.{}", api.0, api.1),
-        })
+        Ok(Engine { docker })
     }
 
     /// What `docker version` says about the engine (one more round trip; for `doctor`).
-    pub async fn version(&self) -> Result<VersionInfo, EngineError> {
+    pub(crate) async fn version(&self) -> Result<VersionInfo, EngineError> {
         let v = timed("read the version", CONNECT_TIMEOUT, async {
             self.docker
                 .version()
@@ -257,7 +246,7 @@ impl Engine {
     }
 
     /// Image ID for a reference, `None` if there is no such image.
-    pub async fn image_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+    pub(crate) async fn image_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
         match self.docker.inspect_image(reference).await {
             Ok(i) => Ok(i.id),
             Err(e) if is_not_found(&e) => Ok(None),
@@ -266,7 +255,7 @@ impl Engine {
     }
 
     /// Labels of an image, `None` if there is no such image.
-    pub async fn image_labels(
+    pub(crate) async fn image_labels(
         &self,
         reference: &str,
     ) -> Result<Option<BTreeMap<String, String>>, EngineError> {
@@ -284,7 +273,7 @@ impl Engine {
     }
 
     /// Every container, briefly.
-    pub async fn summaries(&self) -> Result<Vec<Summary>, EngineError> {
+    pub(crate) async fn summaries(&self) -> Result<Vec<Summary>, EngineError> {
         let opts = qp::ListContainersOptions {
             all: true,
             ..Default::default()
@@ -312,7 +301,7 @@ impl Engine {
     }
 
     /// Inspect one container; `None` if it is gone (removed between list and inspect).
-    pub async fn container(&self, id: &str) -> Result<Option<Container>, EngineError> {
+    pub(crate) async fn container(&self, id: &str) -> Result<Option<Container>, EngineError> {
         match self.docker.inspect_container(id, None).await {
             Ok(c) => Ok(Some(convert_container(c))),
             Err(e) if is_not_found(&e) => Ok(None),
@@ -321,7 +310,7 @@ impl Engine {
     }
 
     /// Every network with its members.
-    pub async fn networks(
+    pub(crate) async fn networks(
         &self,
         detail_for: &HashSet<String>,
     ) -> Result<Vec<Network>, EngineError> {
@@ -367,7 +356,7 @@ impl Engine {
 
     /// Container events between `since_ns` (Unix nanoseconds) and now, oldest first,
     /// without the ones docklings' own probes caused.
-    pub async fn events(&self, since_ns: i64) -> Result<Vec<Event>, EngineError> {
+    pub(crate) async fn events(&self, since_ns: i64) -> Result<Vec<Event>, EngineError> {
         let since = since_ns.max(0).div_euclid(1_000_000_000);
         let now = now_nano();
         let mut filters = HashMap::new();
@@ -405,7 +394,7 @@ impl Engine {
     /// Follow the engine's container and network events from now on, for watch mode.
     /// Events docklings' own probes cause are dropped here, so they never trigger a re-check
     /// (which would probe again: a loop).
-    pub fn follow_events(
+    pub(crate) fn follow_events(
         &self,
     ) -> impl futures_util::Stream<Item = Result<Event, EngineError>> + '_ {
         let mut filters = HashMap::new();
@@ -431,7 +420,7 @@ impl Engine {
     }
 
     /// The state a lab's checks read: full detail for the containers in its footprint.
-    pub async fn snapshot(
+    pub(crate) async fn snapshot(
         &self,
         fp: &Footprint,
         events_since: Option<i64>,
@@ -482,7 +471,7 @@ impl Engine {
     }
 
     /// The tail of a container's output (stdout and stderr), capped.
-    pub async fn logs(&self, id: &str) -> Result<String, EngineError> {
+    pub(crate) async fn logs(&self, id: &str) -> Result<String, EngineError> {
         let opts = qp::LogsOptions {
             stdout: true,
             stderr: true,
@@ -515,7 +504,11 @@ impl Engine {
     /// mounts the container's filesystem). So a file whose stat is unchanged since we last
     /// read it comes from a small cache in docklings' data folder; `watch` and repeated
     /// `check`s pay the full read only when the file changed.
-    pub async fn read_file(&self, id: &str, path: &str) -> Result<Option<FileEntry>, EngineError> {
+    pub(crate) async fn read_file(
+        &self,
+        id: &str,
+        path: &str,
+    ) -> Result<Option<FileEntry>, EngineError> {
         let opts = qp::ContainerArchiveInfoOptions {
             path: path.to_owned(),
         };
@@ -624,7 +617,7 @@ impl Engine {
     /// Run a command inside a running container, marked as docklings' own, with a deadline.
     /// The command runs through `sh -c 'exec "$@"'` so the marker lands in the event's text;
     /// if the container has no shell, it runs bare.
-    pub async fn exec(&self, id: &str, cmd: &[String]) -> Result<ExecOutput, EngineError> {
+    pub(crate) async fn exec(&self, id: &str, cmd: &[String]) -> Result<ExecOutput, EngineError> {
         let mut wrapped = vec![
             "sh".to_owned(),
             "-c".to_owned(),
@@ -694,7 +687,7 @@ impl Engine {
     }
 
     /// Build an image from a tar context (legacy builder: works on 20.10 without BuildKit).
-    pub async fn build(
+    pub(crate) async fn build(
         &self,
         tag: &str,
         context: Vec<u8>,
@@ -731,7 +724,7 @@ impl Engine {
     }
 
     /// Pull an image, reporting layer progress.
-    pub async fn pull(
+    pub(crate) async fn pull(
         &self,
         reference: &str,
         mut on_progress: impl FnMut(Progress),
@@ -768,7 +761,7 @@ impl Engine {
     }
 
     /// Remove an image by ID or tag (not forced: an image in use stays).
-    pub async fn remove_image(&self, reference: &str) -> Result<(), EngineError> {
+    pub(crate) async fn remove_image(&self, reference: &str) -> Result<(), EngineError> {
         match self
             .docker
             .remove_image(reference, None::<qp::RemoveImageOptions>, None)
@@ -788,7 +781,7 @@ pub(crate) fn short_id(id: &str) -> &str {
 }
 
 /// `nginx` → (`nginx`, `latest`); `host:5000/a/b:1.2` → (`host:5000/a/b`, `1.2`).
-pub fn split_reference(r: &str) -> (String, String) {
+pub(crate) fn split_reference(r: &str) -> (String, String) {
     let last = r.rsplit('/').next().unwrap_or(r);
     match last.rsplit_once(':') {
         Some((_, tag)) => (r[..r.len() - tag.len() - 1].to_owned(), tag.to_owned()),
@@ -822,14 +815,14 @@ fn cap_text(buf: &[u8]) -> String {
     String::from_utf8_lossy(slice).into_owned()
 }
 
-pub fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
 }
 
-pub fn now_nano() -> i64 {
+pub(crate) fn now_nano() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos() as i64)
@@ -975,13 +968,6 @@ mod tests {
             split_reference("localhost:5000/diamol/base"),
             ("localhost:5000/diamol/base".into(), "latest".into())
         );
-    }
-
-    #[test]
-    fn api_versions() {
-        assert!(parse_api("1.41").expect("parses") >= MIN_API);
-        assert!(parse_api("1.40").expect("parses") < MIN_API);
-        assert!(parse_api("1.100").expect("parses") > MIN_API);
     }
 
     #[test]
