@@ -6,22 +6,23 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::io::Read;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bollard::Docker;
 use bollard::errors::Error as BollardError;
-use bollard::models::{ContainerInspectResponse, PortMap};
 use bollard::query_parameters as qp;
 use futures_util::{StreamExt, TryStreamExt};
 
 mod archive;
 pub(crate) mod cleanup;
+mod convert;
 pub(crate) mod inventory;
+mod probe;
 pub(crate) mod routes;
 
 use crate::lab::Footprint;
-use crate::snapshot::{Attachment, Container, Event, Network, PortBinding, Snapshot, Summary};
+use crate::snapshot::{Container, Event, Network, Snapshot, Summary};
+use convert::{convert_container, convert_event};
 
 /// Oldest API we support: Docker 20.10.
 pub(crate) const MIN_API: (u32, u32) = (1, 41);
@@ -470,222 +471,6 @@ impl Engine {
         .await
     }
 
-    /// The tail of a container's output (stdout and stderr), capped.
-    pub(crate) async fn logs(&self, id: &str) -> Result<String, EngineError> {
-        let opts = qp::LogsOptions {
-            stdout: true,
-            stderr: true,
-            tail: "500".to_owned(),
-            ..Default::default()
-        };
-        let stream = self.docker.logs(id, Some(opts));
-        let mut buf = Vec::new();
-        timed("read logs", CALL_TIMEOUT, async {
-            let mut stream = std::pin::pin!(stream);
-            while let Some(chunk) = stream.next().await {
-                match chunk {
-                    Ok(out) => buf.extend_from_slice(&out.into_bytes()),
-                    Err(e) if is_not_found(&e) => break,
-                    Err(e) => return Err(api_err("read logs")(e)),
-                }
-            }
-            Ok(())
-        })
-        .await?;
-        // Bytes are joined before decoding: a Hangul character can span two chunks.
-        Ok(cap_text(&buf))
-    }
-
-    /// Read a path inside a container (running or not) through the archive endpoint.
-    /// `Ok(None)` when the path does not exist.
-    ///
-    /// A `HEAD` on the archive endpoint answers in about a millisecond with the file's size,
-    /// mode and modification time, while a `GET` costs tens of milliseconds (the engine
-    /// mounts the container's filesystem). So a file whose stat is unchanged since we last
-    /// read it comes from a small cache in docklings' data folder; `watch` and repeated
-    /// `check`s pay the full read only when the file changed.
-    pub(crate) async fn read_file(
-        &self,
-        id: &str,
-        path: &str,
-    ) -> Result<Option<FileEntry>, EngineError> {
-        let opts = qp::ContainerArchiveInfoOptions {
-            path: path.to_owned(),
-        };
-        let stat = match self.docker.get_container_archive_info(id, Some(opts)).await {
-            Ok(s) => s,
-            Err(e) if is_not_found(&e) => return Ok(None),
-            // Some engines omit the stat header; fall back to reading the file.
-            Err(BollardError::HttpHeaderNotFoundError(_)) => {
-                return self.read_file_uncached(id, path).await;
-            }
-            Err(e) => return Err(api_err(format!("stat `{path}`"))(e)),
-        };
-        // Go's os.FileMode: bit 31 directory, bit 27 symlink.
-        if stat.file_mode & (1 << 31) != 0 {
-            return Ok(Some(FileEntry {
-                kind: crate::lab::FileType::Dir,
-                content: Vec::new(),
-            }));
-        }
-        if stat.file_mode & (1 << 27) != 0 {
-            return Ok(Some(FileEntry {
-                kind: crate::lab::FileType::Symlink,
-                content: Vec::new(),
-            }));
-        }
-        let key = format!(
-            "{} {} {} {}",
-            stat.size,
-            stat.file_mode,
-            stat.modification_time.as_deref().unwrap_or("-"),
-            stat.link_target
-        );
-        if let Some(content) = crate::store::journal::cached_file(id, path, &key) {
-            return Ok(Some(FileEntry {
-                kind: crate::lab::FileType::File,
-                content,
-            }));
-        }
-        let entry = self.read_file_uncached(id, path).await?;
-        if let Some(e) = &entry
-            && e.kind == crate::lab::FileType::File
-        {
-            crate::store::journal::cache_file(id, path, &key, &e.content);
-        }
-        Ok(entry)
-    }
-
-    async fn read_file_uncached(
-        &self,
-        id: &str,
-        path: &str,
-    ) -> Result<Option<FileEntry>, EngineError> {
-        const MAX: usize = 4 * 1024 * 1024;
-        let opts = qp::DownloadFromContainerOptions {
-            path: path.to_owned(),
-        };
-        let start = now_nano();
-        let stream = self.docker.download_from_container(id, Some(opts));
-        let mut tarball = Vec::new();
-        let res = timed("read a file", CALL_TIMEOUT, async {
-            let mut stream = std::pin::pin!(stream);
-            while let Some(chunk) = stream.next().await {
-                match chunk {
-                    Ok(b) => {
-                        if tarball.len() + b.len() > MAX + 64 * 1024 {
-                            break; // enough to compare; the rest would only cost memory
-                        }
-                        tarball.extend_from_slice(&b);
-                    }
-                    Err(e) if is_not_found(&e) => return Ok(false),
-                    Err(e) => return Err(api_err(format!("read `{path}`"))(e)),
-                }
-            }
-            Ok(true)
-        })
-        .await;
-        // The engine logs our read as an `archive-path` event, like a learner's `docker cp`
-        // out; remember when we did it so the event checks can tell them apart.
-        crate::store::journal::record(id, start, now_nano());
-        if !res? {
-            return Ok(None);
-        }
-        let mut archive = tar::Archive::new(&tarball[..]);
-        let entries = archive.entries().map_err(|e| EngineError::Api {
-            what: format!("read `{path}`"),
-            detail: e.to_string(),
-        })?;
-        if let Some(entry) = entries.flatten().next() {
-            let et = entry.header().entry_type();
-            let kind = if et.is_dir() {
-                crate::lab::FileType::Dir
-            } else if et.is_symlink() {
-                crate::lab::FileType::Symlink
-            } else {
-                crate::lab::FileType::File
-            };
-            let mut content = Vec::new();
-            if kind == crate::lab::FileType::File {
-                let _ = entry.take(MAX as u64).read_to_end(&mut content);
-            }
-            return Ok(Some(FileEntry { kind, content }));
-        }
-        Ok(None)
-    }
-
-    /// Run a command inside a running container, marked as docklings' own, with a deadline.
-    /// The command runs through `sh -c 'exec "$@"'` so the marker lands in the event's text;
-    /// if the container has no shell, it runs bare.
-    pub(crate) async fn exec(&self, id: &str, cmd: &[String]) -> Result<ExecOutput, EngineError> {
-        let mut wrapped = vec![
-            "sh".to_owned(),
-            "-c".to_owned(),
-            "exec \"$@\"".to_owned(),
-            PROBE_MARK.to_owned(),
-        ];
-        wrapped.extend(cmd.iter().cloned());
-        match self.exec_raw(id, wrapped).await {
-            // 126/127: no `sh` in the image; try the command itself.
-            Ok(out)
-                if matches!(out.exit_code, Some(126) | Some(127)) && out.output.contains("sh") =>
-            {
-                self.exec_raw(id, cmd.to_vec()).await
-            }
-            other => other,
-        }
-    }
-
-    async fn exec_raw(&self, id: &str, cmd: Vec<String>) -> Result<ExecOutput, EngineError> {
-        use bollard::exec::{CreateExecOptions, StartExecResults};
-        timed(
-            "run a probe inside the container",
-            Duration::from_secs(10),
-            async {
-                let created = self
-                    .docker
-                    .create_exec(
-                        id,
-                        CreateExecOptions {
-                            cmd: Some(cmd),
-                            attach_stdout: Some(true),
-                            attach_stderr: Some(true),
-                            ..Default::default()
-                        },
-                    )
-                    .await
-                    .map_err(api_err("start a probe"))?;
-                let mut buf = Vec::new();
-                match self
-                    .docker
-                    .start_exec(&created.id, None)
-                    .await
-                    .map_err(api_err("start a probe"))?
-                {
-                    StartExecResults::Attached { mut output, .. } => {
-                        while let Some(Ok(chunk)) = output.next().await {
-                            if buf.len() < OUTPUT_CAP {
-                                buf.extend_from_slice(&chunk.into_bytes());
-                            }
-                        }
-                    }
-                    StartExecResults::Detached => {}
-                }
-                let exit_code = self
-                    .docker
-                    .inspect_exec(&created.id)
-                    .await
-                    .map_err(api_err("inspect a probe"))?
-                    .exit_code;
-                Ok(ExecOutput {
-                    exit_code,
-                    output: cap_text(&buf),
-                })
-            },
-        )
-        .await
-    }
-
     /// Build an image from a tar context (legacy builder: works on 20.10 without BuildKit).
     pub(crate) async fn build(
         &self,
@@ -806,15 +591,6 @@ fn is_own_event(e: &Event, own: &[crate::store::journal::Window]) -> bool {
             .any(|w| e.actor_id.starts_with(&w.container) && w.covers(e.time_nano))
 }
 
-fn cap_text(buf: &[u8]) -> String {
-    let slice = if buf.len() > OUTPUT_CAP {
-        &buf[buf.len() - OUTPUT_CAP..]
-    } else {
-        buf
-    };
-    String::from_utf8_lossy(slice).into_owned()
-}
-
 pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -827,124 +603,6 @@ pub(crate) fn now_nano() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos() as i64)
         .unwrap_or(0)
-}
-
-fn parse_time(s: Option<&str>) -> i64 {
-    s.and_then(|s| {
-        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
-    })
-    .map(|t| t.unix_timestamp())
-    .filter(|t| *t > 0)
-    .unwrap_or(0)
-}
-
-fn bindings(map: Option<PortMap>) -> Vec<PortBinding> {
-    let mut out = Vec::new();
-    for (key, binds) in map.unwrap_or_default() {
-        let (port, proto) = key.split_once('/').unwrap_or((key.as_str(), "tcp"));
-        let Ok(container_port) = port.parse::<u16>() else {
-            continue;
-        };
-        for b in binds.into_iter().flatten() {
-            out.push(PortBinding {
-                container_port,
-                protocol: proto.to_owned(),
-                host_ip: b.host_ip.unwrap_or_default(),
-                host_port: b
-                    .host_port
-                    .as_deref()
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(0),
-            });
-        }
-    }
-    out.sort_by(|a, b| {
-        (a.container_port, a.host_port, &a.host_ip).cmp(&(
-            b.container_port,
-            b.host_port,
-            &b.host_ip,
-        ))
-    });
-    out
-}
-
-fn convert_event(m: bollard::models::EventMessage) -> Event {
-    let actor = m.actor.unwrap_or_default();
-    Event {
-        time_nano: m
-            .time_nano
-            .unwrap_or_else(|| m.time.unwrap_or(0) * 1_000_000_000),
-        kind: m.typ.map(|t| t.to_string()).unwrap_or_default(),
-        action: m.action.unwrap_or_default(),
-        actor_id: actor.id.unwrap_or_default(),
-        attributes: actor.attributes.unwrap_or_default().into_iter().collect(),
-    }
-}
-
-fn convert_container(c: ContainerInspectResponse) -> Container {
-    let config = c.config.unwrap_or_default();
-    let host = c.host_config.unwrap_or_default();
-    let state = c.state.unwrap_or_default();
-    let net = c.network_settings.unwrap_or_default();
-    let mut networks: Vec<Attachment> = net
-        .networks
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(name, ep)| {
-            let mut aliases: Vec<String> = ep
-                .aliases
-                .unwrap_or_default()
-                .into_iter()
-                .chain(ep.dns_names.unwrap_or_default())
-                .collect();
-            aliases.sort();
-            aliases.dedup();
-            Attachment {
-                network: name,
-                network_id: ep.network_id.unwrap_or_default(),
-                ip: ep.ip_address.unwrap_or_default(),
-                aliases,
-            }
-        })
-        .collect();
-    networks.sort_by(|a, b| a.network.cmp(&b.network));
-    let finished = parse_time(state.finished_at.as_deref());
-    Container {
-        id: c.id.unwrap_or_default(),
-        name: c
-            .name
-            .unwrap_or_default()
-            .trim_start_matches('/')
-            .to_owned(),
-        image: config.image.unwrap_or_default(),
-        image_id: c.image.unwrap_or_default(),
-        state: state.status.map(|s| s.to_string()).unwrap_or_default(),
-        exit_code: state.exit_code,
-        created: c
-            .created
-            .map(|d| d.to_string())
-            .as_deref()
-            .map(|s| parse_time(Some(s)))
-            .unwrap_or(0),
-        finished,
-        hostname: config.hostname.unwrap_or_default(),
-        tty: config.tty.unwrap_or(false),
-        open_stdin: config.open_stdin.unwrap_or(false),
-        attach_stdout: config.attach_stdout.unwrap_or(false),
-        auto_remove: host.auto_remove.unwrap_or(false),
-        publish_all: host.publish_all_ports.unwrap_or(false),
-        env: config.env.unwrap_or_default(),
-        labels: config.labels.unwrap_or_default().into_iter().collect(),
-        ports: bindings(net.ports),
-        requested_ports: bindings(host.port_bindings),
-        networks,
-        command: std::iter::once(c.path.unwrap_or_default())
-            .chain(c.args.unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join(" ")
-            .trim()
-            .to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -982,11 +640,5 @@ mod tests {
             ..Default::default()
         };
         assert!(!is_own_event(&learner, &[]));
-    }
-
-    #[test]
-    fn capped_output_keeps_the_tail() {
-        let big = vec![b'a'; OUTPUT_CAP + 10];
-        assert_eq!(cap_text(&big).len(), OUTPUT_CAP);
     }
 }
