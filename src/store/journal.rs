@@ -42,7 +42,8 @@ pub(crate) fn record(container: &str, start: i64, end: i64) {
     {
         let lines: Vec<&str> = text.lines().collect();
         let keep = lines[lines.len().saturating_sub(KEEP_LINES / 2)..].join("\n");
-        let _ = std::fs::write(&path, keep + "\n");
+        // Replaced whole, so a concurrent reader sees the old log or the trimmed one.
+        let _ = super::atomic::write(&path, (keep + "\n").as_bytes());
     }
     if let Ok(mut f) = std::fs::OpenOptions::new()
         .create(true)
