@@ -1,6 +1,6 @@
 //! The learner's progress: which steps of which labs they passed, the hints they used and
 //! their answers. One pretty-printed JSON file, `progress.json` in docklings' data folder
-//! (see [`crate::store::home`]), that learners may read.
+//! (see `crate::store::home`), that learners may read.
 //!
 //! ## Durability design
 //!

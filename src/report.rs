@@ -3,6 +3,9 @@
 //! The JSON keys `lab`, `passed`, `score`, `max_score`, `steps[].id/title/passed/points`,
 //! `steps[].checks[].kind/passed/message/expected/observed` and, for several labs,
 //! `labs`/`score`/`max_score`/`passed` are a contract: tools read them.
+//!
+//! `grade --submission` adds a section to the grade report, not a report of its own:
+//! `SubmissionSection`, which every format includes when it is there (`render`).
 
 use std::fmt::Write as _;
 

@@ -4,15 +4,15 @@
 //! 1. Refuse (exit 2) when the engine already holds what the lab looks at — the same rule
 //!    as `selftest`: grading would count someone else's containers as the student's.
 //! 2. Record a baseline: every container, network, image (with its tags) and volume.
-//! 3. Start the guard ([`proxy`]): a unix socket in a private temp dir that forwards to the
-//!    engine's socket, ruling on every request by [`policy`]. A request that would change or
+//! 3. Start the guard (`proxy`): a unix socket in a private temp dir that forwards to the
+//!    engine's socket, ruling on every request by `policy`. A request that would change or
 //!    remove anything in the baseline is answered with 403 and recorded.
-//! 4. Run the script ([`script`]) in a private copy of its folder ([`folder`]), for at
+//! 4. Run the script (`script`) in a private copy of its folder (`folder`), for at
 //!    most `--timeout`.
 //! 5. Grade the labs as `grade` does, from the moment the script started; a submission
 //!    with a refused request is `rejected` and does not pass.
 //! 6. Remove whatever is not in the baseline and restore tags the script moved
-//!    ([`cleanup`]), remove the temp dir — on success, failure, timeout and Ctrl-C alike.
+//!    (`cleanup`), remove the temp dir — on success, failure, timeout and Ctrl-C alike.
 //!
 //! The report is `grade`'s, with a submission section added ([`crate::report`]).
 //!
@@ -90,7 +90,7 @@ pub(crate) async fn submission(
         }
     };
     let problem = cleaned.failure("clean up after the submission");
-    let section = job.section(script, run, denied, cleaned, timeout_secs);
+    let section = job.section(script, run, denied, cleaned);
     let report = GradeReport::new(labs).with_submission(section);
     crate::report::emit(app, &report, format, output.as_deref())?;
     if let Some(e) = problem {
@@ -120,7 +120,6 @@ impl Job {
         run: ScriptRun,
         denied: Vec<Denial>,
         cleaned_up: Removed,
-        timeout_secs: u64,
     ) -> SubmissionSection {
         let mut section = SubmissionSection {
             path: script.display().to_string(),
@@ -135,7 +134,7 @@ impl Job {
             rejected: !denied.is_empty(),
             denied,
             cleaned_up,
-            timeout_secs,
+            timeout_secs: self.limit.as_secs(),
         };
         // Tools read the JSON status, so it stays in one language.
         section.status = section.status_in(Lang::En);
