@@ -9,7 +9,7 @@
 //! The file must never be left half-written, and no update may be lost:
 //!
 //! - **Atomic replace.** A writer never changes `progress.json` in place. It writes the whole
-//!   new document to a temporary sibling (`progress.json.tmp-<pid>`), fsyncs it, renames it
+//!   new document to a temporary sibling (`progress.json.tmp-<pid>-<n>`), fsyncs it, renames it
 //!   over the original and fsyncs the folder. `rename` is atomic, so a reader, or the
 //!   survivor of a crash, sees the old file or the new one, never a mix. The first fsync
 //!   makes the data durable before the rename can be (otherwise a power cut may leave an
