@@ -175,28 +175,9 @@ impl App {
     pub fn since(&self, lab: &Lab, arg: &Option<String>) -> Result<i64> {
         match arg {
             Some(s) => parse_since(s),
-            None => Ok(crate::workspace::lab_started(&lab.id).unwrap_or(0) * 1_000_000_000),
+            None => Ok(crate::store::workspace::lab_started(&lab.id).unwrap_or(0) * 1_000_000_000),
         }
     }
-}
-
-/// Write via a temporary file and rename, so a reader never sees half a report.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-        std::process::id()
-    ));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
 }
 
 /// Is this an interactive session? (Used by commands that would prompt.)

@@ -22,10 +22,9 @@ mod cli;
 mod commands;
 #[allow(dead_code)] // until its owner removes it: see above
 mod engine;
-mod home;
+mod grade;
 mod http;
 mod images;
-mod journal;
 mod lab;
 mod lookup;
 mod pattern;
@@ -41,13 +40,12 @@ mod session;
 mod snapshot;
 #[allow(dead_code)] // until its owner removes it: see above
 mod standin;
+mod store;
 mod style;
-mod submission;
 mod tui;
 mod verdict;
 mod watch;
 mod words;
-mod workspace;
 
 use std::process::ExitCode;
 

@@ -1,6 +1,6 @@
 //! The learner's progress: which steps of which labs they passed, the hints they used and
 //! their answers. One pretty-printed JSON file, `progress.json` in docklings' data folder
-//! (see [`crate::home`]), that learners may read.
+//! (see `crate::store::home`), that learners may read.
 //!
 //! ## Durability design
 //!
@@ -9,7 +9,7 @@
 //! The file must never be left half-written, and no update may be lost:
 //!
 //! - **Atomic replace.** A writer never changes `progress.json` in place. It writes the whole
-//!   new document to a temporary sibling (`progress.json.tmp-<pid>`), fsyncs it, renames it
+//!   new document to a temporary sibling (`progress.json.tmp-<pid>-<n>`), fsyncs it, renames it
 //!   over the original and fsyncs the folder. `rename` is atomic, so a reader, or the
 //!   survivor of a crash, sees the old file or the new one, never a mix. The first fsync
 //!   makes the data durable before the rename can be (otherwise a power cut may leave an
@@ -42,7 +42,7 @@
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -133,7 +133,7 @@ enum Loaded {
 impl Store {
     /// `progress.json` in docklings' data folder.
     pub fn default_location() -> Store {
-        Store::at(crate::home::data_dir().join("progress.json"))
+        Store::at(crate::store::home::data_dir().join("progress.json"))
     }
 
     pub fn at(path: impl Into<PathBuf>) -> Store {
@@ -320,38 +320,11 @@ impl Store {
         }
     }
 
-    /// Temp file, write, fsync, rename over the original, fsync the folder.
+    /// Through the one atomic write (`store::atomic`): temp file, fsync, rename, fsync the
+    /// folder; its temporary siblings are the `.tmp-` files `remove_stale_temps` sweeps.
     fn write_atomically(&self, bytes: &[u8]) -> Result<(), String> {
-        // One name per process is enough: only the lock holder writes one.
-        let tmp = sibling(&self.path, &format!(".tmp-{}", std::process::id()));
-        let written = (|| {
-            let mut file = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&tmp)?;
-            // Keep whatever permissions the learner gave the file.
-            if let Ok(meta) = fs::metadata(&self.path) {
-                let _ = file.set_permissions(meta.permissions());
-            }
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            drop(file);
-            fs::rename(&tmp, &self.path)
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(format!("cannot write `{}`: {e}", self.path.display()));
-        }
-        let dir = self.dir();
-        sync_dir(&dir).map_err(|e| {
-            format!(
-                "wrote `{}` but cannot sync its folder `{}`, so the change may not survive a \
-                 power cut: {e}",
-                self.path.display(),
-                dir.display()
-            )
-        })
+        crate::store::atomic::write(&self.path, bytes)
+            .map_err(|e| format!("cannot write `{}`: {e}", self.path.display()))
     }
 }
 
@@ -477,6 +450,7 @@ mod tests {
             "run".into(),
             StepProgress {
                 passed_at: Some(1_700_000_100),
+                evidence_at: Some(1_700_000_099_500_000_000),
                 hints_used: 2,
                 solved_with_help: true,
             },
@@ -546,7 +520,9 @@ mod tests {
         let store = Store::default_location();
         assert_eq!(
             store.path(),
-            crate::home::data_dir().join("progress.json").as_path()
+            crate::store::home::data_dir()
+                .join("progress.json")
+                .as_path()
         );
     }
 

@@ -3,12 +3,18 @@
 //! The JSON keys `lab`, `passed`, `score`, `max_score`, `steps[].id/title/passed/points`,
 //! `steps[].checks[].kind/passed/message/expected/observed` and, for several labs,
 //! `labs`/`score`/`max_score`/`passed` are a contract: tools read them.
+//!
+//! `grade --submission` adds a section to the grade report, not a report of its own:
+//! `SubmissionSection`, which every format includes when it is there (`render`).
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::app::{App, Failure, Result, out};
 use crate::check::StepResult;
+use crate::engine::cleanup::Removed;
+use crate::lab::Lang;
 use crate::style::Style;
 
 #[derive(Clone, Debug, Serialize)]
@@ -59,6 +65,10 @@ pub struct GradeReport {
     pub score: u32,
     pub max_score: u32,
     pub passed: bool,
+    /// With `grade --submission`: how the script ran, what the guard refused, what was
+    /// cleaned up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) submission: Option<SubmissionSection>,
 }
 
 impl GradeReport {
@@ -68,6 +78,74 @@ impl GradeReport {
             max_score: labs.iter().map(|l| l.max_score).sum(),
             passed: labs.iter().all(|l| l.passed),
             labs,
+            submission: None,
+        }
+    }
+
+    /// Add a submission's section; a rejected submission does not pass.
+    pub(crate) fn with_submission(mut self, section: SubmissionSection) -> Self {
+        self.passed &= !section.rejected;
+        self.submission = Some(section);
+        self
+    }
+
+    /// The one pass rule of `grade`: with `--min-score N` the total score must reach N,
+    /// without it every step must pass; a rejected submission never passes.
+    pub(crate) fn passes(&self, min_score: Option<u32>) -> bool {
+        let rejected = self.submission.as_ref().is_some_and(|s| s.rejected);
+        let enough = match min_score {
+            Some(n) => self.score >= n,
+            None => self.labs.iter().all(|l| l.passed),
+        };
+        enough && !rejected
+    }
+}
+
+/// One request the submission guard refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Denial {
+    pub(crate) method: String,
+    /// As the client sent it, query included.
+    pub(crate) path: String,
+    pub(crate) reason: String,
+}
+
+/// The `submission` section of a grade report. Its JSON keys are a contract, as the rest.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct SubmissionSection {
+    pub(crate) path: String,
+    pub(crate) interpreter: String,
+    pub(crate) exit_code: Option<i32>,
+    /// The signal that ended the script, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) signal: Option<i32>,
+    pub(crate) timed_out: bool,
+    /// `exit code 3`, `timed out after 3s`: what a person reads (in English here; the text
+    /// report words it in the learner's language).
+    pub(crate) status: String,
+    pub(crate) duration_ms: u64,
+    /// The last lines of stdout and stderr together.
+    pub(crate) output_tail: Vec<String>,
+    pub(crate) output_bytes: u64,
+    pub(crate) denied: Vec<Denial>,
+    pub(crate) rejected: bool,
+    pub(crate) cleaned_up: Removed,
+    /// The time limit (`--timeout`), for wording a timeout.
+    #[serde(skip)]
+    pub(crate) timeout_secs: u64,
+}
+
+impl SubmissionSection {
+    /// How the script ended, in `lang`.
+    pub(crate) fn status_in(&self, lang: Lang) -> String {
+        let limit = self.timeout_secs;
+        match (lang, self.timed_out, self.exit_code, self.signal) {
+            (Lang::En, true, ..) => format!("timed out after {limit}s"),
+            (Lang::Ko, true, ..) => format!("제한 시간 {limit}초를 넘겨 중단됨"),
+            (Lang::En, false, Some(c), _) => format!("exit code {c}"),
+            (Lang::Ko, false, Some(c), _) => format!("종료 코드 {c}"),
+            (Lang::En, false, None, s) => format!("killed by signal {}", s.unwrap_or(0)),
+            (Lang::Ko, false, None, s) => format!("시그널 {}로 종료됨", s.unwrap_or(0)),
         }
     }
 }
@@ -187,14 +265,16 @@ fn xml_escape(s: &str) -> String {
     o
 }
 
-/// JUnit XML: a testsuite per lab, a testcase per step.
-pub fn junit(labs: &[LabReport]) -> String {
+/// JUnit XML, and a `submission` suite last when there is one; the totals count it.
+fn junit_with(labs: &[LabReport], submission: Option<&SubmissionSection>) -> String {
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let tests: usize = labs.iter().map(|l| l.steps.len()).sum();
+    let tests: usize =
+        labs.iter().map(|l| l.steps.len()).sum::<usize>() + usize::from(submission.is_some());
     let failures: usize = labs
         .iter()
         .map(|l| l.steps.iter().filter(|s| !s.passed).count())
-        .sum();
+        .sum::<usize>()
+        + usize::from(submission.is_some_and(|s| s.rejected));
     let _ = writeln!(
         o,
         "<testsuites name=\"docklings\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
@@ -248,8 +328,222 @@ pub fn junit(labs: &[LabReport]) -> String {
         }
         o.push_str("  </testsuite>\n");
     }
+    if let Some(sub) = submission {
+        o.push_str(&submission_junit(sub));
+    }
     o.push_str("</testsuites>\n");
     o
+}
+
+/// The whole of a `grade` report in `format`: each lab, the total when there are several,
+/// and the submission section when there is one.
+pub(crate) fn render(g: &GradeReport, format: Format, st: &Style, lang: Lang) -> String {
+    match format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(g).unwrap_or_default()),
+        Format::Junit => junit_with(&g.labs, g.submission.as_ref()),
+        Format::Classroom => {
+            let mut v = classroom(&g.labs);
+            if let Some(sub) = &g.submission {
+                add_guard_test(&mut v, sub);
+            }
+            format!("{}\n", serde_json::to_string(&v).unwrap_or_default())
+        }
+        Format::Text => {
+            let mut s = String::new();
+            for r in &g.labs {
+                s.push_str(&text(r, st, lang));
+            }
+            if g.labs.len() > 1 {
+                let _ = writeln!(s, "total {}/{}", g.score, g.max_score);
+            }
+            if let Some(sub) = &g.submission {
+                s.push_str(&submission_text(sub, st, lang));
+            }
+            s
+        }
+    }
+}
+
+/// Render `g` and print it, or write it to `output` (atomically, and without colour).
+pub(crate) fn emit(
+    app: &App,
+    g: &GradeReport,
+    format: Format,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    let style = if output.is_some() {
+        Style::plain()
+    } else {
+        app.style
+    };
+    let text = render(g, format, &style, app.lang);
+    match output {
+        Some(path) => crate::store::atomic::write(path, text.as_bytes())
+            .map_err(|e| Failure::io("write", path, e)),
+        None => {
+            out(&text);
+            Ok(())
+        }
+    }
+}
+
+/// The submission section of the text report, in the learner's language.
+fn submission_text(sub: &SubmissionSection, st: &Style, lang: Lang) -> String {
+    let ko = lang == Lang::Ko;
+    let mut s = String::new();
+    let secs = sub.duration_ms as f64 / 1000.0;
+    let _ = writeln!(
+        s,
+        "{} {} ({})",
+        st.bold(if ko { "제출물" } else { "submission" }),
+        sub.path,
+        sub.interpreter
+    );
+    let status = sub.status_in(lang);
+    let _ = match (ko, sub.timed_out) {
+        (_, true) => writeln!(s, "  {}", st.warn(&status)),
+        (true, false) => writeln!(s, "  {status}, {secs:.1}초 실행"),
+        (false, false) => writeln!(s, "  {status} after {secs:.1}s"),
+    };
+    if !sub.output_tail.is_empty() {
+        let n = sub.output_tail.len();
+        let _ = writeln!(
+            s,
+            "  {}",
+            st.dim(&if ko {
+                format!("출력의 마지막 {n}줄:")
+            } else {
+                format!("last {n} lines of output:")
+            })
+        );
+        for l in &sub.output_tail {
+            let _ = writeln!(s, "    {} {l}", st.dim("│"));
+        }
+    }
+    s.push_str(&refusals_text(&sub.denied, st, ko));
+    s.push_str(&cleanup_text(&sub.cleaned_up, st, ko));
+    s
+}
+
+/// What the guard refused, or that it refused nothing.
+fn refusals_text(denied: &[Denial], st: &Style, ko: bool) -> String {
+    let mut s = String::new();
+    if denied.is_empty() {
+        let _ = writeln!(
+            s,
+            "  {} {}",
+            st.ok("✓"),
+            if ko {
+                "만들지 않은 것을 바꾸거나 지우려는 요청이 없었습니다"
+            } else {
+                "no request tried to change or remove what the submission did not create"
+            }
+        );
+        return s;
+    }
+    let n = denied.len();
+    let _ = if ko {
+        writeln!(
+            s,
+            "  {} docklings가 제출물이 만들지 않은 것을 바꾸거나 지우려는 요청 {n}개를 거부했습니다:",
+            st.bad("✗")
+        )
+    } else {
+        writeln!(
+            s,
+            "  {} docklings refused {n} request{} that would change or remove what the submission did not create:",
+            st.bad("✗"),
+            if n == 1 { "" } else { "s" }
+        )
+    };
+    for d in denied {
+        let _ = writeln!(s, "      {} {}", d.method, d.path);
+        let _ = writeln!(s, "        {}", st.dim(&d.reason));
+    }
+    let _ = writeln!(
+        s,
+        "  {}",
+        st.bad(if ko {
+            "거부됨: 제출물이 자기가 만들지 않은 것을 건드리려 했으므로 통과하지 못합니다 (점수는 참고용)."
+        } else {
+            "REJECTED: the submission tried to touch what it did not create, so it does not pass (the score is for reference)."
+        })
+    );
+    s
+}
+
+/// What cleanup removed and put back, and what it could not.
+fn cleanup_text(c: &Removed, st: &Style, ko: bool) -> String {
+    let tags = c.tags_restored + c.tags_removed;
+    let line = if ko {
+        format!(
+            "정리: 컨테이너 {}, 네트워크 {}, 이미지 {}, 볼륨 {}개를 지우고 태그 {tags}개를 되돌렸습니다",
+            c.containers, c.networks, c.images, c.volumes
+        )
+    } else {
+        format!(
+            "cleaned up: {} container(s), {} network(s), {} image(s), {} volume(s) removed, {tags} tag(s) put back",
+            c.containers, c.networks, c.images, c.volumes
+        )
+    };
+    let mut s = format!("  {}\n", st.dim(&line));
+    for p in &c.problems {
+        let _ = writeln!(s, "  {} {p}", st.bad("✗"));
+    }
+    s
+}
+
+/// The refused requests, one a line.
+fn refusal_lines(sub: &SubmissionSection, prefix: &str) -> String {
+    sub.denied
+        .iter()
+        .map(|d| format!("{prefix}{} {}: {}", d.method, d.path, d.reason))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Classroom: a rejected submission fails the run, with a `guard` test saying why.
+fn add_guard_test(v: &mut serde_json::Value, sub: &SubmissionSection) {
+    if !sub.rejected {
+        return;
+    }
+    v["status"] = "fail".into();
+    if let Some(tests) = v["tests"].as_array_mut() {
+        tests.push(serde_json::json!({
+            "name": "submission / guard",
+            "status": "fail",
+            "score": 0,
+            "max_score": 0,
+            "message": refusal_lines(sub, "refused "),
+            "test_code": format!("docklings grade --submission {}", sub.path),
+            "filename": sub.path,
+            "line_no": 0,
+            "execution_time": format!("{}ms", sub.duration_ms),
+        }));
+    }
+}
+
+/// JUnit: a `submission` suite whose `guard` case fails when the submission was rejected.
+fn submission_junit(sub: &SubmissionSection) -> String {
+    let failed = usize::from(sub.rejected);
+    let mut suite = format!(
+        "  <testsuite name=\"submission\" tests=\"1\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n    <testcase classname=\"submission\" name=\"guard\""
+    );
+    if sub.rejected {
+        let _ = write!(
+            suite,
+            ">\n      <failure message=\"the submission tried to change what it did not create\" type=\"rejected\">{}</failure>\n    </testcase>\n",
+            xml_escape(&refusal_lines(sub, ""))
+        );
+    } else {
+        suite.push_str("/>\n");
+    }
+    let _ = write!(
+        suite,
+        "    <system-out>{}</system-out>\n  </testsuite>\n",
+        xml_escape(&format!("{}\n{}", sub.status, sub.output_tail.join("\n")))
+    );
+    suite
 }
 
 /// The report formats of `check` and `grade`.
@@ -262,40 +556,12 @@ pub enum Format {
     Classroom,
 }
 
-/// The reports of one `check` (`graded: false`, one lab) or `grade` (`graded: true`) in
-/// `format`, as the text to print or write.
-pub(crate) fn formatted(
-    reports: &[LabReport],
-    format: Format,
-    graded: bool,
-    style: &Style,
-    lang: crate::lab::Lang,
-) -> String {
+/// One lab's report as `check` prints it: the lab object itself in JSON (`grade` always
+/// wraps labs, so tools see one shape whatever their number), the rest as `grade` would.
+pub(crate) fn render_lab(r: &LabReport, format: Format, st: &Style, lang: Lang) -> String {
     match format {
-        Format::Json => {
-            // `grade` always wraps, so tools see one shape whatever the number of labs.
-            let json = match reports {
-                [one] if !graded => serde_json::to_string_pretty(one),
-                _ => serde_json::to_string_pretty(&GradeReport::new(reports.to_vec())),
-            };
-            format!("{}\n", json.unwrap_or_default())
-        }
-        Format::Junit => junit(reports),
-        Format::Classroom => format!(
-            "{}\n",
-            serde_json::to_string(&classroom(reports)).unwrap_or_default()
-        ),
-        Format::Text => {
-            let mut s = String::new();
-            for r in reports {
-                s.push_str(&text(r, style, lang));
-            }
-            if reports.len() > 1 {
-                let g = GradeReport::new(reports.to_vec());
-                s.push_str(&format!("total {}/{}\n", g.score, g.max_score));
-            }
-            s
-        }
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(r).unwrap_or_default()),
+        _ => render(&GradeReport::new(vec![r.clone()]), format, st, lang),
     }
 }
 
@@ -317,6 +583,7 @@ mod tests {
             duration_ms: 42,
             steps: vec![
                 StepResult {
+                    at: Some(1_700_000_000_000_000_000),
                     id: "run-detached".into(),
                     title: "Run it".into(),
                     passed: true,
@@ -324,6 +591,7 @@ mod tests {
                     checks: vec![],
                 },
                 StepResult {
+                    at: None,
                     id: "browse".into(),
                     title: "Browse <it>".into(),
                     passed: false,
@@ -342,7 +610,7 @@ mod tests {
 
     #[test]
     fn junit_escapes_and_counts() {
-        let x = junit(&[sample()]);
+        let x = junit_with(&[sample()], None);
         assert!(x.contains("tests=\"2\" failures=\"1\""));
         assert!(x.contains("Nothing answers &amp; "));
         assert!(!x.contains('\u{1}'));
@@ -370,6 +638,88 @@ mod tests {
         assert_eq!(tests[1]["score"], 0);
         let total: u64 = tests.iter().map(|t| t["score"].as_u64().unwrap_or(0)).sum();
         assert_eq!(total, 1);
+    }
+
+    fn rejected_submission() -> SubmissionSection {
+        SubmissionSection {
+            path: "s.sh".into(),
+            interpreter: "sh".into(),
+            exit_code: Some(0),
+            signal: None,
+            timed_out: false,
+            status: "exit code 0".into(),
+            duration_ms: 1,
+            output_tail: vec!["<hi>".into()],
+            output_bytes: 5,
+            denied: vec![Denial {
+                method: "DELETE".into(),
+                path: "/containers/v".into(),
+                reason: "no".into(),
+            }],
+            rejected: true,
+            cleaned_up: Removed::default(),
+            timeout_secs: 3,
+        }
+    }
+
+    #[test]
+    fn junit_counts_the_guard() {
+        let out = junit_with(&[sample()], Some(&rejected_submission()));
+        assert!(out.contains("tests=\"3\" failures=\"2\""), "{out}");
+        assert!(out.contains("&lt;hi&gt;"), "{out}");
+        assert!(out.trim_end().ends_with("</testsuites>"), "{out}");
+    }
+
+    #[test]
+    fn a_submission_is_a_section_of_the_grade_report() {
+        let plain = GradeReport::new(vec![sample()]);
+        let json = serde_json::to_value(&plain).expect("serializes");
+        assert!(json.get("submission").is_none());
+        let g = GradeReport::new(vec![sample()]).with_submission(rejected_submission());
+        assert!(!g.passed);
+        let text = serde_json::to_string(&g).expect("serializes");
+        // `submission` comes last, after the keys of a plain grade report.
+        assert!(
+            text.find("\"passed\"") < text.find("\"submission\""),
+            "{text}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(v["submission"]["denied"][0]["method"], "DELETE");
+        assert!(v["submission"].get("timeout_secs").is_none());
+        let t = render(&g, Format::Text, &Style::plain(), Lang::En);
+        assert!(
+            t.contains("REJECTED") && t.contains("DELETE /containers/v"),
+            "{t}"
+        );
+        let c = render(&g, Format::Classroom, &Style::plain(), Lang::En);
+        assert!(c.contains("submission / guard"), "{c}");
+    }
+
+    #[test]
+    fn the_pass_rule() {
+        let mut passing = sample();
+        passing.passed = true;
+        passing.steps.retain(|s| s.passed);
+        let g = GradeReport::new(vec![passing.clone()]);
+        assert!(g.passes(None));
+        assert!(!GradeReport::new(vec![sample()]).passes(None));
+        assert!(GradeReport::new(vec![sample()]).passes(Some(1)));
+        assert!(!GradeReport::new(vec![sample()]).passes(Some(2)));
+        let rejected = GradeReport::new(vec![passing]).with_submission(rejected_submission());
+        assert!(!rejected.passes(None));
+        assert!(!rejected.passes(Some(0)));
+    }
+
+    #[test]
+    fn script_status_in_both_languages() {
+        let mut s = rejected_submission();
+        s.exit_code = None;
+        s.timed_out = true;
+        assert_eq!(s.status_in(Lang::En), "timed out after 3s");
+        assert_eq!(s.status_in(Lang::Ko), "제한 시간 3초를 넘겨 중단됨");
+        s.timed_out = false;
+        s.signal = Some(9);
+        assert_eq!(s.status_in(Lang::En), "killed by signal 9");
     }
 
     #[test]

@@ -2,10 +2,9 @@
 //! with its names or on its networks, and its networks. Nothing else on the engine is
 //! touched.
 
-use std::collections::HashSet;
-
 use crate::app::Result;
 use crate::engine::Engine;
+use crate::engine::cleanup::{Leftovers, Removed};
 use crate::lab::Lab;
 
 /// A lab's resources on the engine right now.
@@ -43,15 +42,17 @@ pub(crate) async fn find(engine: &Engine, lab: &Lab) -> Result<Found> {
     })
 }
 
-/// Remove what `find` found; the number of containers removed.
-pub(crate) async fn remove(engine: &Engine, found: &Found) -> Result<usize> {
-    let mut removed: HashSet<String> = HashSet::new();
-    for (id, name, ..) in &found.containers {
-        engine.remove_container(id).await?;
-        removed.insert(name.clone());
+/// Remove exactly what `find` found (containers before networks), through the engine's
+/// one cleanup; what could not be removed is an error, after the rest was.
+pub(crate) async fn remove(engine: &Engine, found: &Found) -> Result<Removed> {
+    let set = Leftovers {
+        containers: found.containers.iter().map(|c| c.0.clone()).collect(),
+        networks: found.networks.iter().map(|n| n.0.clone()).collect(),
+        ..Leftovers::default()
+    };
+    let removed = engine.remove_exactly(&set).await;
+    match removed.failure("remove the lab's containers and networks") {
+        Some(e) => Err(e.into()),
+        None => Ok(removed),
     }
-    for (id, _) in &found.networks {
-        engine.remove_network(id).await?;
-    }
-    Ok(removed.len())
 }

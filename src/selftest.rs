@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use crate::app::{App, Failure, Result, out};
 use crate::check::{Ctx, StepResult};
 use crate::engine::Engine;
+use crate::engine::cleanup::Leftovers;
 use crate::lab::{Action, Lab, Lang};
 
 /// How long a step may take to pass after its solution ran: servers need a moment to
@@ -112,7 +113,7 @@ pub(crate) fn occupied(
 
 /// Runs the proof; `Ok(false)` when some step did not behave.
 pub(crate) async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> Result<bool> {
-    crate::workspace::write_files(lab, ws, true).map_err(Failure::BadInput)?;
+    crate::store::workspace::write_files(lab, ws, true).map_err(Failure::BadInput)?;
     let st = &app.style;
     out(&format!("{} {}\n", st.bold("selftest"), st.bold(&lab.id)));
     // Events from before this moment are not ours to count.
@@ -203,6 +204,17 @@ async fn settle(ctx: &Ctx<'_, Engine>, step: &str) -> Result<StepResult> {
 /// Remove new containers and networks that belong to the lab. Anything else that appeared
 /// meanwhile (the learner's own work in another terminal) is left alone.
 pub(crate) async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize> {
+    let set = lab_leftovers(engine, lab, before).await?;
+    let removed = engine.remove_exactly(&set).await;
+    match removed.failure("remove what the solutions created") {
+        Some(e) => Err(e.into()),
+        None => Ok(removed.containers + removed.networks),
+    }
+}
+
+/// What the solutions created: containers new since `before` that run the lab's images,
+/// carry its names or sit on its networks, and its networks that are new.
+async fn lab_leftovers(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<Leftovers> {
     let fp = lab.footprint();
     let mut image_ids = HashSet::new();
     for i in &fp.images {
@@ -218,7 +230,7 @@ pub(crate) async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Re
         .filter(|n| fp.networks.contains(&n.name))
         .map(|n| n.id.as_str())
         .collect();
-    let mut removed = 0;
+    let mut set = Leftovers::default();
     for s in engine.summaries().await? {
         if before.containers.contains(&s.id) {
             continue;
@@ -233,42 +245,20 @@ pub(crate) async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Re
             }
         };
         if ours {
-            engine.remove_container(&s.id).await?;
-            removed += 1;
+            set.containers.push(s.id);
         }
     }
-    for n in networks {
-        if !before.networks.contains(&n.id) && fp.networks.contains(&n.name) {
-            engine.remove_network(&n.id).await?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
+    set.networks = networks
+        .into_iter()
+        .filter(|n| !before.networks.contains(&n.id) && fp.networks.contains(&n.name))
+        .map(|n| n.id)
+        .collect();
+    Ok(set)
 }
 
-pub(crate) struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    pub(crate) fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-pub(crate) fn tempdir() -> Result<TempDir> {
-    let p = std::env::temp_dir().join(format!(
-        "docklings-selftest-{}-{}",
-        std::process::id(),
-        crate::engine::now_nano()
-    ));
-    std::fs::create_dir_all(&p)
-        .map_err(|e| Failure::BadInput(format!("cannot create `{}`: {e}", p.display())))?;
-    Ok(TempDir(p))
+/// The learner's stand-in folder for the solutions' commands.
+pub(crate) fn tempdir() -> Result<crate::store::temp::TempDir> {
+    crate::store::temp::TempDir::new("selftest")
 }
 
 /// Interactive sessions opened by `tty` actions, kept across steps like a learner's open

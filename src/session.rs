@@ -49,6 +49,8 @@ pub(crate) enum Mode {
 pub(crate) struct StepState {
     pub(crate) passed: bool,
     pub(crate) passed_at: Option<i64>,
+    /// When the learner's act that passed it happened (Unix nanoseconds).
+    pub(crate) evidence_at: Option<i64>,
     pub(crate) hints_shown: u32,
     pub(crate) solution_shown: bool,
     pub(crate) last: Option<StepResult>,
@@ -94,6 +96,7 @@ impl<'a> GuidedSession<'a> {
             if let Some(sp) = saved.steps.get(&step.id) {
                 st.passed = sp.passed_at.is_some();
                 st.passed_at = sp.passed_at;
+                st.evidence_at = sp.evidence_at;
                 st.hints_shown = sp.hints_used.min(step.hints.len() as u32);
                 st.solution_shown = sp.solved_with_help;
             }
@@ -250,6 +253,15 @@ impl<'a> GuidedSession<'a> {
         Vec::new()
     }
 
+    /// The passes seen so far, for judging the next round in order (they stick).
+    pub(crate) fn passes(&self) -> crate::check::Passed {
+        self.steps
+            .iter()
+            .zip(&self.lab.steps)
+            .filter_map(|(st, step)| Some((step.id.clone(), st.evidence_at?)))
+            .collect()
+    }
+
     /// New verdicts arrived. A pass sticks: a later step that removes the container must
     /// not take back the one before. When the shown step passes, move on to the next one
     /// still to do.
@@ -262,6 +274,7 @@ impl<'a> GuidedSession<'a> {
                 if r.passed && !st.passed {
                     st.passed = true;
                     st.passed_at = Some(now);
+                    st.evidence_at = r.at;
                     newly.push(i);
                 }
                 st.last = Some(r);
@@ -647,6 +660,7 @@ mod tests {
             first.clone(),
             crate::progress::StepProgress {
                 passed_at: Some(7),
+                evidence_at: Some(7_000_000_000),
                 hints_used: 99,
                 solved_with_help: true,
             },
@@ -672,6 +686,7 @@ mod tests {
             title: String::new(),
             passed,
             points: 1,
+            at: passed.then_some(1),
             checks: vec![Outcome::with_texts(
                 "container",
                 passed,

@@ -106,6 +106,7 @@ fn save_progress(store: &Store, session: &GuidedSession) -> Result<()> {
                 let sp = lp.steps.entry(step.id.clone()).or_default();
                 if st.passed && sp.passed_at.is_none() {
                     sp.passed_at = st.passed_at;
+                    sp.evidence_at = st.evidence_at;
                 }
                 sp.hints_used = sp.hints_used.max(st.hints_shown);
                 sp.solved_with_help |= st.solution_shown;
@@ -128,6 +129,8 @@ pub(crate) async fn drive(
     let lab = session.lab;
     let mut ctx = Ctx::new(engine, lab, app.lang, since);
     ctx.retry = false;
+    // Passes saved earlier stick, and later steps count from them.
+    *ctx.passed.borrow_mut() = session.passes();
     let mut input = read_terminal_input();
     let mut trigger = Trigger::new(engine);
     let restore = TerminalRestore::enter()

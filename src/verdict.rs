@@ -277,6 +277,7 @@ codes! {
     Named = "container.named",
     LogsGone = "logs.gone",
     RanAndGone = "container.ran_and_gone",
+    ContainerStale = "container.stale",
     // container
     ContainerOk = "container.ok",
     ContainerNotAsAsked = "container.not_as_asked",
@@ -330,6 +331,7 @@ codes! {
     AbsentRemoved = "absent.removed",
     AbsentNotRemoved = "absent.not_removed",
     AbsentNoRemoval = "absent.no_removal",
+    AbsentRemovalOf = "absent.removal_of",
     // image
     ImageExists = "image.exists",
     ImageOk = "image.ok",
@@ -376,6 +378,7 @@ codes! {
     RequestOnlyOthers = "request.only_others",
     RequestOnlyProbes = "request.only_probes",
     RequestNoneLogged = "request.none_logged",
+    RequestAct = "request.act",
     // http
     ExpectGet = "expect.http_get",
     ExpectBodyMatches = "expect.body_matches",

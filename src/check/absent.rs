@@ -71,7 +71,10 @@ pub(super) fn judge(s: &Select, step: &StepCx<'_>, snap: &Snapshot) -> Verdict {
             .at(e.time_nano);
         }
         let observed = match removals.last() {
-            Some(e) => step.too_early(removed(e), e.time_nano),
+            Some(e) => step.too_early(
+                Finding::new(Code::AbsentRemovalOf).with("name", event_name(e)),
+                e.time_nano,
+            ),
             None => Finding::new(Code::AbsentNoRemoval).with("sel", s),
         };
         return Verdict::fail(

@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx, lint_select};
-use super::select::{named_state, no_match, nothing_matches, select_containers, state_seen};
+use super::select::{
+    Gone, named_state, no_match, nothing_matches, ran_and_gone, select_containers, state_seen,
+};
 use super::{Ctx, Probe, StepCx};
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Select};
@@ -124,24 +126,48 @@ impl Kind for ContainerCheck {
 
     async fn evaluate<P: Probe>(
         &self,
-        _: &Ctx<'_, P>,
+        cx: &Ctx<'_, P>,
         _: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
-        Ok(judge(self, snap))
+        Ok(judge(self, cx.since, snap))
     }
 }
 
-pub(super) fn judge(spec: &ContainerCheck, snap: &Snapshot) -> Verdict {
+/// A state check: containers as the step asks. It counts containers the learner ran or
+/// started after the lab's start (`since`), and — when the step asks only what the
+/// engine's events can tell — containers that ran and are gone (`--rm`). Its evidence is
+/// when the last container it needed began.
+pub(super) fn judge(spec: &ContainerCheck, since: i64, snap: &Snapshot) -> Verdict {
     let expected = expected(spec);
     let need = spec.at_least.unwrap_or(1).max(1) as usize;
-    let matches = select_containers(&spec.select, snap);
-    if matches.is_empty() {
-        return Verdict::fail(
-            no_match(&spec.select),
-            expected,
-            nothing_matches(&spec.select, snap),
-        );
+    let (stale, matches): (Vec<&Container>, Vec<&Container>) =
+        select_containers(&spec.select, snap)
+            .into_iter()
+            .partition(|c| since > 0 && c.began_ns > 0 && c.began_ns < since);
+    let gone: Vec<Gone> = if events_can_tell(spec) {
+        ran_and_gone(&spec.select, snap, since)
+            .into_iter()
+            .filter(|g| spec.exit_code.is_none_or(|c| g.exit_code == Some(c)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if matches.is_empty() && gone.is_empty() {
+        let observed = if stale.is_empty() {
+            nothing_matches(&spec.select, snap)
+        } else {
+            stale
+                .iter()
+                .take(3)
+                .map(|c| {
+                    Finding::new(Code::ContainerStale)
+                        .with("name", &c.name)
+                        .with("time", Value::Clock(c.began_ns))
+                })
+                .collect()
+        };
+        return Verdict::fail(no_match(&spec.select), expected, observed);
     }
     let judged: Vec<(&Container, Vec<Finding>)> = matches
         .iter()
@@ -152,20 +178,40 @@ pub(super) fn judge(spec: &ContainerCheck, snap: &Snapshot) -> Verdict {
         .filter(|(_, m)| m.is_empty())
         .map(|(c, _)| *c)
         .collect();
-    let count = match spec.distinct {
-        Some(Distinct::Hostname) => good
-            .iter()
-            .map(|c| c.hostname.as_str())
-            .collect::<BTreeSet<_>>()
-            .len(),
-        None => good.len(),
-    };
+    // A removed container's hostname is gone with it; by default it was its own ID, so
+    // each one counts as distinct.
+    let count = gone.len()
+        + match spec.distinct {
+            Some(Distinct::Hostname) => good
+                .iter()
+                .map(|c| c.hostname.as_str())
+                .collect::<BTreeSet<_>>()
+                .len(),
+            None => good.len(),
+        };
     if count >= need {
-        return Verdict::pass(
-            Finding::new(Code::ContainerOk),
-            expected,
-            vec![found(&good, need, spec.distinct.is_some())],
-        );
+        let mut times: Vec<i64> = good
+            .iter()
+            .map(|c| c.began_ns)
+            .chain(gone.iter().map(|g| g.at))
+            .collect();
+        times.sort_unstable();
+        let mut observed = Vec::new();
+        if !good.is_empty() {
+            observed.push(found(&good, need, spec.distinct.is_some()));
+        }
+        observed.extend(gone.iter().take(need.max(3)).map(|g| {
+            Finding::new(Code::RanAndGone)
+                .with("name", &g.name)
+                .with("code", g.exit_code.unwrap_or(0))
+                .with("time", Value::Clock(g.at))
+        }));
+        let v = Verdict::pass(Finding::new(Code::ContainerOk), expected, observed);
+        // The step was done when the last container it needed began.
+        return match times.get(need - 1) {
+            Some(at) if *at > 0 => v.at(*at),
+            _ => v,
+        };
     }
     let mut observed = Vec::new();
     if !good.is_empty() {
@@ -407,6 +453,21 @@ fn port_mismatch(c: &Container, p: &PortSpec, snap: &Snapshot) -> Option<Finding
     } else {
         with_port(Code::PortMissing).with("ports", ports(c))
     })
+}
+
+/// Does the step ask only what a removed container's events still tell (its image or
+/// name, that it exited, its exit code)? Then a `--rm` run counts.
+fn events_can_tell(spec: &ContainerCheck) -> bool {
+    matches!(spec.state, None | Some(ContainerState::Exited))
+        && spec.tty.is_none()
+        && spec.stdin_open.is_none()
+        && spec.detached.is_none()
+        && spec.published.is_none()
+        && spec.networks.is_none()
+        && spec.auto_remove.is_none()
+        && spec.env.is_none()
+        && spec.select.network.is_none()
+        && spec.select.label.is_none()
 }
 
 /// A container's published ports, each once.

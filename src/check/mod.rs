@@ -51,7 +51,6 @@ pub(crate) const POLL: Duration = Duration::from_millis(250);
 #[allow(async_fn_in_trait)]
 pub(crate) trait Probe {
     async fn snapshot(&self, fp: &Footprint, since: Option<i64>) -> Result<Snapshot, EngineError>;
-    async fn logs(&self, id: &str) -> Result<String, EngineError>;
     /// Output lines since a time (Unix nanoseconds), each with when it was written.
     async fn log_lines(&self, id: &str, since: i64) -> Result<Vec<LogLine>, EngineError>;
     async fn read_file(&self, id: &str, path: &str) -> Result<Option<FileEntry>, EngineError>;
@@ -61,9 +60,6 @@ pub(crate) trait Probe {
 impl Probe for crate::engine::Engine {
     async fn snapshot(&self, fp: &Footprint, since: Option<i64>) -> Result<Snapshot, EngineError> {
         crate::engine::Engine::snapshot(self, fp, since).await
-    }
-    async fn logs(&self, id: &str) -> Result<String, EngineError> {
-        crate::engine::Engine::logs(self, id).await
     }
     async fn log_lines(&self, id: &str, since: i64) -> Result<Vec<LogLine>, EngineError> {
         crate::engine::Engine::log_lines(self, id, since).await

@@ -93,7 +93,13 @@ impl Kind for RequestCheck {
             if let Some(r) = before.last()
                 && early.as_ref().is_none_or(|(_, t)| r.at > *t)
             {
-                early = Some((r.finding(&c.name), r.at));
+                early = Some((
+                    Finding::new(Code::RequestAct)
+                        .with("method", &r.method)
+                        .with("target", &r.target)
+                        .with("client", &r.client),
+                    r.at,
+                ));
             }
             if let Some(hit) = after.last() {
                 return Ok(Verdict::pass(

@@ -107,8 +107,15 @@ fn detached_on_8088() -> ContainerCheck {
 }
 
 fn container(spec: &ContainerCheck, s: &Snapshot) -> Verdict {
-    container::judge(spec, s)
+    container::judge(spec, 0, s)
 }
+
+/// A step that counts from the very beginning.
+const FROM_START: StepCx<'static> = StepCx {
+    id: "s",
+    after: 0,
+    after_step: None,
+};
 
 /// English words of the generated texts that must not show through in Korean ones.
 const ENGLISH: &[&str] = &[
@@ -360,20 +367,44 @@ fn distinct_hostnames_are_counted() {
 #[test]
 fn absent_after_rm() {
     let s = by_image();
-    let v = absent::judge(&s, &snap(vec![]));
+    // An empty engine alone proves nothing: the removal must be on record.
+    let v = absent::judge(&s, &FROM_START, &snap(vec![]));
+    assert!(!v.passed && has(&v, "absent.no_removal"), "{:?}", v.codes());
+    let mut removed = snap(vec![]);
+    removed.events = vec![exec_event("destroy", WEB_IMAGE)];
+    removed.events[0].time_nano = 2_000_000_000;
+    let v = absent::judge(&s, &FROM_START, &removed);
     assert!(v.passed);
-    let (_, ko) = both("absent", &v);
+    assert_eq!(v.at, Some(2_000_000_000));
+    let (en, ko) = both("absent", &v);
     assert_eq!(
-        (ko.expected.as_str(), ko.observed.as_str()),
-        (
-            "이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너 없음",
-            "없음"
-        )
+        ko.expected,
+        "이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너 없음, 직접 삭제함"
+    );
+    assert_eq!(en.observed, "`web` removed at 00:00:02 UTC");
+    // A removal before the step this one follows does not count, and says so.
+    let later = StepCx {
+        id: "remove",
+        after: 3_000_000_000,
+        after_step: Some("run-detached"),
+    };
+    let v = absent::judge(&s, &later, &removed);
+    assert!(!v.passed && has(&v, "order.act_before"), "{:?}", v.codes());
+    let (en, ko) = both("absent", &v);
+    assert_eq!(
+        en.observed,
+        "the removal of `web` was at 00:00:02 UTC, before `run-detached` passed at \
+         00:00:03 UTC: do it again now"
+    );
+    assert!(
+        ko.observed.contains("`run-detached` 단계를 마친"),
+        "{}",
+        ko.observed
     );
     let mut gone = web("old", 8088);
     gone.state = "exited".into();
     gone.exit_code = Some(137);
-    let v = absent::judge(&s, &snap(vec![web("web", 8088), gone]));
+    let v = absent::judge(&s, &FROM_START, &snap(vec![web("web", 8088), gone]));
     assert!(!v.passed);
     let (en, ko) = both("absent", &v);
     assert_eq!(
@@ -482,7 +513,7 @@ fn events_match_command_prefixes_and_removed_containers() {
         ]),
         at_least: None,
     };
-    let v = event::judge(&spec, &s);
+    let v = event::judge(&spec, &FROM_START, &s);
     assert!(v.passed);
     let (_, ko) = both("event", &v);
     assert_eq!(
@@ -499,7 +530,7 @@ fn events_match_command_prefixes_and_removed_containers() {
         command: Some(vec!["cat".into()]),
         ..spec.clone()
     };
-    let v = event::judge(&cat, &s);
+    let v = event::judge(&cat, &FROM_START, &s);
     assert!(!v.passed && has(&v, "event.seen_only"));
     let (en, ko) = both("event", &v);
     assert!(en.observed.contains("seen only"), "{}", en.observed);
@@ -513,14 +544,14 @@ fn events_match_command_prefixes_and_removed_containers() {
         command: None,
         at_least: None,
     };
-    assert!(!event::judge(&top, &s).passed);
+    assert!(!event::judge(&top, &FROM_START, &s).passed);
     let top = EventCheck {
         action: "kill".into(),
         select: None,
         command: None,
         at_least: None,
     };
-    let (_, ko) = both("event", &event::judge(&top, &s));
+    let (_, ko) = both("event", &event::judge(&top, &FROM_START, &s));
     assert_eq!(
         (ko.expected.as_str(), ko.observed.as_str()),
         (
@@ -659,7 +690,7 @@ fn wording_snapshots() {
         (
             "absent, still there",
             "absent",
-            absent::judge(&by_image(), &snap(vec![web("web", 8088)])),
+            absent::judge(&by_image(), &FROM_START, &snap(vec![web("web", 8088)])),
         ),
         (
             "no image",

@@ -21,12 +21,8 @@ pub(crate) async fn run(
     let answers = crate::answers::saved_and_given(lab, answers)?;
     let engine = Engine::connect().await?;
     let report = crate::check::check_lab(&engine, lab, app.lang, since, only, answers).await?;
-    out(&crate::report::formatted(
-        std::slice::from_ref(&report),
-        format,
-        false,
-        &app.style,
-        app.lang,
+    out(&crate::report::render_lab(
+        &report, format, &app.style, app.lang,
     ));
     if report.passed {
         Ok(())

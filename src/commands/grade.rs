@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use crate::app::{App, Failure, Result, out, write_atomically};
+use crate::app::{App, Failure, Result};
 use crate::engine::Engine;
 use crate::report::Format;
-use crate::style::Style;
 
 /// How to grade and where the report goes: the flags of `grade` besides the labs.
 pub(crate) struct Options {
@@ -40,7 +39,7 @@ pub(crate) async fn run(app: &App, ids: &[String], all: bool, options: Options) 
     }
     if let Some(sub) = options.submission {
         let plans = plans.into_iter().map(|(l, _, a)| (l, a)).collect();
-        return crate::submission::grade(
+        return crate::grade::submission(
             app,
             plans,
             &sub.script,
@@ -56,23 +55,9 @@ pub(crate) async fn run(app: &App, ids: &[String], all: bool, options: Options) 
     for (lab, since, answers) in plans {
         reports.push(crate::check::check_lab(&engine, lab, app.lang, since, None, answers).await?);
     }
-    let passed = match options.min_score {
-        Some(n) => reports.iter().map(|r| r.score).sum::<u32>() >= n,
-        None => reports.iter().all(|r| r.passed),
-    };
-    // A file gets no colours: it is read by tools, or later in another terminal.
-    let style = if options.output.is_some() {
-        Style::plain()
-    } else {
-        app.style
-    };
-    let text = crate::report::formatted(&reports, options.format, true, &style, app.lang);
-    match &options.output {
-        Some(path) => {
-            write_atomically(path, text.as_bytes()).map_err(|e| Failure::io("write", path, e))?
-        }
-        None => out(&text),
-    }
+    let report = crate::report::GradeReport::new(reports);
+    let passed = report.passes(options.min_score);
+    crate::report::emit(app, &report, options.format, options.output.as_deref())?;
     if passed {
         Ok(())
     } else {

@@ -45,17 +45,12 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
         ));
         return Ok(());
     }
-    let containers = crate::reset::remove(&engine, &found).await?;
+    let removed = crate::reset::remove(&engine, &found).await?;
+    let (containers, networks) = (removed.containers, removed.networks);
     out(pick(
         lang,
-        &format!(
-            "Removed {containers} container(s) and {} network(s).\n",
-            found.networks.len()
-        ),
-        &format!(
-            "컨테이너 {containers}개와 네트워크 {}개를 삭제했습니다.\n",
-            found.networks.len()
-        ),
+        &format!("Removed {containers} container(s) and {networks} network(s).\n"),
+        &format!("컨테이너 {containers}개와 네트워크 {networks}개를 삭제했습니다.\n"),
     ));
     Ok(())
 }

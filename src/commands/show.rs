@@ -12,7 +12,7 @@ pub(crate) fn run(app: &App, id: &str, step: Option<&str>, plain: bool, hints: b
         .map(|s| crate::lookup::step_index(lab, s))
         .transpose()?;
     let md = crate::book::lab_markdown(lab, app.lang, only, hints);
-    let workspace = crate::workspace::prepare(lab).map_err(Failure::Io)?;
+    let workspace = crate::store::workspace::prepare(lab).map_err(Failure::Io)?;
     let mut text = if plain {
         md
     } else {

@@ -39,7 +39,7 @@ pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
     }
     let saved = progress.labs.get(&lab.id).cloned().unwrap_or_default();
     let mut session = GuidedSession::resume(lab, app.lang, &saved);
-    session.workspace = crate::workspace::prepare(lab).map_err(Failure::Io)?;
+    session.workspace = crate::store::workspace::prepare(lab).map_err(Failure::Io)?;
     let since = saved.started_at.unwrap_or_else(crate::engine::unix_now) * 1_000_000_000;
 
     let result = crate::tui::drive(app, &engine, &mut session, &store, since).await;

@@ -41,7 +41,7 @@ pub(crate) async fn run(
     let lab = crate::lookup::lab(&cat, id)?;
     let since = match since {
         Some(s) => Some(parse_since(s)?),
-        None => crate::workspace::lab_started(&lab.id).map(|s| s * 1_000_000_000),
+        None => crate::store::workspace::lab_started(&lab.id).map(|s| s * 1_000_000_000),
     };
     let engine = Engine::connect().await?;
     let mut trigger = Trigger::new(&engine);

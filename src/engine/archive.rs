@@ -14,7 +14,7 @@ use super::{Engine, EngineError, api_err};
 impl Engine {
     /// Write `refs` into one archive at `path` (written next to it, then renamed, so a
     /// half-written archive never looks complete). `on_bytes` gets the running total.
-    pub async fn save_images(
+    pub(crate) async fn save_images(
         &self,
         refs: &[String],
         path: &Path,
@@ -24,18 +24,16 @@ impl Engine {
             what: format!("write `{}`", path.display()),
             detail: e.to_string(),
         };
-        let tmp = path.with_extension("partial");
-        let mut file = tokio::fs::File::create(&tmp).await.map_err(io_err)?;
+        // Dropped on any early return, which removes the half-written file.
+        let (staged, file) = crate::store::atomic::Staged::beside(path).map_err(io_err)?;
+        let mut file = tokio::fs::File::from_std(file);
         let names: Vec<&str> = refs.iter().map(String::as_str).collect();
         let mut stream = std::pin::pin!(self.docker.export_images(&names));
         let mut total = 0u64;
         while let Some(chunk) = stream.next().await {
             let chunk = match chunk {
                 Ok(c) => c,
-                Err(e) => {
-                    let _ = tokio::fs::remove_file(&tmp).await;
-                    return Err(api_err("save images")(e));
-                }
+                Err(e) => return Err(api_err("save images")(e)),
             };
             file.write_all(&chunk).await.map_err(io_err)?;
             total += chunk.len() as u64;
@@ -43,14 +41,14 @@ impl Engine {
         }
         file.sync_all().await.map_err(io_err)?;
         drop(file);
-        tokio::fs::rename(&tmp, path).await.map_err(io_err)?;
+        staged.commit().map_err(io_err)?;
         Ok(total)
     }
 
     /// Load an archive made by `save_images` (or `docker save`). `read` counts the bytes
     /// sent so far, for a progress bar. Returns the engine's messages
     /// ("Loaded image: nginx:latest").
-    pub async fn load_images(
+    pub(crate) async fn load_images(
         &self,
         path: &Path,
         read: Arc<AtomicU64>,

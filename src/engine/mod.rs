@@ -6,29 +6,33 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::io::Read;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bollard::Docker;
 use bollard::errors::Error as BollardError;
-use bollard::models::{ContainerInspectResponse, PortMap};
 use bollard::query_parameters as qp;
 use futures_util::{StreamExt, TryStreamExt};
 
 mod archive;
-pub mod guard;
+pub(crate) mod cleanup;
+mod convert;
+pub(crate) mod inventory;
+mod probe;
+pub(crate) use probe::LogLine;
+pub(crate) mod routes;
 
 use crate::lab::Footprint;
-use crate::snapshot::{Attachment, Container, Event, Network, PortBinding, Snapshot, Summary};
+use crate::snapshot::{Container, Event, Network, Snapshot, Summary};
+use convert::{convert_container, convert_event};
 
 /// Oldest API we support: Docker 20.10.
-pub const MIN_API: (u32, u32) = (1, 41);
+pub(crate) const MIN_API: (u32, u32) = (1, 41);
 /// Output read from a container (logs, exec) is capped: enough to find a banner, never a
 /// flood into the learner's terminal or our memory.
-pub const OUTPUT_CAP: usize = 64 * 1024;
+pub(crate) const OUTPUT_CAP: usize = 64 * 1024;
 /// Marker put in the command line of every exec docklings runs, so the engine's
 /// `exec_start` events for them are never mistaken for the learner's.
-pub const PROBE_MARK: &str = "docklings-probe";
+pub(crate) const PROBE_MARK: &str = "docklings-probe";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
@@ -89,7 +93,7 @@ impl fmt::Display for EngineError {
 impl std::error::Error for EngineError {}
 
 /// Where we will connect, as a user would write it.
-pub fn target() -> String {
+pub(crate) fn target() -> String {
     std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_owned())
 }
 
@@ -146,44 +150,36 @@ async fn timed<T>(
 /// What `docker version` says, briefly.
 #[derive(Clone, Debug, Default)]
 pub struct VersionInfo {
-    pub version: String,
-    pub api: String,
-    pub os: String,
-    pub arch: String,
+    pub(crate) version: String,
+    pub(crate) api: String,
+    pub(crate) os: String,
+    pub(crate) arch: String,
 }
 
 /// A connected engine.
 #[derive(Clone, Debug)]
 pub struct Engine {
     docker: Docker,
-    /// The API version both sides agreed on.
-    pub api: String,
-}
-
-/// `"1.41"` → (1, 41).
-pub fn parse_api(v: &str) -> Option<(u32, u32)> {
-    let (a, b) = v.split_once('.')?;
-    Some((a.parse().ok()?, b.parse().ok()?))
 }
 
 /// One file read from a container through the archive endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileEntry {
-    pub kind: crate::lab::FileType,
+    pub(crate) kind: crate::lab::FileType,
     /// Content of a regular file (capped at 4 MiB).
-    pub content: Vec<u8>,
+    pub(crate) content: Vec<u8>,
 }
 
 /// Result of a command docklings ran inside a container.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExecOutput {
-    pub exit_code: Option<i64>,
-    pub output: String,
+    pub(crate) exit_code: Option<i64>,
+    pub(crate) output: String,
 }
 
 /// Progress of a pull or build, for progress bars.
 #[derive(Clone, Debug)]
-pub enum Progress {
+pub(crate) enum Progress {
     /// A layer's bytes: (layer id, current, total).
     Layer(String, u64, u64),
     /// A line of status text.
@@ -192,7 +188,7 @@ pub enum Progress {
 
 impl Engine {
     /// Connect and agree on an API version; fails within a few seconds when no engine answers.
-    pub async fn connect() -> Result<Engine, EngineError> {
+    pub(crate) async fn connect() -> Result<Engine, EngineError> {
         let target = target();
         let unreachable = |detail: String| EngineError::Unreachable {
             target: target.clone(),
@@ -231,14 +227,11 @@ impl Engine {
                 api: format!("{}.{}", api.0, api.1),
             });
         }
-        Ok(Engine {
-            docker,
-            api: format!("{}.{}", api.0, api.1),
-        })
+        Ok(Engine { docker })
     }
 
     /// What `docker version` says about the engine (one more round trip; for `doctor`).
-    pub async fn version(&self) -> Result<VersionInfo, EngineError> {
+    pub(crate) async fn version(&self) -> Result<VersionInfo, EngineError> {
         let v = timed("read the version", CONNECT_TIMEOUT, async {
             self.docker
                 .version()
@@ -255,7 +248,7 @@ impl Engine {
     }
 
     /// Image ID for a reference, `None` if there is no such image.
-    pub async fn image_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+    pub(crate) async fn image_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
         match self.docker.inspect_image(reference).await {
             Ok(i) => Ok(i.id),
             Err(e) if is_not_found(&e) => Ok(None),
@@ -264,7 +257,7 @@ impl Engine {
     }
 
     /// Labels of an image, `None` if there is no such image.
-    pub async fn image_labels(
+    pub(crate) async fn image_labels(
         &self,
         reference: &str,
     ) -> Result<Option<BTreeMap<String, String>>, EngineError> {
@@ -282,7 +275,7 @@ impl Engine {
     }
 
     /// Every container, briefly.
-    pub async fn summaries(&self) -> Result<Vec<Summary>, EngineError> {
+    pub(crate) async fn summaries(&self) -> Result<Vec<Summary>, EngineError> {
         let opts = qp::ListContainersOptions {
             all: true,
             ..Default::default()
@@ -310,7 +303,7 @@ impl Engine {
     }
 
     /// Inspect one container; `None` if it is gone (removed between list and inspect).
-    pub async fn container(&self, id: &str) -> Result<Option<Container>, EngineError> {
+    pub(crate) async fn container(&self, id: &str) -> Result<Option<Container>, EngineError> {
         match self.docker.inspect_container(id, None).await {
             Ok(c) => Ok(Some(convert_container(c))),
             Err(e) if is_not_found(&e) => Ok(None),
@@ -319,7 +312,7 @@ impl Engine {
     }
 
     /// Every network with its members.
-    pub async fn networks(
+    pub(crate) async fn networks(
         &self,
         detail_for: &HashSet<String>,
     ) -> Result<Vec<Network>, EngineError> {
@@ -365,7 +358,7 @@ impl Engine {
 
     /// Container events between `since_ns` (Unix nanoseconds) and now, oldest first,
     /// without the ones docklings' own probes caused.
-    pub async fn events(&self, since_ns: i64) -> Result<Vec<Event>, EngineError> {
+    pub(crate) async fn events(&self, since_ns: i64) -> Result<Vec<Event>, EngineError> {
         let since = since_ns.max(0).div_euclid(1_000_000_000);
         let now = now_nano();
         let mut filters = HashMap::new();
@@ -389,7 +382,7 @@ impl Engine {
             stream.try_collect().await.map_err(api_err("read events"))
         })
         .await?;
-        let own = crate::journal::windows();
+        let own = crate::store::journal::windows();
         let mut out: Vec<Event> = msgs
             .into_iter()
             .map(convert_event)
@@ -403,7 +396,7 @@ impl Engine {
     /// Follow the engine's container and network events from now on, for watch mode.
     /// Events docklings' own probes cause are dropped here, so they never trigger a re-check
     /// (which would probe again: a loop).
-    pub fn follow_events(
+    pub(crate) fn follow_events(
         &self,
     ) -> impl futures_util::Stream<Item = Result<Event, EngineError>> + '_ {
         let mut filters = HashMap::new();
@@ -429,7 +422,7 @@ impl Engine {
     }
 
     /// The state a lab's checks read: full detail for the containers in its footprint.
-    pub async fn snapshot(
+    pub(crate) async fn snapshot(
         &self,
         fp: &Footprint,
         events_since: Option<i64>,
@@ -479,273 +472,8 @@ impl Engine {
         .await
     }
 
-    /// The tail of a container's output (stdout and stderr), capped.
-    pub async fn logs(&self, id: &str) -> Result<String, EngineError> {
-        let opts = qp::LogsOptions {
-            stdout: true,
-            stderr: true,
-            tail: "500".to_owned(),
-            ..Default::default()
-        };
-        let stream = self.docker.logs(id, Some(opts));
-        let mut buf = Vec::new();
-        timed("read logs", CALL_TIMEOUT, async {
-            let mut stream = std::pin::pin!(stream);
-            while let Some(chunk) = stream.next().await {
-                match chunk {
-                    Ok(out) => buf.extend_from_slice(&out.into_bytes()),
-                    Err(e) if is_not_found(&e) => break,
-                    Err(e) => return Err(api_err("read logs")(e)),
-                }
-            }
-            Ok(())
-        })
-        .await?;
-        // Bytes are joined before decoding: a Hangul character can span two chunks.
-        Ok(cap_text(&buf))
-    }
-
-    /// A container's output since `since_nanos` (Unix nanoseconds), line by line, each with
-    /// the time the engine received it — how a server's access log proves that a request
-    /// reached it, and when.
-    pub async fn log_lines(&self, id: &str, since_nanos: i64) -> Result<Vec<LogLine>, EngineError> {
-        let opts = qp::LogsOptions {
-            stdout: true,
-            stderr: true,
-            timestamps: true,
-            // The engine takes whole seconds; the exact bound is applied below.
-            since: i32::try_from(since_nanos.div_euclid(1_000_000_000)).unwrap_or(0),
-            tail: "2000".to_owned(),
-            ..Default::default()
-        };
-        let stream = self.docker.logs(id, Some(opts));
-        let mut buf = Vec::new();
-        timed("read logs", CALL_TIMEOUT, async {
-            let mut stream = std::pin::pin!(stream);
-            while let Some(chunk) = stream.next().await {
-                match chunk {
-                    Ok(out) => buf.extend_from_slice(&out.into_bytes()),
-                    Err(e) if is_not_found(&e) => break,
-                    Err(e) => return Err(api_err("read logs")(e)),
-                }
-            }
-            Ok(())
-        })
-        .await?;
-        Ok(timestamped_lines(&cap_text(&buf), since_nanos))
-    }
-
-    /// Read a path inside a container (running or not) through the archive endpoint.
-    /// `Ok(None)` when the path does not exist.
-    ///
-    /// A `HEAD` on the archive endpoint answers in about a millisecond with the file's size,
-    /// mode and modification time, while a `GET` costs tens of milliseconds (the engine
-    /// mounts the container's filesystem). So a file whose stat is unchanged since we last
-    /// read it comes from a small cache in docklings' data folder; `watch` and repeated
-    /// `check`s pay the full read only when the file changed.
-    pub async fn read_file(&self, id: &str, path: &str) -> Result<Option<FileEntry>, EngineError> {
-        let opts = qp::ContainerArchiveInfoOptions {
-            path: path.to_owned(),
-        };
-        let stat = match self.docker.get_container_archive_info(id, Some(opts)).await {
-            Ok(s) => s,
-            Err(e) if is_not_found(&e) => return Ok(None),
-            // Some engines omit the stat header; fall back to reading the file.
-            Err(BollardError::HttpHeaderNotFoundError(_)) => {
-                return self.read_file_uncached(id, path).await;
-            }
-            Err(e) => return Err(api_err(format!("stat `{path}`"))(e)),
-        };
-        // Go's os.FileMode: bit 31 directory, bit 27 symlink.
-        if stat.file_mode & (1 << 31) != 0 {
-            return Ok(Some(FileEntry {
-                kind: crate::lab::FileType::Dir,
-                content: Vec::new(),
-            }));
-        }
-        if stat.file_mode & (1 << 27) != 0 {
-            return Ok(Some(FileEntry {
-                kind: crate::lab::FileType::Symlink,
-                content: Vec::new(),
-            }));
-        }
-        let key = format!(
-            "{} {} {} {}",
-            stat.size,
-            stat.file_mode,
-            stat.modification_time.as_deref().unwrap_or("-"),
-            stat.link_target
-        );
-        if let Some(content) = crate::journal::cached_file(id, path, &key) {
-            return Ok(Some(FileEntry {
-                kind: crate::lab::FileType::File,
-                content,
-            }));
-        }
-        let entry = self.read_file_uncached(id, path).await?;
-        if let Some(e) = &entry
-            && e.kind == crate::lab::FileType::File
-        {
-            crate::journal::cache_file(id, path, &key, &e.content);
-        }
-        Ok(entry)
-    }
-
-    async fn read_file_uncached(
-        &self,
-        id: &str,
-        path: &str,
-    ) -> Result<Option<FileEntry>, EngineError> {
-        const MAX: usize = 4 * 1024 * 1024;
-        let opts = qp::DownloadFromContainerOptions {
-            path: path.to_owned(),
-        };
-        let start = now_nano();
-        let stream = self.docker.download_from_container(id, Some(opts));
-        let mut tarball = Vec::new();
-        let res = timed("read a file", CALL_TIMEOUT, async {
-            let mut stream = std::pin::pin!(stream);
-            while let Some(chunk) = stream.next().await {
-                match chunk {
-                    Ok(b) => {
-                        if tarball.len() + b.len() > MAX + 64 * 1024 {
-                            break; // enough to compare; the rest would only cost memory
-                        }
-                        tarball.extend_from_slice(&b);
-                    }
-                    Err(e) if is_not_found(&e) => return Ok(false),
-                    Err(e) => return Err(api_err(format!("read `{path}`"))(e)),
-                }
-            }
-            Ok(true)
-        })
-        .await;
-        // The engine logs our read as an `archive-path` event, like a learner's `docker cp`
-        // out; remember when we did it so the event checks can tell them apart.
-        crate::journal::record(id, start, now_nano());
-        if !res? {
-            return Ok(None);
-        }
-        let mut archive = tar::Archive::new(&tarball[..]);
-        let entries = archive.entries().map_err(|e| EngineError::Api {
-            what: format!("read `{path}`"),
-            detail: e.to_string(),
-        })?;
-        if let Some(entry) = entries.flatten().next() {
-            let et = entry.header().entry_type();
-            let kind = if et.is_dir() {
-                crate::lab::FileType::Dir
-            } else if et.is_symlink() {
-                crate::lab::FileType::Symlink
-            } else {
-                crate::lab::FileType::File
-            };
-            let mut content = Vec::new();
-            if kind == crate::lab::FileType::File {
-                let _ = entry.take(MAX as u64).read_to_end(&mut content);
-            }
-            return Ok(Some(FileEntry { kind, content }));
-        }
-        Ok(None)
-    }
-
-    /// Run a command inside a running container, marked as docklings' own, with a deadline.
-    /// The command runs through `sh -c 'exec "$@"'` so the marker lands in the event's text;
-    /// if the container has no shell, it runs bare.
-    pub async fn exec(&self, id: &str, cmd: &[String]) -> Result<ExecOutput, EngineError> {
-        let mut wrapped = vec![
-            "sh".to_owned(),
-            "-c".to_owned(),
-            "exec \"$@\"".to_owned(),
-            PROBE_MARK.to_owned(),
-        ];
-        wrapped.extend(cmd.iter().cloned());
-        match self.exec_raw(id, wrapped).await {
-            // 126/127: no `sh` in the image; try the command itself.
-            Ok(out)
-                if matches!(out.exit_code, Some(126) | Some(127)) && out.output.contains("sh") =>
-            {
-                self.exec_raw(id, cmd.to_vec()).await
-            }
-            other => other,
-        }
-    }
-
-    async fn exec_raw(&self, id: &str, cmd: Vec<String>) -> Result<ExecOutput, EngineError> {
-        use bollard::exec::{CreateExecOptions, StartExecResults};
-        timed(
-            "run a probe inside the container",
-            Duration::from_secs(10),
-            async {
-                let created = self
-                    .docker
-                    .create_exec(
-                        id,
-                        CreateExecOptions {
-                            cmd: Some(cmd),
-                            attach_stdout: Some(true),
-                            attach_stderr: Some(true),
-                            ..Default::default()
-                        },
-                    )
-                    .await
-                    .map_err(api_err("start a probe"))?;
-                let mut buf = Vec::new();
-                match self
-                    .docker
-                    .start_exec(&created.id, None)
-                    .await
-                    .map_err(api_err("start a probe"))?
-                {
-                    StartExecResults::Attached { mut output, .. } => {
-                        while let Some(Ok(chunk)) = output.next().await {
-                            if buf.len() < OUTPUT_CAP {
-                                buf.extend_from_slice(&chunk.into_bytes());
-                            }
-                        }
-                    }
-                    StartExecResults::Detached => {}
-                }
-                let exit_code = self
-                    .docker
-                    .inspect_exec(&created.id)
-                    .await
-                    .map_err(api_err("inspect a probe"))?
-                    .exit_code;
-                Ok(ExecOutput {
-                    exit_code,
-                    output: cap_text(&buf),
-                })
-            },
-        )
-        .await
-    }
-
-    /// Remove a container (force), ignoring one that is already gone.
-    pub async fn remove_container(&self, id: &str) -> Result<(), EngineError> {
-        let opts = qp::RemoveContainerOptions {
-            force: true,
-            v: true,
-            ..Default::default()
-        };
-        match self.docker.remove_container(id, Some(opts)).await {
-            Ok(()) => Ok(()),
-            Err(e) if is_not_found(&e) => Ok(()),
-            Err(e) => Err(api_err(format!("remove container `{id}`"))(e)),
-        }
-    }
-
-    /// Remove a network, ignoring one that is already gone.
-    pub async fn remove_network(&self, id: &str) -> Result<(), EngineError> {
-        match self.docker.remove_network(id).await {
-            Ok(()) => Ok(()),
-            Err(e) if is_not_found(&e) => Ok(()),
-            Err(e) => Err(api_err(format!("remove network `{id}`"))(e)),
-        }
-    }
-
     /// Build an image from a tar context (legacy builder: works on 20.10 without BuildKit).
-    pub async fn build(
+    pub(crate) async fn build(
         &self,
         tag: &str,
         context: Vec<u8>,
@@ -782,7 +510,7 @@ impl Engine {
     }
 
     /// Pull an image, reporting layer progress.
-    pub async fn pull(
+    pub(crate) async fn pull(
         &self,
         reference: &str,
         mut on_progress: impl FnMut(Progress),
@@ -819,7 +547,7 @@ impl Engine {
     }
 
     /// Remove an image by ID or tag (not forced: an image in use stays).
-    pub async fn remove_image(&self, reference: &str) -> Result<(), EngineError> {
+    pub(crate) async fn remove_image(&self, reference: &str) -> Result<(), EngineError> {
         match self
             .docker
             .remove_image(reference, None::<qp::RemoveImageOptions>, None)
@@ -832,8 +560,14 @@ impl Engine {
     }
 }
 
+/// An image or container ID shortened as the docker CLI shows it, for messages.
+pub(crate) fn short_id(id: &str) -> &str {
+    let id = id.strip_prefix("sha256:").unwrap_or(id);
+    id.get(..12).unwrap_or(id)
+}
+
 /// `nginx` → (`nginx`, `latest`); `host:5000/a/b:1.2` → (`host:5000/a/b`, `1.2`).
-pub fn split_reference(r: &str) -> (String, String) {
+pub(crate) fn split_reference(r: &str) -> (String, String) {
     let last = r.rsplit('/').next().unwrap_or(r);
     match last.rsplit_once(':') {
         Some((_, tag)) => (r[..r.len() - tag.len() - 1].to_owned(), tag.to_owned()),
@@ -848,7 +582,7 @@ fn is_trigger_noise(e: &Event) -> bool {
     e.action.contains(PROBE_MARK) || matches!(e.verb(), "exec_die" | "archive-path" | "exec_detach")
 }
 
-fn is_own_event(e: &Event, own: &[crate::journal::Window]) -> bool {
+fn is_own_event(e: &Event, own: &[crate::store::journal::Window]) -> bool {
     if e.action.contains(PROBE_MARK) {
         return true;
     }
@@ -858,202 +592,29 @@ fn is_own_event(e: &Event, own: &[crate::journal::Window]) -> bool {
             .any(|w| e.actor_id.starts_with(&w.container) && w.covers(e.time_nano))
 }
 
-/// One line of a container's output and when the engine received it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogLine {
-    /// Unix nanoseconds.
-    pub at: i64,
-    pub text: String,
-}
-
-/// `2026-12-02T18:00:00.123456789Z text` lines (as `timestamps=true` gives them), those at
-/// or after `since_nanos`.
-fn timestamped_lines(text: &str, since_nanos: i64) -> Vec<LogLine> {
-    text.lines()
-        .filter_map(|l| {
-            let (ts, rest) = l.split_once(' ').unwrap_or((l, ""));
-            let at = time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339)
-                .ok()?
-                .unix_timestamp_nanos() as i64;
-            (at >= since_nanos).then(|| LogLine {
-                at,
-                text: rest.trim_end_matches('\r').to_owned(),
-            })
-        })
-        .collect()
-}
-
-fn cap_text(buf: &[u8]) -> String {
-    let slice = if buf.len() > OUTPUT_CAP {
-        &buf[buf.len() - OUTPUT_CAP..]
-    } else {
-        buf
-    };
-    String::from_utf8_lossy(slice).into_owned()
-}
-
-pub fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
 }
 
-pub fn now_nano() -> i64 {
+pub(crate) fn now_nano() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos() as i64)
         .unwrap_or(0)
 }
 
-/// An RFC 3339 time as Unix nanoseconds; 0 when absent (the engine writes
-/// `0001-01-01T00:00:00Z` for "never").
-fn parse_time_ns(s: Option<&str>) -> i64 {
-    s.and_then(|s| {
-        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
-    })
-    .map(|t| t.unix_timestamp_nanos() as i64)
-    .filter(|t| *t > 0)
-    .unwrap_or(0)
-}
-
-fn parse_time(s: Option<&str>) -> i64 {
-    s.and_then(|s| {
-        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
-    })
-    .map(|t| t.unix_timestamp())
-    .filter(|t| *t > 0)
-    .unwrap_or(0)
-}
-
-fn bindings(map: Option<PortMap>) -> Vec<PortBinding> {
-    let mut out = Vec::new();
-    for (key, binds) in map.unwrap_or_default() {
-        let (port, proto) = key.split_once('/').unwrap_or((key.as_str(), "tcp"));
-        let Ok(container_port) = port.parse::<u16>() else {
-            continue;
-        };
-        for b in binds.into_iter().flatten() {
-            out.push(PortBinding {
-                container_port,
-                protocol: proto.to_owned(),
-                host_ip: b.host_ip.unwrap_or_default(),
-                host_port: b
-                    .host_port
-                    .as_deref()
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(0),
-            });
-        }
-    }
-    out.sort_by(|a, b| {
-        (a.container_port, a.host_port, &a.host_ip).cmp(&(
-            b.container_port,
-            b.host_port,
-            &b.host_ip,
-        ))
-    });
-    out
-}
-
-fn convert_event(m: bollard::models::EventMessage) -> Event {
-    let actor = m.actor.unwrap_or_default();
-    Event {
-        time_nano: m
-            .time_nano
-            .unwrap_or_else(|| m.time.unwrap_or(0) * 1_000_000_000),
-        kind: m.typ.map(|t| t.to_string()).unwrap_or_default(),
-        action: m.action.unwrap_or_default(),
-        actor_id: actor.id.unwrap_or_default(),
-        attributes: actor.attributes.unwrap_or_default().into_iter().collect(),
-    }
-}
-
-fn convert_container(c: ContainerInspectResponse) -> Container {
-    let config = c.config.unwrap_or_default();
-    let host = c.host_config.unwrap_or_default();
-    let state = c.state.unwrap_or_default();
-    let net = c.network_settings.unwrap_or_default();
-    let mut networks: Vec<Attachment> = net
-        .networks
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(name, ep)| {
-            let mut aliases: Vec<String> = ep
-                .aliases
-                .unwrap_or_default()
-                .into_iter()
-                .chain(ep.dns_names.unwrap_or_default())
-                .collect();
-            aliases.sort();
-            aliases.dedup();
-            Attachment {
-                network: name,
-                network_id: ep.network_id.unwrap_or_default(),
-                ip: ep.ip_address.unwrap_or_default(),
-                aliases,
-            }
-        })
-        .collect();
-    networks.sort_by(|a, b| a.network.cmp(&b.network));
-    let finished = parse_time(state.finished_at.as_deref());
-    let created_ns = c.created.as_ref().map(|d| d.to_string());
-    let began_ns =
-        parse_time_ns(state.started_at.as_deref()).max(parse_time_ns(created_ns.as_deref()));
-    Container {
-        id: c.id.unwrap_or_default(),
-        name: c
-            .name
-            .unwrap_or_default()
-            .trim_start_matches('/')
-            .to_owned(),
-        image: config.image.unwrap_or_default(),
-        image_id: c.image.unwrap_or_default(),
-        state: state.status.map(|s| s.to_string()).unwrap_or_default(),
-        exit_code: state.exit_code,
-        created: c
-            .created
-            .map(|d| d.to_string())
-            .as_deref()
-            .map(|s| parse_time(Some(s)))
-            .unwrap_or(0),
-        began_ns,
-        finished,
-        hostname: config.hostname.unwrap_or_default(),
-        tty: config.tty.unwrap_or(false),
-        open_stdin: config.open_stdin.unwrap_or(false),
-        attach_stdout: config.attach_stdout.unwrap_or(false),
-        auto_remove: host.auto_remove.unwrap_or(false),
-        publish_all: host.publish_all_ports.unwrap_or(false),
-        env: config.env.unwrap_or_default(),
-        labels: config.labels.unwrap_or_default().into_iter().collect(),
-        ports: bindings(net.ports),
-        requested_ports: bindings(host.port_bindings),
-        networks,
-        mounts: c
-            .mounts
-            .unwrap_or_default()
-            .into_iter()
-            .map(|m| crate::snapshot::Mount {
-                kind: m.typ.unwrap_or_default(),
-                source: m.source.unwrap_or_default(),
-                name: m.name.unwrap_or_default(),
-                destination: m.destination.unwrap_or_default(),
-                read_only: !m.rw.unwrap_or(true),
-            })
-            .collect(),
-        command: std::iter::once(c.path.unwrap_or_default())
-            .chain(c.args.unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join(" ")
-            .trim()
-            .to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_ids() {
+        assert_eq!(short_id("sha256:0123456789abcdef"), "0123456789ab");
+        assert_eq!(short_id("abc"), "abc");
+    }
 
     #[test]
     fn references() {
@@ -1069,13 +630,6 @@ mod tests {
     }
 
     #[test]
-    fn api_versions() {
-        assert!(parse_api("1.41").expect("parses") >= MIN_API);
-        assert!(parse_api("1.40").expect("parses") < MIN_API);
-        assert!(parse_api("1.100").expect("parses") > MIN_API);
-    }
-
-    #[test]
     fn own_events_are_recognised() {
         let e = Event {
             action: format!("exec_start: sh -c exec \"$@\" {PROBE_MARK} ls"),
@@ -1087,11 +641,5 @@ mod tests {
             ..Default::default()
         };
         assert!(!is_own_event(&learner, &[]));
-    }
-
-    #[test]
-    fn capped_output_keeps_the_tail() {
-        let big = vec![b'a'; OUTPUT_CAP + 10];
-        assert_eq!(cap_text(&big).len(), OUTPUT_CAP);
     }
 }

@@ -22,6 +22,9 @@ impl Words for En {
             NamedState => "`{name}` ({state})",
             Named => "`{name}`",
             LogsGone => "`{name}` (it ran and exited 0 at {time}; its output went with it)",
+            ContainerStale => {
+                "`{name}` began at {time}, before you started this lab: run it again now"
+            }
             RanAndGone => "`{name}` ran and exited {code} at {time}, then was removed",
             ContainerOk => "The container is as expected.",
             ContainerNotAsAsked => "A container is there, but not as the step asks.",
@@ -77,6 +80,7 @@ impl Words for En {
             ExpectRemoved => "removed by you",
             AbsentRemoved => "`{name}` removed at {time}",
             AbsentNotRemoved => "Nothing is there, but no removal of yours counts yet.",
+            AbsentRemovalOf => "the removal of `{name}`",
             AbsentNoRemoval => "no container with {sel} was removed since the lab started",
             ImageExists => "image `{name}` exists",
             ImageOk => "The image exists.",
@@ -123,6 +127,7 @@ impl Words for En {
             RequestOnlyProbes => {
                 "`{name}` logged only docklings' own checks ({count}), no request of yours"
             }
+            RequestAct => "your request {method} {target} (from {client})",
             RequestNoneLogged => "`{name}` logged no request since the lab started",
             ExpectGet => "GET {url} → {status}",
             ExpectBodyMatches => "body matches `{pattern}`",

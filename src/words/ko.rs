@@ -26,6 +26,9 @@ impl Words for Ko {
             LogsGone => {
                 "`{name}` ({time} 에 실행되어 종료 코드 0 으로 끝났고, 출력은 컨테이너와 함께 삭제됨)"
             }
+            ContainerStale => {
+                "`{name}` 은(는) 이 실습을 시작하기 전인 {time} 에 실행됨 — 지금 다시 실행하세요"
+            }
             RanAndGone => "`{name}`: {time} 에 종료 코드 {code} 로 끝난 뒤 삭제됨",
             ContainerOk => "컨테이너가 기대한 대로입니다.",
             ContainerNotAsAsked => "컨테이너는 있지만 이 단계가 요구하는 모습이 아닙니다.",
@@ -88,6 +91,7 @@ impl Words for Ko {
             ExpectRemoved => "직접 삭제함",
             AbsentRemoved => "`{name}` 을(를) {time} 에 삭제함",
             AbsentNotRemoved => "남은 컨테이너는 없지만, 인정되는 삭제 기록이 아직 없습니다.",
+            AbsentRemovalOf => "`{name}` 삭제",
             AbsentNoRemoval => "실습을 시작한 뒤로 {sel} 인 컨테이너를 삭제한 기록 없음",
             ImageExists => "이미지 `{name}` 있음",
             ImageOk => "이미지가 있습니다.",
@@ -134,6 +138,7 @@ impl Words for Ko {
             RequestOnlyProbes => {
                 "`{name}` 의 로그에는 docklings 자신의 확인 요청({count}개)만 있고 여러분의 요청은 없음"
             }
+            RequestAct => "{client} 에서 보낸 {method} {target} 요청",
             RequestNoneLogged => "`{name}` 의 로그에 실습을 시작한 뒤로 요청이 없음",
             ExpectGet => "GET {url} → {status}",
             ExpectBodyMatches => "본문이 `{pattern}` 와(과) 일치",

@@ -1,13 +1,12 @@
-//! Engine calls for grading a submission (`grade --submission`): an inventory of what the
-//! engine holds, name resolution for the guard proxy, and removal of what a submission
-//! created. They live here because only the engine module may speak bollard.
+//! What the engine holds, all of it (`Inventory`: the baseline a submission is measured
+//! against), and what a name, ID or ID prefix in a request resolves to — so the submission
+//! guard can tell the script's own things from what was there before.
 //!
 //! Resolution goes through the engine's own inspect endpoints, so a name, a full ID or an
 //! ID prefix means exactly what it would mean to the request the guard is judging.
 
 use std::collections::{BTreeMap, HashSet};
 
-use bollard::errors::Error as BollardError;
 use bollard::query_parameters as qp;
 
 use super::{Engine, EngineError, api_err, is_not_found};
@@ -15,17 +14,17 @@ use super::{Engine, EngineError, api_err, is_not_found};
 /// Everything on the engine that a submission could change, by ID (volumes by name: they
 /// have no other identity).
 #[derive(Clone, Debug, Default)]
-pub struct Inventory {
-    pub containers: HashSet<String>,
-    pub networks: HashSet<String>,
+pub(crate) struct Inventory {
+    pub(crate) containers: HashSet<String>,
+    pub(crate) networks: HashSet<String>,
     /// Image ID → its tags (`repo:tag`, as the engine lists them).
-    pub images: BTreeMap<String, Vec<String>>,
-    pub volumes: HashSet<String>,
+    pub(crate) images: BTreeMap<String, Vec<String>>,
+    pub(crate) volumes: HashSet<String>,
 }
 
 impl Inventory {
     /// `repo:tag` → image ID, for every tag in the inventory.
-    pub fn tags(&self) -> BTreeMap<String, String> {
+    pub(crate) fn tags(&self) -> BTreeMap<String, String> {
         self.images
             .iter()
             .flat_map(|(id, tags)| tags.iter().map(move |t| (t.clone(), id.clone())))
@@ -35,25 +34,15 @@ impl Inventory {
 
 /// An image as the guard sees it: its ID and tags.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImageRef {
-    pub id: String,
-    pub tags: Vec<String>,
-}
-
-/// How removing an image went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Removal {
-    Removed,
-    /// It was already gone.
-    Gone,
-    /// The engine refused for now (409: a child image or a container still needs it).
-    Conflict,
+pub(crate) struct ImageRef {
+    pub(crate) id: String,
+    pub(crate) tags: Vec<String>,
 }
 
 /// Percent-encode a reference for a URL path: the guard passes on names it decoded from a
 /// request, and one with a space or `?` must reach the engine as the same name, not as a
 /// broken URL. `/` stays for image names (`diamol/base`), which the engine routes as is.
-fn encode(reference: &str, keep_slash: bool) -> String {
+pub(super) fn encode(reference: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(reference.len());
     for b in reference.bytes() {
         if b.is_ascii_alphanumeric()
@@ -69,25 +58,15 @@ fn encode(reference: &str, keep_slash: bool) -> String {
 }
 
 /// Tags the engine lists for an image without any: `<none>:<none>` is not a name.
-fn real_tags(tags: Vec<String>) -> Vec<String> {
+pub(super) fn real_tags(tags: Vec<String>) -> Vec<String> {
     tags.into_iter()
         .filter(|t| t != "<none>:<none>" && t != "<none>@<none>")
         .collect()
 }
 
-fn is_conflict(e: &BollardError) -> bool {
-    matches!(
-        e,
-        BollardError::DockerResponseServerError {
-            status_code: 409,
-            ..
-        }
-    )
-}
-
 impl Engine {
     /// Every container, network, image (intermediate ones too) and volume, now.
-    pub async fn inventory(&self) -> Result<Inventory, EngineError> {
+    pub(crate) async fn inventory(&self) -> Result<Inventory, EngineError> {
         let containers = self.summaries().await?.into_iter().map(|s| s.id).collect();
         let networks = self
             .docker
@@ -128,7 +107,10 @@ impl Engine {
     }
 
     /// The full ID of the container a name, ID or ID prefix names; `None` if none does.
-    pub async fn container_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+    pub(crate) async fn container_id(
+        &self,
+        reference: &str,
+    ) -> Result<Option<String>, EngineError> {
         match self
             .docker
             .inspect_container(&encode(reference, false), None)
@@ -141,7 +123,7 @@ impl Engine {
     }
 
     /// The full ID of the network a name, ID or ID prefix names; `None` if none does.
-    pub async fn network_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+    pub(crate) async fn network_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
         match self
             .docker
             .inspect_network(&encode(reference, false), None::<qp::InspectNetworkOptions>)
@@ -154,7 +136,7 @@ impl Engine {
     }
 
     /// The image a tag, ID or ID prefix names; `None` if none does.
-    pub async fn image_ref(&self, reference: &str) -> Result<Option<ImageRef>, EngineError> {
+    pub(crate) async fn image_ref(&self, reference: &str) -> Result<Option<ImageRef>, EngineError> {
         match self.docker.inspect_image(&encode(reference, true)).await {
             Ok(i) => Ok(i.id.map(|id| ImageRef {
                 id,
@@ -166,72 +148,14 @@ impl Engine {
     }
 
     /// The container an exec instance belongs to; `None` if there is no such exec.
-    pub async fn exec_container(&self, exec_id: &str) -> Result<Option<String>, EngineError> {
+    pub(crate) async fn exec_container(
+        &self,
+        exec_id: &str,
+    ) -> Result<Option<String>, EngineError> {
         match self.docker.inspect_exec(&encode(exec_id, false)).await {
             Ok(x) => Ok(x.container_id),
             Err(e) if is_not_found(&e) => Ok(None),
             Err(e) => Err(api_err(format!("inspect exec `{exec_id}`"))(e)),
-        }
-    }
-
-    /// Remove an image by ID, forced (its tags go with it) but without pruning its untagged
-    /// parents: a parent may be older than the submission, and those are not ours to remove.
-    pub async fn remove_image_id(&self, id: &str) -> Result<Removal, EngineError> {
-        let opts = qp::RemoveImageOptions {
-            force: true,
-            noprune: true,
-            ..Default::default()
-        };
-        match self.docker.remove_image(id, Some(opts), None).await {
-            Ok(_) => Ok(Removal::Removed),
-            Err(e) if is_not_found(&e) => Ok(Removal::Gone),
-            Err(e) if is_conflict(&e) => Ok(Removal::Conflict),
-            Err(e) => Err(api_err(format!("remove image `{id}`"))(e)),
-        }
-    }
-
-    /// Remove one tag (never the image: the caller makes sure it has another).
-    pub async fn untag(&self, tag: &str) -> Result<(), EngineError> {
-        let opts = qp::RemoveImageOptions {
-            force: false,
-            noprune: true,
-            ..Default::default()
-        };
-        match self
-            .docker
-            .remove_image(&encode(tag, true), Some(opts), None)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_not_found(&e) => Ok(()),
-            Err(e) => Err(api_err(format!("untag `{tag}`"))(e)),
-        }
-    }
-
-    /// Point `repo:tag` at image `id` (moving it from wherever it points now).
-    pub async fn tag_image(&self, id: &str, tag: &str) -> Result<(), EngineError> {
-        let (repo, tag_part) = super::split_reference(tag);
-        let opts = qp::TagImageOptions {
-            repo: Some(repo),
-            tag: Some(tag_part),
-        };
-        self.docker
-            .tag_image(id, Some(opts))
-            .await
-            .map_err(api_err(format!("tag `{id}` as `{tag}`")))
-    }
-
-    /// Remove a volume (forced), ignoring one that is already gone.
-    pub async fn remove_volume(&self, name: &str) -> Result<(), EngineError> {
-        let opts = qp::RemoveVolumeOptions { force: true };
-        match self
-            .docker
-            .remove_volume(&encode(name, false), Some(opts))
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(e) if is_not_found(&e) => Ok(()),
-            Err(e) => Err(api_err(format!("remove volume `{name}`"))(e)),
         }
     }
 }

@@ -6,13 +6,15 @@ use std::path::PathBuf;
 use crate::lab::Lab;
 
 /// Folder holding a lab's files for the learner.
-pub fn dir(lab: &Lab) -> PathBuf {
-    crate::home::data_dir().join("workspace").join(&lab.id)
+pub(crate) fn dir(lab: &Lab) -> PathBuf {
+    crate::store::home::data_dir()
+        .join("workspace")
+        .join(&lab.id)
 }
 
 /// Write the lab's files into its workspace (never overwriting a file the learner already
 /// has there: it may hold their edits). `None` when the lab hands over no files.
-pub fn prepare(lab: &Lab) -> Result<Option<PathBuf>, String> {
+pub(crate) fn prepare(lab: &Lab) -> Result<Option<PathBuf>, String> {
     if lab.files.is_empty() {
         return Ok(None);
     }
@@ -22,7 +24,7 @@ pub fn prepare(lab: &Lab) -> Result<Option<PathBuf>, String> {
 }
 
 /// Write the lab's files into `dir`; `overwrite` replaces existing ones.
-pub fn write_files(lab: &Lab, dir: &std::path::Path, overwrite: bool) -> Result<(), String> {
+pub(crate) fn write_files(lab: &Lab, dir: &std::path::Path, overwrite: bool) -> Result<(), String> {
     for (name, bytes) in &lab.files {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
@@ -38,7 +40,7 @@ pub fn write_files(lab: &Lab, dir: &std::path::Path, overwrite: bool) -> Result<
 }
 
 /// When the learner started this lab (Unix seconds), from the progress file, if recorded.
-pub fn lab_started(id: &str) -> Option<i64> {
+pub(crate) fn lab_started(id: &str) -> Option<i64> {
     crate::progress::Store::default_location()
         .load()
         .0

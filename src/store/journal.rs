@@ -15,23 +15,23 @@ const FILE: &str = "probes.log";
 const KEEP_LINES: usize = 2000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Window {
-    pub container: String,
-    pub start: i64,
-    pub end: i64,
+pub(crate) struct Window {
+    pub(crate) container: String,
+    pub(crate) start: i64,
+    pub(crate) end: i64,
 }
 
 impl Window {
     /// Events are stamped a little after the request starts and before it ends; allow for
     /// clock granularity on both sides.
-    pub fn covers(&self, t: i64) -> bool {
+    pub(crate) fn covers(&self, t: i64) -> bool {
         const SLACK: i64 = 50_000_000;
         t >= self.start - SLACK && t <= self.end + SLACK
     }
 }
 
-pub fn record(container: &str, start: i64, end: i64) {
-    let dir = crate::home::data_dir();
+pub(crate) fn record(container: &str, start: i64, end: i64) {
+    let dir = crate::store::home::data_dir();
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
@@ -42,7 +42,8 @@ pub fn record(container: &str, start: i64, end: i64) {
     {
         let lines: Vec<&str> = text.lines().collect();
         let keep = lines[lines.len().saturating_sub(KEEP_LINES / 2)..].join("\n");
-        let _ = std::fs::write(&path, keep + "\n");
+        // Replaced whole, so a concurrent reader sees the old log or the trimmed one.
+        let _ = super::atomic::write(&path, (keep + "\n").as_bytes());
     }
     if let Ok(mut f) = std::fs::OpenOptions::new()
         .create(true)
@@ -54,8 +55,8 @@ pub fn record(container: &str, start: i64, end: i64) {
     }
 }
 
-pub fn windows() -> Vec<Window> {
-    let Ok(text) = std::fs::read_to_string(crate::home::data_dir().join(FILE)) else {
+pub(crate) fn windows() -> Vec<Window> {
+    let Ok(text) = std::fs::read_to_string(crate::store::home::data_dir().join(FILE)) else {
         return Vec::new();
     };
     text.lines()
@@ -79,7 +80,7 @@ fn cache_path(container: &str, path: &str) -> std::path::PathBuf {
     use sha2::{Digest, Sha256};
     let h = Sha256::digest(format!("{container}\0{path}").as_bytes());
     let name: String = h.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    crate::home::data_dir().join("cache").join(name)
+    crate::store::home::data_dir().join("cache").join(name)
 }
 
 /// Files larger than this are not worth keeping.
@@ -87,13 +88,13 @@ const CACHE_MAX_FILE: usize = 1024 * 1024;
 /// Entries kept before the cache is emptied and starts over.
 const CACHE_MAX_ENTRIES: usize = 256;
 
-pub fn cached_file(container: &str, path: &str, key: &str) -> Option<Vec<u8>> {
+pub(crate) fn cached_file(container: &str, path: &str, key: &str) -> Option<Vec<u8>> {
     let bytes = std::fs::read(cache_path(container, path)).ok()?;
     let nl = bytes.iter().position(|b| *b == b'\n')?;
     (&bytes[..nl] == key.as_bytes()).then(|| bytes[nl + 1..].to_vec())
 }
 
-pub fn cache_file(container: &str, path: &str, key: &str, content: &[u8]) {
+pub(crate) fn cache_file(container: &str, path: &str, key: &str, content: &[u8]) {
     if content.len() > CACHE_MAX_FILE || key.contains('\n') {
         return;
     }
@@ -109,9 +110,6 @@ pub fn cache_file(container: &str, path: &str, key: &str, content: &[u8]) {
     data.extend_from_slice(key.as_bytes());
     data.push(b'\n');
     data.extend_from_slice(content);
-    // Write then rename: a reader never sees half an entry.
-    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, &data).is_ok() {
-        let _ = std::fs::rename(&tmp, &file);
-    }
+    // A reader never sees half an entry; a failed write only means a read next time.
+    let _ = super::atomic::write(&file, &data);
 }

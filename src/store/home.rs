@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-pub fn data_dir() -> PathBuf {
+pub(crate) fn data_dir() -> PathBuf {
     if let Some(h) = std::env::var_os("DOCKLINGS_HOME").filter(|v| !v.is_empty()) {
         return PathBuf::from(h);
     }

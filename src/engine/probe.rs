@@ -1,0 +1,312 @@
+//! The active probes checks need beyond a snapshot: a container's logs, a file read
+//! through the archive endpoint (cached, and journaled so the engine's `archive-path` event
+//! is not taken for the learner's `docker cp`), and a command run inside a container.
+
+use std::io::Read;
+use std::time::Duration;
+
+use bollard::errors::Error as BollardError;
+use bollard::query_parameters as qp;
+use futures_util::StreamExt;
+
+use super::{
+    CALL_TIMEOUT, Engine, EngineError, ExecOutput, FileEntry, OUTPUT_CAP, PROBE_MARK, api_err,
+    is_not_found, now_nano, timed,
+};
+
+impl Engine {
+    /// The tail of a container's output (stdout and stderr), capped.
+    pub(crate) async fn logs(&self, id: &str) -> Result<String, EngineError> {
+        let opts = qp::LogsOptions {
+            stdout: true,
+            stderr: true,
+            tail: "500".to_owned(),
+            ..Default::default()
+        };
+        let stream = self.docker.logs(id, Some(opts));
+        let mut buf = Vec::new();
+        timed("read logs", CALL_TIMEOUT, async {
+            let mut stream = std::pin::pin!(stream);
+            while let Some(chunk) = stream.next().await {
+                match chunk {
+                    Ok(out) => buf.extend_from_slice(&out.into_bytes()),
+                    Err(e) if is_not_found(&e) => break,
+                    Err(e) => return Err(api_err("read logs")(e)),
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        // Bytes are joined before decoding: a Hangul character can span two chunks.
+        Ok(cap_text(&buf))
+    }
+
+    /// A container's output since `since_nanos` (Unix nanoseconds), line by line, each with
+    /// the time the engine received it — how a server's access log proves that a request
+    /// reached it, and when a shell printed what a step looks for.
+    pub(crate) async fn log_lines(
+        &self,
+        id: &str,
+        since_nanos: i64,
+    ) -> Result<Vec<LogLine>, EngineError> {
+        let opts = qp::LogsOptions {
+            stdout: true,
+            stderr: true,
+            timestamps: true,
+            // The engine takes whole seconds; the exact bound is applied below.
+            since: i32::try_from(since_nanos.max(0).div_euclid(1_000_000_000)).unwrap_or(0),
+            tail: "2000".to_owned(),
+            ..Default::default()
+        };
+        let stream = self.docker.logs(id, Some(opts));
+        let mut buf = Vec::new();
+        timed("read logs", CALL_TIMEOUT, async {
+            let mut stream = std::pin::pin!(stream);
+            while let Some(chunk) = stream.next().await {
+                match chunk {
+                    Ok(out) => buf.extend_from_slice(&out.into_bytes()),
+                    Err(e) if is_not_found(&e) => break,
+                    Err(e) => return Err(api_err("read logs")(e)),
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(timestamped_lines(&cap_text(&buf), since_nanos))
+    }
+
+    /// Read a path inside a container (running or not) through the archive endpoint.
+    /// `Ok(None)` when the path does not exist.
+    ///
+    /// A `HEAD` on the archive endpoint answers in about a millisecond with the file's size,
+    /// mode and modification time, while a `GET` costs tens of milliseconds (the engine
+    /// mounts the container's filesystem). So a file whose stat is unchanged since we last
+    /// read it comes from a small cache in docklings' data folder; `watch` and repeated
+    /// `check`s pay the full read only when the file changed.
+    pub(crate) async fn read_file(
+        &self,
+        id: &str,
+        path: &str,
+    ) -> Result<Option<FileEntry>, EngineError> {
+        let opts = qp::ContainerArchiveInfoOptions {
+            path: path.to_owned(),
+        };
+        let stat = match self.docker.get_container_archive_info(id, Some(opts)).await {
+            Ok(s) => s,
+            Err(e) if is_not_found(&e) => return Ok(None),
+            // Some engines omit the stat header; fall back to reading the file.
+            Err(BollardError::HttpHeaderNotFoundError(_)) => {
+                return self.read_file_uncached(id, path).await;
+            }
+            Err(e) => return Err(api_err(format!("stat `{path}`"))(e)),
+        };
+        // Go's os.FileMode: bit 31 directory, bit 27 symlink.
+        if stat.file_mode & (1 << 31) != 0 {
+            return Ok(Some(FileEntry {
+                kind: crate::lab::FileType::Dir,
+                content: Vec::new(),
+            }));
+        }
+        if stat.file_mode & (1 << 27) != 0 {
+            return Ok(Some(FileEntry {
+                kind: crate::lab::FileType::Symlink,
+                content: Vec::new(),
+            }));
+        }
+        let key = format!(
+            "{} {} {} {}",
+            stat.size,
+            stat.file_mode,
+            stat.modification_time.as_deref().unwrap_or("-"),
+            stat.link_target
+        );
+        if let Some(content) = crate::store::journal::cached_file(id, path, &key) {
+            return Ok(Some(FileEntry {
+                kind: crate::lab::FileType::File,
+                content,
+            }));
+        }
+        let entry = self.read_file_uncached(id, path).await?;
+        if let Some(e) = &entry
+            && e.kind == crate::lab::FileType::File
+        {
+            crate::store::journal::cache_file(id, path, &key, &e.content);
+        }
+        Ok(entry)
+    }
+
+    async fn read_file_uncached(
+        &self,
+        id: &str,
+        path: &str,
+    ) -> Result<Option<FileEntry>, EngineError> {
+        const MAX: usize = 4 * 1024 * 1024;
+        let opts = qp::DownloadFromContainerOptions {
+            path: path.to_owned(),
+        };
+        let start = now_nano();
+        let stream = self.docker.download_from_container(id, Some(opts));
+        let mut tarball = Vec::new();
+        let res = timed("read a file", CALL_TIMEOUT, async {
+            let mut stream = std::pin::pin!(stream);
+            while let Some(chunk) = stream.next().await {
+                match chunk {
+                    Ok(b) => {
+                        if tarball.len() + b.len() > MAX + 64 * 1024 {
+                            break; // enough to compare; the rest would only cost memory
+                        }
+                        tarball.extend_from_slice(&b);
+                    }
+                    Err(e) if is_not_found(&e) => return Ok(false),
+                    Err(e) => return Err(api_err(format!("read `{path}`"))(e)),
+                }
+            }
+            Ok(true)
+        })
+        .await;
+        // The engine logs our read as an `archive-path` event, like a learner's `docker cp`
+        // out; remember when we did it so the event checks can tell them apart.
+        crate::store::journal::record(id, start, now_nano());
+        if !res? {
+            return Ok(None);
+        }
+        let mut archive = tar::Archive::new(&tarball[..]);
+        let entries = archive.entries().map_err(|e| EngineError::Api {
+            what: format!("read `{path}`"),
+            detail: e.to_string(),
+        })?;
+        if let Some(entry) = entries.flatten().next() {
+            let et = entry.header().entry_type();
+            let kind = if et.is_dir() {
+                crate::lab::FileType::Dir
+            } else if et.is_symlink() {
+                crate::lab::FileType::Symlink
+            } else {
+                crate::lab::FileType::File
+            };
+            let mut content = Vec::new();
+            if kind == crate::lab::FileType::File {
+                let _ = entry.take(MAX as u64).read_to_end(&mut content);
+            }
+            return Ok(Some(FileEntry { kind, content }));
+        }
+        Ok(None)
+    }
+
+    /// Run a command inside a running container, marked as docklings' own, with a deadline.
+    /// The command runs through `sh -c 'exec "$@"'` so the marker lands in the event's text;
+    /// if the container has no shell, it runs bare.
+    pub(crate) async fn exec(&self, id: &str, cmd: &[String]) -> Result<ExecOutput, EngineError> {
+        let mut wrapped = vec![
+            "sh".to_owned(),
+            "-c".to_owned(),
+            "exec \"$@\"".to_owned(),
+            PROBE_MARK.to_owned(),
+        ];
+        wrapped.extend(cmd.iter().cloned());
+        match self.exec_raw(id, wrapped).await {
+            // 126/127: no `sh` in the image; try the command itself.
+            Ok(out)
+                if matches!(out.exit_code, Some(126) | Some(127)) && out.output.contains("sh") =>
+            {
+                self.exec_raw(id, cmd.to_vec()).await
+            }
+            other => other,
+        }
+    }
+
+    async fn exec_raw(&self, id: &str, cmd: Vec<String>) -> Result<ExecOutput, EngineError> {
+        use bollard::exec::{CreateExecOptions, StartExecResults};
+        timed(
+            "run a probe inside the container",
+            Duration::from_secs(10),
+            async {
+                let created = self
+                    .docker
+                    .create_exec(
+                        id,
+                        CreateExecOptions {
+                            cmd: Some(cmd),
+                            attach_stdout: Some(true),
+                            attach_stderr: Some(true),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .map_err(api_err("start a probe"))?;
+                let mut buf = Vec::new();
+                match self
+                    .docker
+                    .start_exec(&created.id, None)
+                    .await
+                    .map_err(api_err("start a probe"))?
+                {
+                    StartExecResults::Attached { mut output, .. } => {
+                        while let Some(Ok(chunk)) = output.next().await {
+                            if buf.len() < OUTPUT_CAP {
+                                buf.extend_from_slice(&chunk.into_bytes());
+                            }
+                        }
+                    }
+                    StartExecResults::Detached => {}
+                }
+                let exit_code = self
+                    .docker
+                    .inspect_exec(&created.id)
+                    .await
+                    .map_err(api_err("inspect a probe"))?
+                    .exit_code;
+                Ok(ExecOutput {
+                    exit_code,
+                    output: cap_text(&buf),
+                })
+            },
+        )
+        .await
+    }
+}
+
+/// One line of a container's output and when the engine received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LogLine {
+    /// Unix nanoseconds.
+    pub(crate) at: i64,
+    pub(crate) text: String,
+}
+
+/// `2026-12-02T18:00:00.123456789Z text` lines (as `timestamps=true` gives them), those at
+/// or after `since_nanos`.
+fn timestamped_lines(text: &str, since_nanos: i64) -> Vec<LogLine> {
+    text.lines()
+        .filter_map(|l| {
+            let (ts, rest) = l.split_once(' ').unwrap_or((l, ""));
+            let at = time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339)
+                .ok()?
+                .unix_timestamp_nanos() as i64;
+            (at >= since_nanos).then(|| LogLine {
+                at,
+                text: rest.trim_end_matches('\r').to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn cap_text(buf: &[u8]) -> String {
+    let slice = if buf.len() > OUTPUT_CAP {
+        &buf[buf.len() - OUTPUT_CAP..]
+    } else {
+        buf
+    };
+    String::from_utf8_lossy(slice).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capped_output_keeps_the_tail() {
+        let big = vec![b'a'; OUTPUT_CAP + 10];
+        assert_eq!(cap_text(&big).len(), OUTPUT_CAP);
+    }
+}

@@ -1,0 +1,235 @@
+//! `docklings grade LAB --submission PATH`: run a student's script of docker commands
+//! through a guard, grade what it left on the engine, and put the engine back.
+//!
+//! 1. Refuse (exit 2) when the engine already holds what the lab looks at — the same rule
+//!    as `selftest`: grading would count someone else's containers as the student's.
+//! 2. Record a baseline: every container, network, image (with its tags) and volume.
+//! 3. Start the guard (`proxy`): a unix socket in a private temp dir that forwards to the
+//!    engine's socket, ruling on every request by `policy`. A request that would change or
+//!    remove anything in the baseline is answered with 403 and recorded.
+//! 4. Run the script (`script`) in a private copy of its folder (`folder`), for at
+//!    most `--timeout`.
+//! 5. Grade the labs as `grade` does, from the moment the script started; a submission
+//!    with a refused request is `rejected` and does not pass.
+//! 6. Remove whatever is not in the baseline and restore tags the script moved
+//!    (`cleanup`), remove the temp dir — on success, failure, timeout and Ctrl-C alike.
+//!
+//! The report is `grade`'s, with a submission section added ([`crate::report`]).
+//!
+//! The guard keeps honest mistakes (`docker rm -f $(docker ps -aq)`, `docker system
+//! prune`) away from other work on the engine. It is not a sandbox: a script that ignores
+//! `DOCKER_HOST` talks to the engine directly.
+
+mod cleanup;
+mod folder;
+mod policy;
+mod proxy;
+mod script;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::app::{App, Failure, Result};
+use crate::engine::Engine;
+use crate::engine::cleanup::Removed;
+use crate::lab::{Lab, Lang};
+use crate::report::{Denial, Format, GradeReport, LabReport, SubmissionSection};
+use crate::store::temp::TempDir;
+use policy::Policy;
+use proxy::Guard;
+use script::ScriptRun;
+
+/// Entry point from `grade`: the chosen labs with their answers, the script, the limit.
+pub(crate) async fn submission(
+    app: &App,
+    plans: Vec<(&Lab, BTreeMap<String, String>)>,
+    script: &Path,
+    timeout_secs: u64,
+    format: Format,
+    output: Option<PathBuf>,
+    min_score: Option<u32>,
+) -> Result<()> {
+    check_script(script)?;
+    let upstream = engine_socket()?;
+    let engine = Engine::connect().await?;
+    for (lab, _) in &plans {
+        preflight(&engine, lab).await?;
+    }
+    let tmp = TempDir::new("submission")?;
+    let job = Job {
+        interpreter: script::interpreter_for(script),
+        script: PathBuf::from(script.file_name().unwrap_or_default()),
+        work: tmp.path().join("work"),
+        limit: Duration::from_secs(timeout_secs),
+    };
+    folder::copy_beside(script, &job.work)?;
+    let baseline = Arc::new(engine.inventory().await?);
+    let policy = Policy {
+        engine: engine.clone(),
+        baseline: Arc::clone(&baseline),
+    };
+    let guard = Guard::start(policy, upstream, &tmp.path().join("docker.sock"))?;
+    let outcome = tokio::select! {
+        r = run_and_grade(app, &engine, &guard, &job, plans) => r,
+        _ = interrupted() => Err(Failure::BadInput("interrupted; cleaned up".into())),
+    };
+    guard.shutdown();
+    let denied = guard.denials();
+    let cleaned = cleanup::clean_up(&engine, &baseline).await;
+    drop(tmp);
+    let (run, labs) = match outcome {
+        Ok(x) => x,
+        Err(e) => {
+            // The report is not written, so what cleanup could not undo goes here.
+            for p in &cleaned.problems {
+                eprintln!("error: cleaning up after the submission: {p}");
+            }
+            return Err(e);
+        }
+    };
+    let problem = cleaned.failure("clean up after the submission");
+    let section = job.section(script, run, denied, cleaned);
+    let report = GradeReport::new(labs).with_submission(section);
+    crate::report::emit(app, &report, format, output.as_deref())?;
+    if let Some(e) = problem {
+        return Err(Failure::Engine(e));
+    }
+    if report.passes(min_score) {
+        Ok(())
+    } else {
+        Err(Failure::ChecksFailed)
+    }
+}
+
+/// How the script is to run.
+struct Job {
+    interpreter: String,
+    /// Its file name, inside `work`.
+    script: PathBuf,
+    /// The private copy of its folder.
+    work: PathBuf,
+    limit: Duration,
+}
+
+impl Job {
+    fn section(
+        &self,
+        script: &Path,
+        run: ScriptRun,
+        denied: Vec<Denial>,
+        cleaned_up: Removed,
+    ) -> SubmissionSection {
+        let mut section = SubmissionSection {
+            path: script.display().to_string(),
+            interpreter: self.interpreter.clone(),
+            exit_code: run.exit_code,
+            signal: run.signal,
+            timed_out: run.timed_out,
+            status: String::new(),
+            duration_ms: run.elapsed.as_millis() as u64,
+            output_tail: run.tail,
+            output_bytes: run.output_bytes,
+            rejected: !denied.is_empty(),
+            denied,
+            cleaned_up,
+            timeout_secs: self.limit.as_secs(),
+        };
+        // Tools read the JSON status, so it stays in one language.
+        section.status = section.status_in(Lang::En);
+        section
+    }
+}
+
+/// The submission must be a readable file: the script itself, not its folder.
+fn check_script(script: &Path) -> Result<()> {
+    let meta = std::fs::metadata(script).map_err(|e| {
+        Failure::BadInput(format!(
+            "cannot read submission `{}`: {e}",
+            script.display()
+        ))
+    })?;
+    if meta.is_file() {
+        Ok(())
+    } else {
+        Err(Failure::BadInput(format!(
+            "submission `{}` is not a file: give the script itself",
+            script.display()
+        )))
+    }
+}
+
+/// The engine's unix socket, which the guard forwards to.
+fn engine_socket() -> Result<PathBuf> {
+    let target = crate::engine::target();
+    match target.strip_prefix("unix://") {
+        Some(path) => Ok(PathBuf::from(path)),
+        None => Err(Failure::BadInput(format!(
+            "grading a submission needs the engine on a unix socket (the guard sits between \
+             the script and that socket), but DOCKER_HOST is `{target}`"
+        ))),
+    }
+}
+
+/// Run the script behind the guard, close the guard, and grade every lab from the moment
+/// the script started.
+async fn run_and_grade(
+    app: &App,
+    engine: &Engine,
+    guard: &Guard,
+    job: &Job,
+    plans: Vec<(&Lab, BTreeMap<String, String>)>,
+) -> Result<(ScriptRun, Vec<LabReport>)> {
+    // Events before this moment are not the script's.
+    let since = crate::engine::now_nano();
+    let run = script::run(
+        &job.interpreter,
+        &job.script,
+        &job.work,
+        guard.socket(),
+        job.limit,
+    )
+    .await?;
+    // Nothing may reach the engine through the guard while it is graded.
+    guard.shutdown();
+    let mut reports = Vec::new();
+    for (lab, answers) in plans {
+        reports.push(crate::check::check_lab(engine, lab, app.lang, since, None, answers).await?);
+    }
+    Ok((run, reports))
+}
+
+/// Ctrl-C, or SIGTERM from a CI runner cancelling the job.
+async fn interrupted() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let on_term = async {
+        match term.as_mut() {
+            Some(t) => {
+                t.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = on_term => {}
+    }
+}
+
+/// The same rule as `selftest`: nothing of the lab's may be on the engine, nor its ports
+/// taken. (Its images need not be there: a submission may pull or build them.)
+async fn preflight(engine: &Engine, lab: &Lab) -> Result<()> {
+    let fp = lab.footprint();
+    let snap = engine.snapshot(&fp, None).await?;
+    let busy = crate::selftest::occupied(&fp, &snap);
+    if busy.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::BadInput(format!(
+        "grading a submission for `{}` needs a clean engine, but it already holds:\n  - {}\n\
+         Remove them yourself (docklings never touches what it did not create), then try again.",
+        lab.id,
+        busy.join("\n  - ")
+    )))
+}

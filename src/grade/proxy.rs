@@ -1,0 +1,443 @@
+//! The guard: an HTTP relay on a unix socket between the submission's docker CLI and the
+//! engine's socket. Every request head is read, ruled on by [`super::policy`], rewritten to
+//! `Connection: close` (so the CLI opens a connection per request and none slips by
+//! unseen) and forwarded; an upgraded request (attach, exec start) becomes a raw stream
+//! once the engine switches protocols. A refused request is answered 403 with the reason
+//! and recorded.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{UnixListener, UnixStream};
+
+use super::policy::{Policy, Ruling, classify};
+use crate::app::{Failure, Result};
+use crate::engine::routes::Subject;
+use crate::report::Denial;
+
+/// A request head larger than this is not the docker CLI's.
+const HEAD_CAP: usize = 64 * 1024;
+/// A client that sends half a head and stalls must not hold the guard.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+/// `network connect` bodies are a few hundred bytes; anything near this is not one.
+const BODY_CAP: usize = 1024 * 1024;
+
+/// What every connection of the guard shares.
+struct Shared {
+    policy: Policy,
+    upstream: PathBuf,
+    denials: Mutex<Vec<Denial>>,
+}
+
+pub(super) struct Guard {
+    socket: PathBuf,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Guard {
+    /// Listen on `socket` and relay to the engine's socket `upstream`.
+    pub(super) fn start(policy: Policy, upstream: PathBuf, socket: &Path) -> Result<Guard> {
+        let listener = UnixListener::bind(socket)
+            .map_err(|e| Failure::io("open the guard's socket", socket, e))?;
+        let shared = Arc::new(Shared {
+            policy,
+            upstream,
+            denials: Mutex::new(Vec::new()),
+        });
+        let s = Arc::clone(&shared);
+        let task = tokio::spawn(async move {
+            // Connections live in the set, so aborting this task ends them all.
+            let mut conns = tokio::task::JoinSet::new();
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => match accepted {
+                        Ok((stream, _)) => {
+                            conns.spawn(serve(stream, Arc::clone(&s)));
+                        }
+                        Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                    },
+                    Some(_) = conns.join_next(), if !conns.is_empty() => {}
+                }
+            }
+        });
+        Ok(Guard {
+            socket: socket.to_owned(),
+            shared,
+            task,
+        })
+    }
+
+    pub(super) fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// Stop relaying: nothing may reach the engine through the guard once grading starts.
+    pub(super) fn shutdown(&self) {
+        self.task.abort();
+    }
+
+    pub(super) fn denials(&self) -> Vec<Denial> {
+        self.shared
+            .denials
+            .lock()
+            .map(|d| d.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One client connection: one request (the head is rewritten to `Connection: close`), or
+/// one upgraded stream.
+async fn serve(mut client: UnixStream, shared: Arc<Shared>) {
+    let mut buf = Vec::with_capacity(4096);
+    let end = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut client, &mut buf)).await {
+        Ok(Ok(Some(end))) => end,
+        Ok(Ok(None)) | Ok(Err(_)) | Err(_) => return,
+    };
+    let head = match Head::parse(&buf[..end]) {
+        Ok(h) => h,
+        Err(e) => {
+            let _ = respond(&mut client, 400, "Bad Request", &format!("docklings: {e}")).await;
+            return;
+        }
+    };
+    let mut rest = buf[end..].to_vec();
+    if let Ruling::Deny(reason) = rule(&shared.policy, &head, &mut client, &mut rest).await {
+        refuse(&shared, &head, &mut client, reason).await;
+        return;
+    }
+    let Ok(upstream) = UnixStream::connect(&shared.upstream).await else {
+        let _ = respond(
+            &mut client,
+            502,
+            "Bad Gateway",
+            "docklings: the guard cannot reach the Docker engine",
+        )
+        .await;
+        return;
+    };
+    if head.upgrade {
+        forward_upgrade(&head, client, upstream, rest).await;
+    } else {
+        forward(&head, client, upstream, &rest).await;
+    }
+}
+
+/// The policy's ruling, asking the engine where the request names something; a `network
+/// connect` body is read first, since it names the container.
+async fn rule(policy: &Policy, head: &Head, client: &mut UnixStream, rest: &mut Vec<u8>) -> Ruling {
+    match classify(&head.method, &head.target) {
+        Ruling::Ask(subject @ Subject::Attach { .. }) => {
+            match read_body(client, head, rest).await {
+                Ok(body) => policy.judge(subject, Some(&body)).await,
+                Err(e) => Ruling::Deny(e),
+            }
+        }
+        Ruling::Ask(subject) => policy.judge(subject, None).await,
+        r => r,
+    }
+}
+
+/// Record the refusal and answer 403 with the reason, which the docker CLI prints.
+async fn refuse(shared: &Shared, head: &Head, client: &mut UnixStream, reason: String) {
+    let message = format!("docklings: {reason}");
+    if let Ok(mut d) = shared.denials.lock() {
+        d.push(Denial {
+            method: head.method.clone(),
+            path: head.target.clone(),
+            reason,
+        });
+    }
+    let _ = respond(client, 403, "Forbidden", &message).await;
+}
+
+/// A plain request: the rewritten head, what came after it, then both ways until either
+/// side closes.
+async fn forward(head: &Head, mut client: UnixStream, mut upstream: UnixStream, rest: &[u8]) {
+    if upstream.write_all(&head.render()).await.is_ok() && upstream.write_all(rest).await.is_ok() {
+        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+    }
+}
+
+/// An upgraded request's body (exec start's options) must reach the engine before it
+/// answers; the bytes after it are the stream, which flows only once the engine switches.
+async fn forward_upgrade(
+    head: &Head,
+    mut client: UnixStream,
+    mut upstream: UnixStream,
+    mut rest: Vec<u8>,
+) {
+    let body = match read_body(&mut client, head, &mut rest).await {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = respond(&mut client, 400, "Bad Request", &format!("docklings: {e}")).await;
+            return;
+        }
+    };
+    let stream = rest.split_off(body.len());
+    if upstream.write_all(&head.render()).await.is_ok() && upstream.write_all(&body).await.is_ok() {
+        relay_upgrade(client, upstream, stream).await;
+    }
+}
+
+/// An upgraded request (attach, exec start) becomes a raw stream once the engine answers
+/// 101. Any other answer leaves the engine's connection open for another request — one the
+/// guard would not see — so the answer goes back and nothing more from the client goes on.
+async fn relay_upgrade(mut client: UnixStream, mut upstream: UnixStream, early: Vec<u8>) {
+    let mut buf = Vec::with_capacity(1024);
+    let switched = match read_head(&mut upstream, &mut buf).await {
+        Ok(Some(end)) => std::str::from_utf8(&buf[..end])
+            .ok()
+            .and_then(|h| h.split(' ').nth(1))
+            .is_some_and(|code| code == "101"),
+        _ => false,
+    };
+    if client.write_all(&buf).await.is_err() {
+        return;
+    }
+    if switched {
+        if upstream.write_all(&early).await.is_err() {
+            return;
+        }
+        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+        return;
+    }
+    let (mut from_engine, _) = upstream.split();
+    let (mut from_client, mut to_client) = client.split();
+    let mut sink = tokio::io::sink();
+    tokio::select! {
+        _ = tokio::io::copy(&mut from_engine, &mut to_client) => {}
+        _ = tokio::io::copy(&mut from_client, &mut sink) => {}
+    }
+}
+
+/// Read until the end of a head (`\r\n\r\n`); the index just past it, or `None` if the peer
+/// closed first or the head is too big.
+async fn read_head(s: &mut UnixStream, buf: &mut Vec<u8>) -> std::io::Result<Option<usize>> {
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(i) = find(buf, b"\r\n\r\n") {
+            return Ok(Some(i + 4));
+        }
+        if buf.len() > HEAD_CAP {
+            return Ok(None);
+        }
+        let n = s.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The body of a small request, which the guard must read to rule on it.
+async fn read_body(
+    client: &mut UnixStream,
+    head: &Head,
+    rest: &mut Vec<u8>,
+) -> std::result::Result<Vec<u8>, String> {
+    if head.chunked {
+        return Err("the guard needs a Content-Length on this request, not a chunked body".into());
+    }
+    let want = head.content_length.unwrap_or(0);
+    if want > BODY_CAP {
+        return Err("the request body is too large to check".into());
+    }
+    let mut chunk = [0u8; 4096];
+    let read = async {
+        while rest.len() < want {
+            match client.read(&mut chunk).await {
+                Ok(0) | Err(_) => return false,
+                Ok(n) => rest.extend_from_slice(&chunk[..n]),
+            }
+        }
+        true
+    };
+    match tokio::time::timeout(HEAD_TIMEOUT, read).await {
+        Ok(true) => Ok(rest[..want].to_vec()),
+        _ => Err("the request body did not arrive".into()),
+    }
+}
+
+async fn respond(
+    client: &mut UnixStream,
+    code: u16,
+    text: &str,
+    message: &str,
+) -> std::io::Result<()> {
+    let body = serde_json::json!({ "message": message }).to_string();
+    let msg = format!(
+        "HTTP/1.1 {code} {text}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    client.write_all(msg.as_bytes()).await?;
+    client.shutdown().await
+}
+
+/// A parsed request head. Forwarded as rendered from these parts, so the engine reads
+/// exactly the request the guard ruled on.
+#[derive(Debug, PartialEq, Eq)]
+struct Head {
+    method: String,
+    target: String,
+    version: String,
+    headers: Vec<(String, String)>,
+    upgrade: bool,
+    content_length: Option<usize>,
+    chunked: bool,
+}
+
+impl Head {
+    fn parse(raw: &[u8]) -> std::result::Result<Head, String> {
+        let text = std::str::from_utf8(raw).map_err(|_| "the request head is not UTF-8")?;
+        let text = text
+            .strip_suffix("\r\n\r\n")
+            .ok_or("the request head is incomplete")?;
+        // A lone CR or LF could end a line for the engine but not for us.
+        if text.replace("\r\n", "").contains(['\r', '\n']) {
+            return Err("the request head has bare line breaks".into());
+        }
+        let mut lines = text.split("\r\n");
+        let line = lines.next().unwrap_or("");
+        let parts: Vec<&str> = line.split(' ').collect();
+        let [method, target, version] = parts[..] else {
+            return Err(format!("malformed request line `{line}`"));
+        };
+        if !version.starts_with("HTTP/1.") || method.is_empty() || target.is_empty() {
+            return Err(format!("malformed request line `{line}`"));
+        }
+        let mut headers = Vec::new();
+        for l in lines {
+            let (name, value) = l.split_once(':').ok_or("malformed header")?;
+            if name.is_empty() || name.contains([' ', '\t']) {
+                return Err("malformed header".into());
+            }
+            headers.push((name.to_owned(), value.trim().to_owned()));
+        }
+        let (content_length, chunked) = body_framing(&headers)?;
+        Ok(Head {
+            method: method.to_owned(),
+            target: target.to_owned(),
+            version: version.to_owned(),
+            upgrade: is_upgrade(&headers),
+            content_length,
+            chunked,
+            headers,
+        })
+    }
+
+    /// The head to forward: as received, but a plain request closes its connection after
+    /// the answer, so the client's next request comes on a new connection, through us.
+    fn render(&self) -> Vec<u8> {
+        let mut s = format!("{} {} {}\r\n", self.method, self.target, self.version);
+        for (k, v) in &self.headers {
+            let hop = ["Connection", "Keep-Alive", "Proxy-Connection"]
+                .iter()
+                .any(|h| k.eq_ignore_ascii_case(h));
+            if hop && !self.upgrade {
+                continue;
+            }
+            let _ = write!(s, "{k}: {v}\r\n");
+        }
+        if !self.upgrade {
+            s.push_str("Connection: close\r\n");
+        }
+        s.push_str("\r\n");
+        s.into_bytes()
+    }
+}
+
+/// The values of every header called `name`, whatever its case.
+fn header<'h>(headers: &'h [(String, String)], name: &'h str) -> impl Iterator<Item = &'h str> {
+    headers
+        .iter()
+        .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+fn is_upgrade(headers: &[(String, String)]) -> bool {
+    header(headers, "Upgrade").any(|v| !v.is_empty())
+        || header(headers, "Connection").any(|v| {
+            v.split(',')
+                .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
+        })
+}
+
+/// `(Content-Length, chunked)`. Heads the engine could frame differently from us (two
+/// lengths, or a length and a transfer encoding) are refused.
+fn body_framing(
+    headers: &[(String, String)],
+) -> std::result::Result<(Option<usize>, bool), String> {
+    let lengths: HashSet<&str> = header(headers, "Content-Length").collect();
+    if lengths.len() > 1 {
+        return Err("conflicting Content-Length headers".into());
+    }
+    let content_length = match lengths.iter().next() {
+        Some(v) => Some(v.parse().map_err(|_| "malformed Content-Length")?),
+        None => None,
+    };
+    let chunked = header(headers, "Transfer-Encoding").any(|v| !v.is_empty());
+    if chunked && content_length.is_some() {
+        return Err("both Content-Length and Transfer-Encoding".into());
+    }
+    Ok((content_length, chunked))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_are_parsed_and_closed() {
+        let raw = b"DELETE /v1.41/containers/web?force=1 HTTP/1.1\r\nHost: api.moby.localhost\r\nConnection: keep-alive\r\nUser-Agent: Docker-Client/28\r\n\r\n";
+        let h = Head::parse(raw).expect("parses");
+        assert_eq!(h.method, "DELETE");
+        assert_eq!(h.target, "/v1.41/containers/web?force=1");
+        assert!(!h.upgrade);
+        let out = String::from_utf8(h.render()).expect("utf-8");
+        assert_eq!(
+            out,
+            "DELETE /v1.41/containers/web?force=1 HTTP/1.1\r\nHost: api.moby.localhost\r\nUser-Agent: Docker-Client/28\r\nConnection: close\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn upgrades_stay_as_they_are() {
+        let raw = b"POST /v1.41/containers/web/attach?stream=1 HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+        let h = Head::parse(raw).expect("parses");
+        assert!(h.upgrade);
+        assert_eq!(h.render(), raw.to_vec());
+    }
+
+    #[test]
+    fn ambiguous_heads_are_refused() {
+        assert!(Head::parse(b"GET / HTTP/1.1\nHost: x\r\n\r\n").is_err());
+        assert!(Head::parse(b"GET /  HTTP/1.1\r\n\r\n").is_err());
+        assert!(
+            Head::parse(b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+                .is_err()
+        );
+        assert!(
+            Head::parse(
+                b"POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )
+            .is_err()
+        );
+        assert!(Head::parse(b"GET / HTTP/1.1\r\n Folded: x\r\n\r\n").is_err());
+    }
+}
