@@ -37,10 +37,28 @@ pub(super) fn draw_table(
             cells: aligns.to_vec(),
         })
     };
-    // Cells are broken into lines here, at their column's width, so that termimad finds
-    // every cell fitting and only draws the table. Its own fitting narrows the columns
-    // with the longest text first and breaks words such as `--detach` in the middle.
-    let mut cell_lines: Vec<Vec<Vec<Span>>> = Vec::new();
+    let text_lines = text_lines(rows, columns, &widths);
+    let mut lines = vec![rule()];
+    for row in &text_lines {
+        if row.is_empty() {
+            lines.push(rule());
+        } else {
+            lines.push(text_line(row, pad));
+        }
+    }
+    lines.push(rule());
+    let text = FmtText::from_text(skin, Text { lines }, Some(width));
+    text.to_string().lines().map(str::to_owned).collect()
+}
+
+/// The lines of text of a table, each with one line of every cell; an empty line stands
+/// for the rule under the header.
+///
+/// Cells are broken into lines here, at their column's width, so that termimad finds
+/// every cell fitting and only draws the table. Its own fitting narrows the columns with
+/// the longest text first and breaks words such as `--detach` in the middle.
+fn text_lines(rows: &[Vec<Vec<Span>>], columns: usize, widths: &[usize]) -> Vec<Vec<Vec<Span>>> {
+    let mut lines: Vec<Vec<Vec<Span>>> = Vec::new();
     for (r, row) in rows.iter().enumerate() {
         let wrapped: Vec<Vec<Vec<Span>>> = (0..columns)
             .map(|c| {
@@ -57,7 +75,7 @@ pub(super) fn draw_table(
             .collect();
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
         for i in 0..height {
-            cell_lines.push(
+            lines.push(
                 wrapped
                     .iter()
                     .map(|cell| cell.get(i).cloned().unwrap_or_default())
@@ -65,34 +83,31 @@ pub(super) fn draw_table(
             );
         }
         if r == 0 {
-            cell_lines.push(Vec::new());
+            lines.push(Vec::new());
         }
     }
+    lines
+}
+
+/// One line of text of a table for termimad, with a space either side of each cell when
+/// `pad`.
+fn text_line(cells: &[Vec<Span>], pad: bool) -> Line<'_> {
     let space = Compound::raw_str(" ");
-    let mut lines = vec![rule()];
-    for row in &cell_lines {
-        if row.is_empty() {
-            lines.push(rule());
-            continue;
-        }
-        let cells = row
-            .iter()
-            .map(|spans| {
-                let mut compounds = compounds(spans);
-                if pad {
-                    compounds.insert(0, space.clone());
-                    compounds.push(space.clone());
-                }
-                Composite {
-                    style: CompositeStyle::Paragraph,
-                    compounds,
-                }
-            })
-            .collect();
-        lines.push(Line::TableRow(TableRow { cells }));
-    }
-    lines.push(rule());
-    termimad_lines(skin, lines, width)
+    let cells = cells
+        .iter()
+        .map(|spans| {
+            let mut compounds = compounds(spans);
+            if pad {
+                compounds.insert(0, space.clone());
+                compounds.push(space.clone());
+            }
+            Composite {
+                style: CompositeStyle::Paragraph,
+                compounds,
+            }
+        })
+        .collect();
+    Line::TableRow(TableRow { cells })
 }
 
 /// Inner widths of the columns of a table, summing to at most `available`, and whether
@@ -197,11 +212,6 @@ fn draw_table_as_list(
         ));
     }
     out
-}
-
-fn termimad_lines(skin: &MadSkin, lines: Vec<Line<'_>>, width: usize) -> Vec<String> {
-    let text = FmtText::from_text(skin, Text { lines }, Some(width));
-    text.to_string().lines().map(str::to_owned).collect()
 }
 
 #[cfg(test)]

@@ -117,16 +117,7 @@ impl Walker {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph => {
-                self.flush(ProseKind::Paragraph);
-                // pulldown-cmark only wraps item text in paragraphs in loose lists.
-                if matches!(self.stack.last(), Some(Container::Item { .. })) {
-                    let parent = self.stack.len().saturating_sub(2);
-                    if let Some(Container::List { loose, .. }) = self.stack.get_mut(parent) {
-                        *loose = true;
-                    }
-                }
-            }
+            Tag::Paragraph => self.start_paragraph(),
             Tag::Heading { level, .. } => {
                 self.flush(ProseKind::Paragraph);
                 self.heading = Some(heading_level(level));
@@ -151,27 +142,7 @@ impl Walker {
                     items: 0,
                 });
             }
-            Tag::Item => {
-                self.flush(ProseKind::Paragraph);
-                let mut marker = Marker::Bullet;
-                let mut first_of_list = true;
-                if let Some(Container::List {
-                    next_number, items, ..
-                }) = self.stack.last_mut()
-                {
-                    if let Some(n) = next_number {
-                        marker = Marker::Number(u32::try_from(*n).unwrap_or(u32::MAX));
-                        *n = n.saturating_add(1);
-                    }
-                    first_of_list = *items == 0;
-                    *items += 1;
-                }
-                self.stack.push(Container::Item {
-                    marker,
-                    first_of_list,
-                    emitted: false,
-                });
-            }
+            Tag::Item => self.start_item(),
             Tag::Table(aligns) => {
                 self.flush(ProseKind::Paragraph);
                 self.table = Some(TableState {
@@ -200,6 +171,40 @@ impl Walker {
         }
     }
 
+    fn start_paragraph(&mut self) {
+        self.flush(ProseKind::Paragraph);
+        // pulldown-cmark only wraps item text in paragraphs in loose lists.
+        if matches!(self.stack.last(), Some(Container::Item { .. })) {
+            let parent = self.stack.len().saturating_sub(2);
+            if let Some(Container::List { loose, .. }) = self.stack.get_mut(parent) {
+                *loose = true;
+            }
+        }
+    }
+
+    /// Opens an item of the innermost list, numbered on from the item before it.
+    fn start_item(&mut self) {
+        self.flush(ProseKind::Paragraph);
+        let mut marker = Marker::Bullet;
+        let mut first_of_list = true;
+        if let Some(Container::List {
+            next_number, items, ..
+        }) = self.stack.last_mut()
+        {
+            if let Some(n) = next_number {
+                marker = Marker::Number(u32::try_from(*n).unwrap_or(u32::MAX));
+                *n = n.saturating_add(1);
+            }
+            first_of_list = *items == 0;
+            *items += 1;
+        }
+        self.stack.push(Container::Item {
+            marker,
+            first_of_list,
+            emitted: false,
+        });
+    }
+
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => self.flush(ProseKind::Paragraph),
@@ -215,35 +220,12 @@ impl Walker {
                 let code = self.code.take().unwrap_or_default();
                 self.emit(Block::Code(code_lines(&code)));
             }
-            TagEnd::HtmlBlock => {
-                let html = self.html.take().unwrap_or_default();
-                let lines = html
-                    .lines()
-                    .map(|line| vec![self.span(line, false)])
-                    .collect();
-                self.emit(Block::Prose {
-                    kind: ProseKind::Paragraph,
-                    lines,
-                });
-            }
+            TagEnd::HtmlBlock => self.end_html_block(),
             TagEnd::List(_) => {
                 self.flush(ProseKind::Paragraph);
                 self.pop_until(|c| matches!(c, Container::List { .. }));
             }
-            TagEnd::Item => {
-                self.flush(ProseKind::Paragraph);
-                // An empty item still shows its marker.
-                if matches!(
-                    self.stack.last(),
-                    Some(Container::Item { emitted: false, .. })
-                ) {
-                    self.emit(Block::Prose {
-                        kind: ProseKind::Paragraph,
-                        lines: vec![Vec::new()],
-                    });
-                }
-                self.pop_until(|c| matches!(c, Container::Item { .. }));
-            }
+            TagEnd::Item => self.end_item(),
             TagEnd::Table => {
                 if let Some(table) = self.table.take() {
                     self.emit(Block::Table {
@@ -267,22 +249,52 @@ impl Walker {
             TagEnd::Emphasis => self.italic = self.italic.saturating_sub(1),
             TagEnd::Strong => self.bold = self.bold.saturating_sub(1),
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
-            TagEnd::Link | TagEnd::Image => {
-                if let Some((url, text)) = self.links.pop() {
-                    // Autolinks and bare URLs would otherwise show twice.
-                    let same =
-                        text.trim() == url || Some(text.trim()) == url.strip_prefix("mailto:");
-                    if !url.is_empty() && !same {
-                        self.push_raw(&format!(" ({url})"));
-                    }
-                }
-            }
+            TagEnd::Link | TagEnd::Image => self.end_link(),
             TagEnd::FootnoteDefinition
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition
             | TagEnd::MetadataBlock(_) => self.flush(ProseKind::Paragraph),
             TagEnd::Superscript | TagEnd::Subscript => {}
+        }
+    }
+
+    /// HTML is shown as it was written, one prose line per source line.
+    fn end_html_block(&mut self) {
+        let html = self.html.take().unwrap_or_default();
+        let lines = html
+            .lines()
+            .map(|line| vec![self.span(line, false)])
+            .collect();
+        self.emit(Block::Prose {
+            kind: ProseKind::Paragraph,
+            lines,
+        });
+    }
+
+    fn end_item(&mut self) {
+        self.flush(ProseKind::Paragraph);
+        // An empty item still shows its marker.
+        if matches!(
+            self.stack.last(),
+            Some(Container::Item { emitted: false, .. })
+        ) {
+            self.emit(Block::Prose {
+                kind: ProseKind::Paragraph,
+                lines: vec![Vec::new()],
+            });
+        }
+        self.pop_until(|c| matches!(c, Container::Item { .. }));
+    }
+
+    /// Shows a link's destination after its text, since a learner has to open or copy it.
+    fn end_link(&mut self) {
+        if let Some((url, text)) = self.links.pop() {
+            // Autolinks and bare URLs would otherwise show twice.
+            let same = text.trim() == url || Some(text.trim()) == url.strip_prefix("mailto:");
+            if !url.is_empty() && !same {
+                self.push_raw(&format!(" ({url})"));
+            }
         }
     }
 
