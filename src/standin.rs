@@ -403,8 +403,11 @@ fn spec(name: &str) -> Option<Spec> {
                     MODE_EXEC,
                     serve_script(APACHE_HTDOCS, ""),
                 ),
+                (SERVE_ONE, MODE_EXEC, serve_one_script(APACHE_HTDOCS)),
             ],
-            applets: &["sh", "httpd", "ls"],
+            applets: &[
+                "sh", "nc", "httpd", "awk", "cat", "head", "date", "readlink", "mktemp", "ls",
+            ],
         },
         // Mirrors the official image's ENTRYPOINT, CMD and STOPSIGNAL so `docker ps` and
         // `inspect` look the same; `nginx` here is a launcher for busybox httpd.
@@ -433,8 +436,12 @@ fn spec(name: &str) -> Option<Spec> {
                     MODE_FILE,
                     NGINX_INDEX_HTML.to_string(),
                 ),
+                (SERVE_ONE, MODE_EXEC, serve_one_script(NGINX_HTML)),
             ],
-            applets: &["sh", "httpd", "ping", "hostname"],
+            applets: &[
+                "sh", "nc", "httpd", "awk", "cat", "head", "date", "readlink", "mktemp", "ping",
+                "hostname",
+            ],
         },
         _ => return None,
     })
@@ -477,20 +484,70 @@ const NGINX_ARGS: &str = r#"case "$1" in
 esac
 "#;
 
+/// Where each web stand-in keeps the per-connection handler that [`serve_script`] runs.
+const SERVE_ONE: &str = "/usr/local/lib/docklings/serve-one";
 /// A launcher that serves `docroot` on port 80 in the foreground.
 ///
-/// busybox httpd runs as a child rather than being exec'd: as PID 1 it would have no handler
+/// The server runs as a child rather than being exec'd: as PID 1 it would have no handler
 /// for the stop signal, the kernel drops such signals for PID 1, and `docker stop` would wait
 /// out its whole timeout before killing it.
+///
+/// `nc -ll -e` accepts each connection and hands it to [`SERVE_ONE`] rather than letting
+/// busybox httpd listen itself, because busybox httpd's own log drops the query string and
+/// the user agent: the real images log both, and the `request` check tells docklings' own
+/// probes from the learner's requests by them. fd 3 is the container's stdout, where the
+/// real Apache and nginx images write their access log.
 fn serve_script(docroot: &str, preamble: &str) -> String {
     format!(
         r#"#!/bin/sh
 # docklings stand-in: busybox httpd serves {docroot} on port 80 in the foreground.
 {preamble}echo "docklings stand-in: busybox httpd serving {docroot} on port 80" >&2
-httpd -f -v -p 80 -h {docroot} &
+nc -ll -p 80 -e {SERVE_ONE} 3>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid"; exit 0' TERM INT QUIT
 wait "$pid"
+"#
+    )
+}
+
+/// Answers one connection (stdin and stdout are its socket) with busybox httpd in inetd
+/// mode, then logs it on fd 3 in nginx's "combined" format (Apache's common format plus
+/// referer and user agent), which the `request` check reads. The client address comes from
+/// the socket's inode in `/proc/net/tcp{,6}`, since `nc -e` passes no environment.
+fn serve_one_script(docroot: &str) -> String {
+    format!(
+        r#"#!/bin/sh
+# docklings stand-in: one HTTP connection, answered by busybox httpd, logged like nginx.
+cr=$(printf '\r')
+IFS= read -r req || exit 0
+req=${{req%"$cr"}}
+ua=-
+head=
+while IFS= read -r h; do
+  h=${{h%"$cr"}}
+  [ -z "$h" ] && break
+  case "$h" in [Uu]ser-[Aa]gent:*) ua=${{h#*:}}; ua=${{ua# }} ;; esac
+  head="$head$h$cr
+"
+done
+out=$(mktemp)
+printf '%s\r\n%s\r\n' "$req" "$head" | httpd -i -h {docroot} >"$out"
+status=$(head -n 1 "$out" | awk '{{print $2}}')
+bytes=$(awk 'body {{ n += length($0) + 1 }} /^\r?$/ {{ body = 1 }} END {{ print n + 0 }}' "$out")
+# Logged before the response is sent, so that the line is in `docker logs` by the time the
+# client has its page (a check run right after `curl` finds it).
+inode=$(readlink /proc/self/fd/0 | awk -F '[][]' '{{print $2}}')
+client=$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v i="$inode" '
+  function hex(s,   n, k) {{ n = 0; for (k = 1; k <= length(s); k++) n = n * 16 + index("0123456789ABCDEF", substr(s, k, 1)) - 1; return n }}
+  $10 == i {{
+    split($3, a, ":"); h = a[1]
+    if (length(h) == 32) h = substr(h, 25, 8)
+    printf "%d.%d.%d.%d", hex(substr(h, 7, 2)), hex(substr(h, 5, 2)), hex(substr(h, 3, 2)), hex(substr(h, 1, 2))
+    exit
+  }}')
+printf '%s - - [%s] "%s" %s %s "-" "%s"\n' "${{client:--}}" "$(date -u '+%d/%b/%Y:%H:%M:%S +0000')" "$req" "${{status:-500}}" "$bytes" "$ua" >&3
+cat "$out"
+rm -f "$out"
 "#
     )
 }
@@ -770,7 +827,8 @@ mod tests {
     }
 
     const ALL_APPLETS: &[&str] = &[
-        "[", "cat", "date", "grep", "hostname", "httpd", "ifconfig", "ls", "ping", "sh", "uname",
+        "[", "awk", "cat", "date", "grep", "head", "hostname", "httpd", "ifconfig", "ls", "mktemp",
+        "nc", "ping", "readlink", "sh", "uname",
     ];
 
     fn build_all(bb: &Busybox) -> Vec<StandinImage> {
@@ -950,7 +1008,9 @@ mod tests {
 
     #[test]
     fn missing_applets_are_named() {
-        let bb = fake_busybox(&["sh", "ls", "date", "hostname"]);
+        let bb = fake_busybox(&[
+            "sh", "ls", "date", "hostname", "awk", "cat", "head", "readlink", "mktemp", "nc",
+        ]);
         let err = build(&bb, &pick(&["diamol/base", "nginx"])).expect_err("no ping, no httpd");
         match &err {
             StandinError::MissingApplets { missing, .. } => {
@@ -1060,7 +1120,12 @@ mod tests {
         assert!(df.contains("CMD [\"httpd-foreground\"]\n"), "{df}");
         let launcher = &e["rootfs/usr/local/bin/httpd-foreground"];
         assert_eq!(launcher.mode, 0o755);
-        assert!(text(launcher).contains("httpd -f -v -p 80 -h /usr/local/apache2/htdocs"));
+        assert!(text(launcher).contains("nc -ll -p 80 -e /usr/local/lib/docklings/serve-one"));
+        let one = text(&e["rootfs/usr/local/lib/docklings/serve-one"]);
+        assert!(
+            one.contains("httpd -i -h /usr/local/apache2/htdocs"),
+            "{one}"
+        );
         let index = &e["rootfs/usr/local/apache2/htdocs/index.html"];
         assert_eq!(index.mode, 0o644);
         assert!(text(index).contains("<h1>Hello from Chapter 2!</h1>"));
@@ -1090,7 +1155,9 @@ mod tests {
         );
         let nginx = &e["rootfs/usr/sbin/nginx"];
         assert_eq!(nginx.mode, 0o755);
-        assert!(text(nginx).contains("httpd -f -v -p 80 -h /usr/share/nginx/html"));
+        assert!(text(nginx).contains("nc -ll -p 80 -e /usr/local/lib/docklings/serve-one"));
+        let one = text(&e["rootfs/usr/local/lib/docklings/serve-one"]);
+        assert!(one.contains("httpd -i -h /usr/share/nginx/html"), "{one}");
         assert_eq!(e["rootfs/docker-entrypoint.sh"].mode, 0o755);
         let bash = &e["rootfs/bin/bash"];
         assert_eq!(bash.kind, tar::EntryType::Regular);
