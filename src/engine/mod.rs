@@ -135,6 +135,18 @@ fn is_not_found(e: &BollardError) -> bool {
     )
 }
 
+/// Gone or going: 404 (no such container) or 409 (dead, being removed, not running), as
+/// when the learner removes a container while docklings reads it.
+fn is_gone(e: &BollardError) -> bool {
+    matches!(
+        e,
+        BollardError::DockerResponseServerError {
+            status_code: 404 | 409,
+            ..
+        }
+    )
+}
+
 async fn timed<T>(
     what: &str,
     limit: Duration,

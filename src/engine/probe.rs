@@ -11,36 +11,10 @@ use futures_util::StreamExt;
 
 use super::{
     CALL_TIMEOUT, Engine, EngineError, ExecOutput, FileEntry, OUTPUT_CAP, PROBE_MARK, api_err,
-    is_not_found, now_nano, timed,
+    is_gone, is_not_found, now_nano, timed,
 };
 
 impl Engine {
-    /// The tail of a container's output (stdout and stderr), capped.
-    pub(crate) async fn logs(&self, id: &str) -> Result<String, EngineError> {
-        let opts = qp::LogsOptions {
-            stdout: true,
-            stderr: true,
-            tail: "500".to_owned(),
-            ..Default::default()
-        };
-        let stream = self.docker.logs(id, Some(opts));
-        let mut buf = Vec::new();
-        timed("read logs", CALL_TIMEOUT, async {
-            let mut stream = std::pin::pin!(stream);
-            while let Some(chunk) = stream.next().await {
-                match chunk {
-                    Ok(out) => buf.extend_from_slice(&out.into_bytes()),
-                    Err(e) if is_not_found(&e) => break,
-                    Err(e) => return Err(api_err("read logs")(e)),
-                }
-            }
-            Ok(())
-        })
-        .await?;
-        // Bytes are joined before decoding: a Hangul character can span two chunks.
-        Ok(cap_text(&buf))
-    }
-
     /// A container's output since `since_nanos` (Unix nanoseconds), line by line, each with
     /// the time the engine received it — how a server's access log proves that a request
     /// reached it, and when a shell printed what a step looks for.
@@ -65,7 +39,9 @@ impl Engine {
             while let Some(chunk) = stream.next().await {
                 match chunk {
                     Ok(out) => buf.extend_from_slice(&out.into_bytes()),
-                    Err(e) if is_not_found(&e) => break,
+                    // Removed, or being removed, while we read: its output is gone with
+                    // it, as if it had been removed a moment earlier.
+                    Err(e) if is_gone(&e) => break,
                     Err(e) => return Err(api_err("read logs")(e)),
                 }
             }
@@ -232,8 +208,18 @@ impl Engine {
                             ..Default::default()
                         },
                     )
-                    .await
-                    .map_err(api_err("start a probe"))?;
+                    .await;
+                let created = match created {
+                    // Stopped or removed between the snapshot and the probe: the check
+                    // sees a probe that could not run, not an engine failure.
+                    Err(e) if is_gone(&e) => {
+                        return Ok(ExecOutput {
+                            exit_code: None,
+                            output: String::new(),
+                        });
+                    }
+                    other => other.map_err(api_err("start a probe"))?,
+                };
                 let mut buf = Vec::new();
                 match self
                     .docker
