@@ -28,7 +28,7 @@ pub(crate) fn needs_safety_recheck(result: &StepResult) -> bool {
     result
         .checks
         .iter()
-        .any(|c| !c.passed && !c.terminal && matches!(c.kind, "http" | "logs"))
+        .any(|c| !c.passed && !c.terminal && c.recheck)
 }
 
 /// What woke the watcher.

@@ -112,7 +112,7 @@ async fn evaluate<P: Probe>(
         let entry = cx.probe.read_file(&c.id, &f.path).await?;
         let problems = problems(cx, f, pats, c, entry.as_ref());
         if problems.is_empty() {
-            return Ok(Verdict::pass(
+            let v = Verdict::pass(
                 Finding::new(Code::FileOk)
                     .with("path", &f.path)
                     .with("name", &c.name),
@@ -122,7 +122,11 @@ async fn evaluate<P: Probe>(
                         .with("name", &c.name)
                         .with("path", &f.path),
                 ],
-            ));
+            );
+            return Ok(match copied_in(c, snap, cx.since) {
+                Some(at) => v.at(at),
+                None => v,
+            });
         }
         observations.push(
             Finding::new(Code::FileProblems)
@@ -135,6 +139,20 @@ async fn evaluate<P: Probe>(
         expected,
         observations,
     ))
+}
+
+/// When the learner last copied something into the container (`docker cp` makes the
+/// engine log `extract-to-dir`): the moment the file became what it is, as far as the
+/// engine can tell, and what later steps count from (browsing before the copy saw the old
+/// page). A file changed another way (a shell inside) leaves no such record: the step then
+/// adds no time of its own.
+fn copied_in(c: &Container, snap: &Snapshot, since: i64) -> Option<i64> {
+    snap.events
+        .iter()
+        .filter(|e| e.kind == "container" && e.actor_id == c.id && e.verb() == "extract-to-dir")
+        .map(|e| e.time_nano)
+        .filter(|t| *t >= since)
+        .max()
 }
 
 fn expected(f: &FileCheck, pats: &[Pattern]) -> Vec<Finding> {

@@ -331,7 +331,7 @@ pub(crate) async fn check_lab(
 }
 
 /// The passes `start` and `watch` recorded for this lab, at or after `since`.
-fn recorded_passes(lab: &Lab, since: i64) -> Passed {
+pub(crate) fn recorded_passes(lab: &Lab, since: i64) -> Passed {
     let (progress, _) = crate::progress::Store::default_location().load();
     progress
         .labs

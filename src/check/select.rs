@@ -152,8 +152,15 @@ pub(crate) struct Gone {
 
 /// Containers matching `s` that exited at or after `after` and no longer exist: the
 /// evidence that a `--rm` run happened once its container and output are gone.
+///
+/// With no known start (`after` is 0: no `start`, no `--since`), the engine's whole event
+/// history would count, and a run from last week would pass today's step: only what still
+/// exists counts then.
 pub(crate) fn ran_and_gone(s: &Select, snap: &Snapshot, after: i64) -> Vec<Gone> {
     let mut out: Vec<Gone> = Vec::new();
+    if after <= 0 {
+        return out;
+    }
     for e in &snap.events {
         if e.kind != "container" || e.verb() != "die" || e.time_nano < after {
             continue;
