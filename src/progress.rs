@@ -214,6 +214,26 @@ impl Store {
         Ok((progress, warning))
     }
 
+    /// Record steps seen passing (step id, Unix nanoseconds of the act that passed it),
+    /// keeping the first pass of each: what `watch` saw counts for a later `check`.
+    pub fn record_passes(&self, lab: &str, passes: &[(String, i64)]) -> Result<(), String> {
+        if passes.is_empty() {
+            return Ok(());
+        }
+        let now = unix_now();
+        self.update(|p| {
+            let lp = p.labs.entry(lab.to_owned()).or_default();
+            for (step, at) in passes {
+                let sp = lp.steps.entry(step.clone()).or_default();
+                if sp.passed_at.is_none() {
+                    sp.passed_at = Some(now);
+                    sp.evidence_at = Some(*at);
+                }
+            }
+        })
+        .map(|_| ())
+    }
+
     /// Remove one lab's progress (or all when `None`), through [`Store::update`].
     pub fn reset(&self, lab: Option<&str>) -> Result<(), String> {
         self.update(|p| match lab {

@@ -21,6 +21,18 @@ pub(crate) async fn run(
     let answers = crate::answers::saved_and_given(lab, answers)?;
     let engine = Engine::connect().await?;
     let report = crate::check::check_lab(&engine, lab, app.lang, since, only, answers).await?;
+    // A learner who checks after each command builds the same record `start` and `watch`
+    // keep: a pass stays, and the next `check` still counts it once its container is gone.
+    // (`grade` records nothing: grading must not change what it grades.)
+    let passes: Vec<(String, i64)> = report
+        .steps
+        .iter()
+        .filter(|s| s.passed)
+        .filter_map(|s| Some((s.id.clone(), s.at?)))
+        .collect();
+    if let Err(e) = crate::progress::Store::default_location().record_passes(&lab.id, &passes) {
+        eprintln!("{} {e}", app.style.warn("warning:"));
+    }
     out(&crate::report::render_lab(
         &report, format, &app.style, app.lang,
     ));

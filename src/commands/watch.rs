@@ -51,10 +51,24 @@ pub(crate) async fn run(
     let mut ctx = Ctx::new(&engine, lab, app.lang, since);
     ctx.retry = false;
     ctx.answers = crate::answers::saved(lab);
+    // Passes stick across commands: what `start` or an earlier `watch` saw still counts.
+    *ctx.passed.borrow_mut() = crate::check::recorded_passes(lab, since);
+    let store = crate::progress::Store::default_location();
     let mut last: BTreeMap<String, bool> = BTreeMap::new();
     let mut ever_passed: BTreeSet<String> = BTreeSet::new();
     loop {
         let results = check_all(&ctx, lab).await?;
+        // Record new passes so a later `check` or `grade` counts acts whose traces are
+        // gone by then (an access log, a `--rm` shell's output). A progress file that
+        // cannot be written costs only that, so it is a warning, not the end of watching.
+        let fresh: Vec<(String, i64)> = results
+            .iter()
+            .filter(|r| r.passed && !ever_passed.contains(&r.id))
+            .filter_map(|r| Some((r.id.clone(), r.at?)))
+            .collect();
+        if let Err(e) = store.record_passes(&lab.id, &fresh) {
+            eprintln!("{} {e}", app.style.warn("warning:"));
+        }
         for r in &results {
             if last.insert(r.id.clone(), r.passed) != Some(r.passed) {
                 out(&format!("{}\n", verdict_line(app, lab, r, format)));
