@@ -147,6 +147,30 @@ pub fn docker_ok(args: &[&str]) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Request a page as a learner does, with `curl`, waiting up to 5 s for the server to
+/// answer (a container run with `-d` is not serving the moment `run` returns). Returns
+/// the body.
+#[track_caller]
+pub fn curl(url: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let o = Command::new("curl")
+            .args(["-s", "-f", "--max-time", "2", url])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run curl");
+        if o.status.success() {
+            return String::from_utf8_lossy(&o.stdout).into_owned();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "curl {url}: {}",
+            o.status
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 static ENGINE: Mutex<()> = Mutex::new(());
 
 /// Exclusive use of the engine for one test. Everything it records through `container` and
@@ -156,6 +180,9 @@ pub struct Engine {
     pub since: String,
     containers: Vec<String>,
     networks: Vec<String>,
+    /// One learner's docklings folder for the whole test: passes that `check` records
+    /// stick for the next `check`, as they do for a learner.
+    home: tempfile::TempDir,
     _lock: MutexGuard<'static, ()>,
 }
 
@@ -203,6 +230,7 @@ impl Engine {
             since: format!("{}.{:09}", now.as_secs(), now.subsec_nanos()),
             containers: Vec::new(),
             networks: Vec::new(),
+            home: tempfile::tempdir().expect("temp home"),
             _lock: lock,
         }
     }
@@ -279,7 +307,10 @@ impl Engine {
     pub fn check_with(&self, lab: &str, extra: &[&str]) -> serde_json::Value {
         let mut args = vec!["check", lab, "--format", "json", "--since", &self.since];
         args.extend_from_slice(extra);
-        let out = Test::new().args(&args).run();
+        let out = Test::new()
+            .env("DOCKLINGS_HOME", &self.home.path().to_string_lossy())
+            .args(&args)
+            .run();
         assert!(
             out.code == 0 || out.code == 1,
             "check {lab}: {}",

@@ -5,7 +5,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Engine, assert_observed, assert_steps, docker, docker_ok, observed, root};
+use crate::harness::{
+    Engine, assert_observed, assert_steps, curl, docker, docker_ok, observed, root,
+};
 
 const WEB: &str = "diamol/ch02-hello-diamol-web";
 
@@ -142,6 +144,14 @@ mod published_web {
                 WEB,
             ],
         );
+        // docklings' own probe finds the page served, but the learner has not looked.
+        let r = e.check("published-web");
+        assert_steps(
+            &r,
+            &[("run-detached", true), ("browse", false), ("remove", false)],
+        );
+        assert_observed(&r, "browse", "no request of yours");
+        curl("http://localhost:8088");
         let r = e.check("published-web");
         assert_steps(
             &r,
@@ -149,7 +159,10 @@ mod published_web {
         );
         docker(&["container", "rm", "--force", "dkt-w1"]);
         let r = e.check("published-web");
-        assert_steps(&r, &[("remove", true)]);
+        assert_steps(
+            &r,
+            &[("run-detached", true), ("browse", true), ("remove", true)],
+        );
     }
 
     #[test]
@@ -167,6 +180,7 @@ mod published_web {
                 WEB,
             ],
         );
+        curl("http://127.0.0.1:8088");
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", true), ("browse", true)]);
     }
@@ -185,7 +199,8 @@ mod published_web {
             "run-detached",
             "`dkt-w3` publishes 80/tcp on 8089, not 8088",
         );
-        assert_observed(&r, "browse", "no container publishes port 8088");
+        // Browsing waits for the step it follows, and says so.
+        assert_observed(&r, "browse", "Do `run-detached` first");
     }
 
     #[test]
@@ -222,7 +237,7 @@ mod published_web {
             .expect("docker run");
         wait_running("dkt-w6");
         let r = e.check("published-web");
-        assert_steps(&r, &[("run-detached", false), ("browse", true)]);
+        assert_steps(&r, &[("run-detached", false), ("browse", false)]);
         assert_observed(&r, "run-detached", "add `-d`/`--detach`");
         docker(&["rm", "-f", "dkt-w6"]);
         let _ = child.wait();
@@ -247,6 +262,71 @@ mod published_web {
         );
         let o = observed(&r, "run-detached");
         assert!(o.contains("is exited"), "{o}");
+    }
+
+    /// The first mistake learners make, then the fix: removing the wrong container does
+    /// not pass `remove`, the server answering docklings' probe does not pass `browse`.
+    /// Each step passes only on its own act, in order.
+    #[test]
+    fn wrong_port_then_right_then_each_act_in_turn() {
+        let mut e = Engine::lock();
+        e.run(
+            "dkt-w8",
+            &["run", "-d", "-p", "8080:80", "--name", "dkt-w8", WEB],
+        );
+        docker(&["rm", "-f", "dkt-w8"]);
+        e.run(
+            "dkt-w9",
+            &["run", "-d", "-p", "8088:80", "--name", "dkt-w9", WEB],
+        );
+        let r = e.check("published-web");
+        assert_steps(
+            &r,
+            &[("run-detached", true), ("browse", false), ("remove", false)],
+        );
+        curl("http://localhost:8088");
+        let r = e.check("published-web");
+        assert_steps(
+            &r,
+            &[("run-detached", true), ("browse", true), ("remove", false)],
+        );
+        docker(&["rm", "-f", "dkt-w9"]);
+        let r = e.check("published-web");
+        assert_steps(
+            &r,
+            &[("run-detached", true), ("browse", true), ("remove", true)],
+        );
+        // Which act counted is named.
+        let rm = r["steps"][2]["checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| c["observed"].as_str().unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+            .join("; ");
+        assert!(rm.contains("dkt-w9"), "{rm}");
+        assert!(!rm.contains("dkt-w8"), "{rm}");
+    }
+
+    /// A request before the step it follows does not count, and the reason says so.
+    #[test]
+    fn browsing_before_the_container_ran_right_does_not_count() {
+        let mut e = Engine::lock();
+        e.run(
+            "dkt-w10",
+            &["run", "-d", "-p", "8088:80", "--name", "dkt-w10", WEB],
+        );
+        curl("http://localhost:8088");
+        // Stopped and started again: the learner's request came before this start, and
+        // the state step now counts from it.
+        std::thread::sleep(Duration::from_millis(1100));
+        docker(&["restart", "-t", "1", "dkt-w10"]);
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", true), ("browse", false)]);
+        assert_observed(&r, "browse", "before");
+        curl("http://localhost:8088");
+        let r = e.check("published-web");
+        assert_steps(&r, &[("run-detached", true), ("browse", true)]);
     }
 }
 
@@ -421,13 +501,55 @@ mod cp_index_html {
         docker(&["exec", &id[..3], "ls", "/usr/local/apache2/htdocs"]);
         let r = e.check("cp-index-html");
         assert_steps(&r, &[("list-htdocs", true), ("copy-index", false)]);
+        // Browsing before the copy showed the old page: it does not count as browsing the
+        // new one.
+        curl("http://localhost:8088");
         docker(&[
             "cp",
             &index(),
             &format!("{}:/usr/local/apache2/htdocs/index.html", &id[..3]),
         ]);
         let r = e.check("cp-index-html");
-        assert_steps(&r, &[("copy-index", true), ("browse-new", true)]);
+        assert_steps(&r, &[("copy-index", true), ("browse-new", false)]);
+        assert_observed(&r, "browse-new", "before `copy-index` passed");
+        let page = curl("http://localhost:8088");
+        assert!(page.contains("docklings"), "{page}");
+        let r = e.check("cp-index-html");
+        assert_steps(
+            &r,
+            &[
+                ("web-running", true),
+                ("list-htdocs", true),
+                ("copy-index", true),
+                ("browse-new", true),
+            ],
+        );
+    }
+
+    /// Skipping `ls` does not block the copy: it counts from the latest step that passed.
+    #[test]
+    fn a_skipped_step_does_not_block_the_next() {
+        let mut e = Engine::lock();
+        e.run(
+            "dkt-c9",
+            &["run", "-d", "-p", "8088:80", "--name", "dkt-c9", WEB],
+        );
+        docker(&[
+            "cp",
+            &index(),
+            "dkt-c9:/usr/local/apache2/htdocs/index.html",
+        ]);
+        curl("http://localhost:8088");
+        let r = e.check("cp-index-html");
+        assert_steps(
+            &r,
+            &[
+                ("web-running", true),
+                ("list-htdocs", false),
+                ("copy-index", true),
+                ("browse-new", true),
+            ],
+        );
     }
 
     #[test]

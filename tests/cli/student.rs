@@ -36,9 +36,22 @@ fn watch_reports_each_verdict_change_and_ends_when_complete() {
         .stdin(Stdio::null())
         .spawn()
         .expect("watch");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let mut next = || -> serde_json::Value {
-        let l = lines.next().expect("a line").expect("utf-8");
+    // Lines arrive through a thread so that a missing line fails the test instead of
+    // hanging it.
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for l in BufReader::new(stdout).lines() {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || -> serde_json::Value {
+        let l = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a line within 20 s")
+            .expect("utf-8");
         serde_json::from_str(&l).unwrap_or_else(|_| panic!("not JSON: {l}"))
     };
     // The initial verdicts: nothing done yet.
@@ -321,21 +334,24 @@ mod tmux {
         let t = Tmux::start("dkt-start", &cmd);
         t.wait_for("1/3단계");
         t.wait_for("실제:");
-        // A mistake first: the wrong host port is named on screen.
+        // The most common first mistake: the wrong host port, named on screen.
         e.run(
             "dkt-t1",
             &[
                 "run",
                 "-d",
                 "-p",
-                "8089:80",
+                "8080:80",
                 "--name",
                 "dkt-t1",
                 "diamol/ch02-hello-diamol-web",
             ],
         );
-        t.wait_for("80/tcp 를 호스트 포트 8088 이(가) 아닌 8089 에 공개함");
-        // (Removing it now would pass the `remove` step early: removing is what it asks.)
+        t.wait_for("80/tcp 를 호스트 포트 8088 이(가) 아닌 8080 에 공개함");
+        // Removing the wrong one, then running the right one: exactly one step passed.
+        // Neither the removal (it came before the right run) nor docklings' own probe of
+        // the page (the learner has not looked) counts.
+        docker(&["rm", "-f", "dkt-t1"]);
         e.run(
             "dkt-t2",
             &[
@@ -348,8 +364,18 @@ mod tmux {
                 "diamol/ch02-hello-diamol-web",
             ],
         );
+        let s = t.wait_for("✓ ● ○  1/3");
+        assert!(s.contains("2/3단계"), "{s}");
+        // Give the probe and the safety re-checks time to (wrongly) pass something.
+        std::thread::sleep(Duration::from_millis(1500));
+        let s = t.screen();
+        assert!(s.contains("✓ ● ○  1/3"), "{s}");
+        assert!(!s.contains("모든 단계를 마쳤습니다"), "{s}");
+        // The learner looks: two.
+        crate::harness::curl("http://localhost:8088");
         let s = t.wait_for("✓ ✓ ●  2/3");
         assert!(s.contains("3/3단계"), "{s}");
+        assert!(!s.contains("모든 단계를 마쳤습니다"), "{s}");
         // A hint, then quit.
         t.keys("h");
         t.wait_for("힌트 1/");
@@ -367,7 +393,11 @@ mod tmux {
         // Coming back resumes on the step where we were, with what had passed.
         let t = Tmux::start("dkt-start2", &cmd);
         let s = t.wait_for("3/3단계");
-        assert!(s.contains("✓ ✓"), "{s}");
+        assert!(s.contains("✓ ✓ ●  2/3"), "{s}");
+        // The last act, and only then: every step done.
+        docker(&["rm", "-f", "dkt-t2"]);
+        t.wait_for("✓ ✓ ✓  3/3");
+        t.wait_for("모든 단계를 마쳤습니다");
         t.keys("q");
     }
 }
