@@ -2,7 +2,7 @@
 //! `Test::new().args(&["check", "x"]).run().code(1).stdout_has("...")`.
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 
 pub fn bin() -> PathBuf {
@@ -12,6 +12,10 @@ pub fn bin() -> PathBuf {
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The longest any single docklings command may take in a test (selftest of every lab is
+/// the slowest, at well under a minute).
+const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
 
 pub struct Test {
     cmd: Command,
@@ -50,9 +54,56 @@ impl Test {
         self.run()
     }
 
+    /// Run to the end, or kill it after [`RUN_LIMIT`]: a hung command fails its test with
+    /// what it printed, instead of holding the whole suite (and CI) until its deadline.
     pub fn run(mut self) -> Out {
-        let o = self.cmd.output().expect("run docklings");
-        Out::from(o)
+        use std::io::Read;
+        let mut child = self
+            .cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run docklings");
+        let mut out = child.stdout.take().expect("stdout");
+        let mut err = child.stderr.take().expect("stderr");
+        let out_t = std::thread::spawn(move || {
+            let mut b = Vec::new();
+            let _ = out.read_to_end(&mut b);
+            b
+        });
+        let err_t = std::thread::spawn(move || {
+            let mut b = Vec::new();
+            let _ = err.read_to_end(&mut b);
+            b
+        });
+        let deadline = std::time::Instant::now() + RUN_LIMIT;
+        let status = loop {
+            if let Some(st) = child.try_wait().expect("wait for docklings") {
+                break Some(st);
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let stdout = out_t.join().unwrap_or_default();
+        let mut stderr = err_t.join().unwrap_or_default();
+        let code = match status {
+            Some(st) => st.code().unwrap_or(-1),
+            None => {
+                stderr.extend_from_slice(
+                    format!("\n[harness] killed after {RUN_LIMIT:?}\n").as_bytes(),
+                );
+                -1
+            }
+        };
+        Out {
+            code,
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
     }
 }
 
@@ -60,16 +111,6 @@ pub struct Out {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
-}
-
-impl From<Output> for Out {
-    fn from(o: Output) -> Out {
-        Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
 }
 
 impl Out {
