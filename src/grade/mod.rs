@@ -9,8 +9,10 @@
 //!    remove anything in the baseline is answered with 403 and recorded.
 //! 4. Run the script (`script`) in a private copy of its folder (`folder`), for at
 //!    most `--timeout`.
-//! 5. Grade the labs as `grade` does, from the moment the script started; a submission
-//!    with a refused request is `rejected` and does not pass.
+//! 5. Watch the script's run as `watch` watches a learner (on every engine event, and at
+//!    the guard's checkpoint before every request that changes the engine), so passes
+//!    stick even where the script then removes their evidence; grade once more at the
+//!    end. A submission with a refused request is `rejected` and does not pass.
 //! 6. Remove whatever is not in the baseline and restore tags the script moved
 //!    (`cleanup`), remove the temp dir — on success, failure, timeout and Ctrl-C alike.
 //!
@@ -32,11 +34,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::app::{App, Failure, Result};
+use crate::check::Ctx;
 use crate::engine::Engine;
 use crate::engine::cleanup::Removed;
 use crate::lab::{Lab, Lang};
 use crate::report::{Denial, Format, GradeReport, LabReport, SubmissionSection};
 use crate::store::temp::TempDir;
+use crate::watch::{Trigger, needs_safety_recheck};
 use policy::Policy;
 use proxy::Guard;
 use script::ScriptRun;
@@ -70,9 +74,15 @@ pub(crate) async fn submission(
         engine: engine.clone(),
         baseline: Arc::clone(&baseline),
     };
-    let guard = Guard::start(policy, upstream, &tmp.path().join("docker.sock"))?;
+    let (checkpoints, looks) = tokio::sync::mpsc::unbounded_channel();
+    let guard = Guard::start(
+        policy,
+        upstream,
+        &tmp.path().join("docker.sock"),
+        checkpoints,
+    )?;
     let outcome = tokio::select! {
-        r = run_and_grade(app, &engine, &guard, &job, plans) => r,
+        r = run_and_grade(app, &engine, &guard, &job, plans, looks) => r,
         _ = interrupted() => Err(Failure::BadInput("interrupted; cleaned up".into())),
     };
     guard.shutdown();
@@ -172,32 +182,88 @@ fn engine_socket() -> Result<PathBuf> {
     }
 }
 
-/// Run the script behind the guard, close the guard, and grade every lab from the moment
-/// the script started.
+/// Run the script behind the guard while watching it as `watch` watches a learner, close
+/// the guard, and grade every lab from the moment the script started.
+///
+/// Some evidence vanishes with what it is in: the access log that proves a `curl` is gone
+/// once the script removes the server. So passes stick, as in `start` and `watch`, and the
+/// labs are judged on every engine event and before every request that changes the engine
+/// (the guard's checkpoints), then once more after the script, with `within` deadlines.
 async fn run_and_grade(
     app: &App,
     engine: &Engine,
     guard: &Guard,
     job: &Job,
     plans: Vec<(&Lab, BTreeMap<String, String>)>,
+    mut looks: tokio::sync::mpsc::UnboundedReceiver<proxy::Checkpoint>,
 ) -> Result<(ScriptRun, Vec<LabReport>)> {
     // Events before this moment are not the script's.
     let since = crate::engine::now_nano();
-    let run = script::run(
-        &job.interpreter,
-        &job.script,
-        &job.work,
-        guard.socket(),
-        job.limit,
-    )
-    .await?;
+    let mut ctxs: Vec<Ctx<'_, Engine>> = plans
+        .into_iter()
+        .map(|(lab, answers)| {
+            let mut ctx = Ctx::new(engine, lab, app.lang, since);
+            ctx.answers = answers;
+            ctx.retry = false;
+            ctx
+        })
+        .collect();
+    // Followed before the script starts, so none of its events slip by.
+    let mut trigger = Trigger::new(engine);
+    let run = {
+        let script = script::run(
+            &job.interpreter,
+            &job.script,
+            &job.work,
+            guard.socket(),
+            job.limit,
+        );
+        tokio::select! {
+            r = script => r?,
+            never = watch_script(&ctxs, &mut trigger, &mut looks) => match never {},
+        }
+    };
     // Nothing may reach the engine through the guard while it is graded.
     guard.shutdown();
     let mut reports = Vec::new();
-    for (lab, answers) in plans {
-        reports.push(crate::check::check_lab(engine, lab, app.lang, since, None, answers).await?);
+    for ctx in &mut ctxs {
+        let started = std::time::Instant::now();
+        ctx.retry = true;
+        let results = ctx.judge().await?;
+        let mut report = LabReport::new(ctx.lab, app.lang, results, since);
+        report.duration_ms = started.elapsed().as_millis() as u64;
+        reports.push(report);
     }
     Ok((run, reports))
+}
+
+/// Judge every lab on each engine event and each checkpoint of the guard, until dropped.
+/// An engine error here costs only that look: the final judgement reports it.
+async fn watch_script(
+    ctxs: &[Ctx<'_, Engine>],
+    trigger: &mut Trigger<'_>,
+    looks: &mut tokio::sync::mpsc::UnboundedReceiver<proxy::Checkpoint>,
+) -> std::convert::Infallible {
+    let mut waiting: Vec<proxy::Checkpoint> = Vec::new();
+    loop {
+        let mut safety = false;
+        for ctx in ctxs {
+            if let Ok(results) = ctx.judge().await {
+                safety |= results.iter().any(needs_safety_recheck);
+            }
+        }
+        // Every checkpoint that arrived before this look began has been looked at.
+        for done in waiting.drain(..) {
+            let _ = done.send(());
+        }
+        tokio::select! {
+            _ = trigger.next(safety) => {}
+            Some(look) = looks.recv() => waiting.push(look),
+        }
+        while let Ok(look) = looks.try_recv() {
+            waiting.push(look);
+        }
+    }
 }
 
 /// Ctrl-C, or SIGTERM from a CI runner cancelling the job.

@@ -26,11 +26,21 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 /// `network connect` bodies are a few hundred bytes; anything near this is not one.
 const BODY_CAP: usize = 1024 * 1024;
 
+/// How long a request waits for the grader to look at the engine before it goes on.
+const CHECKPOINT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A request to look at the engine now; the reply says it has been looked at.
+pub(super) type Checkpoint = tokio::sync::oneshot::Sender<()>;
+
 /// What every connection of the guard shares.
 struct Shared {
     policy: Policy,
     upstream: PathBuf,
     denials: Mutex<Vec<Denial>>,
+    /// Asked before every request that changes the engine, so the grader sees the state
+    /// each act left before the next act can erase it (a `curl` in an access log, then
+    /// `docker rm -f`).
+    checkpoints: tokio::sync::mpsc::UnboundedSender<Checkpoint>,
 }
 
 pub(super) struct Guard {
@@ -40,14 +50,22 @@ pub(super) struct Guard {
 }
 
 impl Guard {
-    /// Listen on `socket` and relay to the engine's socket `upstream`.
-    pub(super) fn start(policy: Policy, upstream: PathBuf, socket: &Path) -> Result<Guard> {
+    /// Listen on `socket` and relay to the engine's socket `upstream`; before relaying a
+    /// request that changes the engine, send a [`Checkpoint`] on `checkpoints` and wait for
+    /// its reply (or [`CHECKPOINT_TIMEOUT`]).
+    pub(super) fn start(
+        policy: Policy,
+        upstream: PathBuf,
+        socket: &Path,
+        checkpoints: tokio::sync::mpsc::UnboundedSender<Checkpoint>,
+    ) -> Result<Guard> {
         let listener = UnixListener::bind(socket)
             .map_err(|e| Failure::io("open the guard's socket", socket, e))?;
         let shared = Arc::new(Shared {
             policy,
             upstream,
             denials: Mutex::new(Vec::new()),
+            checkpoints,
         });
         let s = Arc::clone(&shared);
         let task = tokio::spawn(async move {
@@ -116,6 +134,9 @@ async fn serve(mut client: UnixStream, shared: Arc<Shared>) {
         refuse(&shared, &head, &mut client, reason).await;
         return;
     }
+    if !matches!(head.method.as_str(), "GET" | "HEAD") {
+        checkpoint(&shared).await;
+    }
     let Ok(upstream) = UnixStream::connect(&shared.upstream).await else {
         let _ = respond(
             &mut client,
@@ -130,6 +151,15 @@ async fn serve(mut client: UnixStream, shared: Arc<Shared>) {
         forward_upgrade(&head, client, upstream, rest).await;
     } else {
         forward(&head, client, upstream, &rest).await;
+    }
+}
+
+/// Let the grader look at the engine before this request changes it. A grader that is gone
+/// or slow costs the evidence of that moment, never the request.
+async fn checkpoint(shared: &Shared) {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    if shared.checkpoints.send(tx).is_ok() {
+        let _ = tokio::time::timeout(CHECKPOINT_TIMEOUT, rx).await;
     }
 }
 

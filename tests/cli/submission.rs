@@ -116,6 +116,21 @@ fn a_good_submission_scores_its_points_and_leaves_nothing_behind() {
 }
 
 #[test]
+fn a_full_solution_scores_full_marks_though_it_removes_its_evidence() {
+    let _e = Engine::lock();
+    let before = engine_state();
+    let (out, json, _) = grade("published-web", &fixture("full-published-web.sh"), &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_steps(
+        &json["labs"][0],
+        &[("run-detached", true), ("browse", true), ("remove", true)],
+    );
+    assert_eq!(json["score"], 3, "{}", out.stdout);
+    assert_eq!(sub(&json)["cleaned_up"]["containers"], 0);
+    assert_eq!(engine_state(), before);
+}
+
+#[test]
 fn a_script_that_never_ends_is_stopped_at_the_timeout() {
     let _e = Engine::lock();
     let before = engine_state();
