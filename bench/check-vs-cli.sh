@@ -21,7 +21,7 @@ for _ in $(seq 50); do curl -sf localhost:8088 >/dev/null && break; sleep 0.1; d
 
 # The same three steps, checked the way a shell script would: find the container, inspect
 # state, attach mode and ports, fetch the page and compare it with the file it serves, and
-# look for a destroy event.
+# read the access log for the learner's request, and look for a destroy event.
 cli_check() {
   local id state attached port page file
   id=$(docker container ls --all --quiet --filter ancestor=$web | head -n 1)
@@ -33,6 +33,8 @@ cli_check() {
   page=$(curl -s http://localhost:8088)
   file=$(docker container cp "$id:/usr/local/apache2/htdocs/index.html" - | tar -xO)
   [ "$page" = "$file" ] || return 1
+  # browse: the learner's own request in the access log, docklings' probes left out.
+  docker container logs --since 1h "$id" 2>&1 | grep -v docklings-probe | grep -q '"GET / ' || return 1
   docker events --since "$(($(date +%s) - 3600))" --until "$(date +%s)" \
     --filter type=container --filter event=destroy --filter image=$web --format '{{.ID}}' >/dev/null
   docker container ls --all --quiet --filter ancestor=$web >/dev/null
@@ -63,3 +65,7 @@ cold() { local d rc; d=$(mktemp -d); DOCKLINGS_HOME=$d "$bin" --color never chec
 export -f cold
 measure "docklings check (cold cache)" bash -c cold
 measure "docker CLI + curl script" bash -c cli_check
+# What the access-log read costs: one step that only reads state, one that also fetches the
+# page and reads the server's log.
+measure "docklings check --step run-detached" "$bin" --color never check published-web --step run-detached
+measure "docklings check --step browse" "$bin" --color never check published-web --step browse

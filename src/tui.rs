@@ -13,7 +13,7 @@ use crate::check::Ctx;
 use crate::engine::Engine;
 use crate::progress::Store;
 use crate::session::{Effect, GuidedSession, Key};
-use crate::watch::{Trigger, check_all, needs_safety_recheck};
+use crate::watch::{Trigger, check_all, needs_safety_recheck, output_to_follow};
 
 /// Raw mode and the alternate screen for as long as it lives; dropping it puts the terminal
 /// back however we leave (return, error or panic). Not called a guard: that word belongs to
@@ -154,6 +154,9 @@ pub(crate) async fn drive(
                 .steps
                 .iter()
                 .any(|st| st.last.as_ref().is_some_and(needs_safety_recheck));
+            trigger.follow_output(output_to_follow(
+                session.steps.iter().filter_map(|st| st.last.as_ref()),
+            ));
             tokio::select! {
                 got = input.recv() => match got {
                     Some(Input::Key(k)) => {

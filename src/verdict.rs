@@ -188,6 +188,9 @@ pub(crate) struct Verdict {
     /// When the learner's act that passed it happened (Unix nanoseconds), when the kind
     /// can tell: a request's log line, an event.
     pub(crate) at: Option<i64>,
+    /// Containers whose next output could change this verdict (a server's access log, a
+    /// shell's echo): a watcher follows their output instead of polling them.
+    pub(crate) follow: Vec<String>,
 }
 
 impl Verdict {
@@ -199,6 +202,7 @@ impl Verdict {
             expected,
             observed,
             at: None,
+            follow: Vec::new(),
         }
     }
 
@@ -210,12 +214,19 @@ impl Verdict {
             expected,
             observed,
             at: None,
+            follow: Vec::new(),
         }
     }
 
     /// The moment of the act it rests on.
     pub(crate) fn at(mut self, at: i64) -> Self {
         self.at = Some(at);
+        self
+    }
+
+    /// Watch these containers' output: what they print next may change the verdict.
+    pub(crate) fn following(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.follow.extend(ids);
         self
     }
 

@@ -7,6 +7,7 @@
 //! re-check with backoff, and only while a step that needs one is still failing, so an idle
 //! session costs nothing.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -31,11 +32,27 @@ pub(crate) fn needs_safety_recheck(result: &StepResult) -> bool {
         .any(|c| !c.passed && !c.terminal && c.recheck)
 }
 
+/// The containers whose output the watcher should follow after these results: those a
+/// failing check said could change its verdict by printing (an access log line, a shell's
+/// echo).
+pub(crate) fn output_to_follow<'r>(
+    results: impl IntoIterator<Item = &'r StepResult>,
+) -> BTreeSet<String> {
+    results
+        .into_iter()
+        .flat_map(|r| r.checks.iter())
+        .filter(|c| !c.passed)
+        .flat_map(|c| c.follow.iter().cloned())
+        .collect()
+}
+
 /// What woke the watcher.
 #[derive(Debug)]
 pub(crate) enum Wake {
     /// The engine reported something (already debounced).
     Engine,
+    /// A followed container printed something (already debounced).
+    Output,
     /// The safety timer ran out.
     Timer,
     /// The event stream failed; watching continues after a reconnect.
@@ -53,7 +70,12 @@ pub(crate) struct Trigger<'e> {
         >,
     >,
     safety: Duration,
+    /// The output of the containers in `following`, merged; empty when none.
+    output: futures_util::stream::SelectAll<OutputStream>,
+    following: BTreeSet<String>,
 }
+
+type OutputStream = std::pin::Pin<Box<dyn futures_util::Stream<Item = Vec<u8>> + Send>>;
 
 impl<'e> Trigger<'e> {
     /// Start following now: call this *before* the first check so nothing slips between.
@@ -62,7 +84,25 @@ impl<'e> Trigger<'e> {
             engine,
             stream: Box::pin(engine.follow_events()),
             safety: SAFETY_FIRST,
+            output: futures_util::stream::SelectAll::new(),
+            following: BTreeSet::new(),
         }
+    }
+
+    /// Follow the output of exactly these containers from now on. A learner's `curl`
+    /// emits no engine event, only a line in the server's log: following it makes the
+    /// verdict as prompt as an event would, where a timer would wait out its backoff.
+    /// Unchanged sets keep their streams; a stream that ended (the container stopped) is
+    /// opened again only when the set changes.
+    pub(crate) fn follow_output(&mut self, ids: BTreeSet<String>) {
+        if ids == self.following {
+            return;
+        }
+        self.output = ids
+            .iter()
+            .map(|id| Box::pin(self.engine.follow_output(id)) as OutputStream)
+            .collect();
+        self.following = ids;
     }
 
     /// Wait for the next reason to re-check. `safety` says whether a timer is wanted at all.
@@ -91,6 +131,11 @@ impl<'e> Trigger<'e> {
                     Wake::Lost(EngineError::Api { what: "follow events".into(), detail: "the event stream ended".into() })
                 }
             },
+            Some(_) = self.output.next(), if !self.output.is_empty() => {
+                while let Ok(Some(_)) = tokio::time::timeout(DEBOUNCE, self.output.next()).await {}
+                self.safety = SAFETY_FIRST;
+                Wake::Output
+            }
             _ = timer => {
                 self.safety = (self.safety * 2).min(SAFETY_MAX);
                 Wake::Timer

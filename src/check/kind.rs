@@ -29,8 +29,10 @@ pub(crate) trait Kind {
     /// over and what `reset` may remove).
     fn footprint(&self, fp: &mut Footprint);
 
-    /// Its verdict can change with no engine event (a server starting to answer, a shell
-    /// printing what the learner types), so a watcher re-checks it on a timer.
+    /// Its verdict can change with no engine event and no output to follow (a server
+    /// starting to answer), so a watcher re-checks it on a timer. Kinds that wait for a
+    /// container to print something say so with `Verdict::following` instead, which costs
+    /// nothing while nothing is printed.
     fn recheck_without_event(&self) -> bool {
         false
     }

@@ -45,9 +45,8 @@ impl Kind for LogsCheck {
         fp.add_select(&self.select);
     }
 
-    fn recheck_without_event(&self) -> bool {
-        true
-    }
+    // What a container prints is no engine event: a failing verdict names the running
+    // containers whose output a watcher follows (`Verdict::following`), so no timer.
 
     async fn evaluate<P: Probe>(
         &self,
@@ -155,7 +154,15 @@ async fn evaluate<P: Probe>(
     observed.extend(bad.into_iter().take(3));
     // Only a running container can still print something.
     let terminal = !matches.iter().any(|c| c.is_running());
-    Ok(Verdict::fail(Finding::new(Code::LogsNotYet), expected, observed).terminal(terminal))
+    let running = matches
+        .iter()
+        .filter(|c| c.is_running())
+        .map(|c| c.id.clone());
+    Ok(
+        Verdict::fail(Finding::new(Code::LogsNotYet), expected, observed)
+            .terminal(terminal)
+            .following(running),
+    )
 }
 
 /// The output as one text, line ends made plain.

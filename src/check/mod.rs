@@ -92,6 +92,10 @@ pub(crate) struct Outcome {
     /// shell printing what is typed), so a watcher re-checks it on a timer.
     #[serde(skip)]
     pub(crate) recheck: bool,
+    /// Containers whose output a watcher follows while this check fails (see
+    /// [`Verdict::follow`]).
+    #[serde(skip)]
+    pub(crate) follow: Vec<String>,
 }
 
 /// What a check found, as data (the `findings` of the JSON report).
@@ -123,6 +127,7 @@ impl Outcome {
             },
             terminal: v.terminal,
             recheck: false,
+            follow: if v.passed { Vec::new() } else { v.follow },
         }
     }
 }
@@ -160,6 +165,7 @@ impl Outcome {
             },
             terminal: false,
             recheck: false,
+            follow: Vec::new(),
         }
     }
 }

@@ -58,10 +58,8 @@ impl Kind for RequestCheck {
         fp.add_select(&self.select);
     }
 
-    /// A request adds a log line, not an engine event.
-    fn recheck_without_event(&self) -> bool {
-        true
-    }
+    // A request adds a log line, not an engine event: a failing verdict names the servers
+    // whose output a watcher follows (`Verdict::following`), so no timer is needed.
 
     async fn evaluate<P: Probe>(
         &self,
@@ -114,11 +112,11 @@ impl Kind for RequestCheck {
         if let Some((act, at)) = early {
             observed = vec![step.too_early(act, at)];
         }
-        Ok(Verdict::fail(
-            Finding::new(Code::RequestNone),
-            expected,
-            observed,
-        ))
+        let running = servers
+            .iter()
+            .filter(|c| c.is_running())
+            .map(|c| c.id.clone());
+        Ok(Verdict::fail(Finding::new(Code::RequestNone), expected, observed).following(running))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::app::{App, Result, out, parse_since};
 use crate::check::{Ctx, StepResult};
 use crate::engine::Engine;
 use crate::lab::Lab;
-use crate::watch::{Trigger, Wake, check_all, needs_safety_recheck};
+use crate::watch::{Trigger, Wake, check_all, needs_safety_recheck, output_to_follow};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum WatchFormat {
@@ -81,6 +81,7 @@ pub(crate) async fn run(
             return Ok(());
         }
         let safety = results.iter().any(needs_safety_recheck);
+        trigger.follow_output(output_to_follow(&results));
         tokio::select! {
             wake = trigger.next(safety) => {
                 if let Wake::Lost(e) = wake {

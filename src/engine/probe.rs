@@ -15,6 +15,37 @@ use super::{
 };
 
 impl Engine {
+    /// What a container prints from now on, chunk by chunk, until it stops or is removed
+    /// (any error ends the stream: a watcher following output has its other wakes). The
+    /// chunks whose every line carries docklings' own probe mark (its requests in an access
+    /// log) are left out, so that a probe never wakes the watcher that sent it.
+    pub(crate) fn follow_output(
+        &self,
+        id: &str,
+    ) -> impl futures_util::Stream<Item = Vec<u8>> + 'static {
+        let opts = qp::LogsOptions {
+            follow: true,
+            stdout: true,
+            stderr: true,
+            tail: "0".to_owned(),
+            ..Default::default()
+        };
+        self.docker
+            .logs(id, Some(opts))
+            .take_while(|c| futures_util::future::ready(c.is_ok()))
+            .filter_map(|c| {
+                let bytes = c.map(|o| o.into_bytes().to_vec()).unwrap_or_default();
+                let ours = bytes
+                    .split(|b| *b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .all(|l| {
+                        l.windows(PROBE_MARK.len())
+                            .any(|w| w == PROBE_MARK.as_bytes())
+                    });
+                futures_util::future::ready((!ours).then_some(bytes))
+            })
+    }
+
     /// A container's output since `since_nanos` (Unix nanoseconds), line by line, each with
     /// the time the engine received it — how a server's access log proves that a request
     /// reached it, and when a shell printed what a step looks for.

@@ -40,7 +40,7 @@ use crate::engine::cleanup::Removed;
 use crate::lab::{Lab, Lang};
 use crate::report::{Denial, Format, GradeReport, LabReport, SubmissionSection};
 use crate::store::temp::TempDir;
-use crate::watch::{Trigger, needs_safety_recheck};
+use crate::watch::{Trigger, needs_safety_recheck, output_to_follow};
 use policy::Policy;
 use proxy::Guard;
 use script::ScriptRun;
@@ -247,11 +247,14 @@ async fn watch_script(
     let mut waiting: Vec<proxy::Checkpoint> = Vec::new();
     loop {
         let mut safety = false;
+        let mut follow = std::collections::BTreeSet::new();
         for ctx in ctxs {
             if let Ok(results) = ctx.judge().await {
                 safety |= results.iter().any(needs_safety_recheck);
+                follow.extend(output_to_follow(&results));
             }
         }
+        trigger.follow_output(follow);
         // Every checkpoint that arrived before this look began has been looked at.
         for done in waiting.drain(..) {
             let _ = done.send(());
