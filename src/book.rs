@@ -261,6 +261,7 @@ pub fn generate(cat: &Catalog, sources: &[LabSource]) -> BTreeMap<String, String
             format!("src/{l}/authoring/checks.md"),
             guide.checks_page(&examples, lang),
         );
+        files.insert(format!("src/{l}/authoring/order.md"), order_page(lang));
         files.insert(format!("src/{l}/authoring/grading.md"), grading_page(lang));
     }
     files
@@ -288,6 +289,7 @@ fn summary(cat: &Catalog) -> String {
         for (file, ko, en) in [
             ("format", "실습 파일 형식", "The lab file, field by field"),
             ("checks", "검사", "Checks"),
+            ("order", "단계의 순서", "Steps in order"),
             ("grading", "CI에서 채점하기", "Grading in CI"),
         ] {
             let _ = writeln!(s, "    - [{}]({l}/authoring/{file}.md)", t(lang, ko, en));
@@ -441,7 +443,7 @@ fn authoring_page(lang: Lang) -> String {
              ## 5. 책 다시 만들기\n\n\
              이 책은 실습과 스키마에서 만들어집니다. 실습을 바꾼 뒤 `docklings book` 으로 `book/` 을 다시 쓰세요. \
              `docklings book --check` 는 책이 오래되었으면 달라진 파일을 나열하고 1로 끝나며, 테스트가 이것을 확인합니다.\n\n\
-             더 보기: [실습 파일 형식](format.md) · [검사](checks.md) · [CI에서 채점하기](grading.md)\n"
+             더 보기: [실습 파일 형식](format.md) · [검사](checks.md) · [단계의 순서](order.md) · [CI에서 채점하기](grading.md)\n"
         ),
         Lang::En => format!(
             "# Writing a lab\n\n\
@@ -480,7 +482,7 @@ fn authoring_page(lang: Lang) -> String {
              ## 5. Regenerate the book\n\n\
              This book is made from the labs and the schema. After changing a lab, run `docklings book` to \
              rewrite `book/`. `docklings book --check` lists what is stale and exits 1; the tests run it.\n\n\
-             Next: [The lab file, field by field](format.md) · [Checks](checks.md) · [Grading in CI](grading.md)\n"
+             Next: [The lab file, field by field](format.md) · [Checks](checks.md) · [Steps in order](order.md) · [Grading in CI](grading.md)\n"
         ),
     }
 }
@@ -491,6 +493,13 @@ const GRADING_EN: &str = include_str!("../docs/grading.en.md");
 
 fn grading_page(lang: Lang) -> String {
     t(lang, GRADING_KO, GRADING_EN).to_owned()
+}
+
+const ORDER_KO: &str = include_str!("../docs/order.ko.md");
+const ORDER_EN: &str = include_str!("../docs/order.en.md");
+
+fn order_page(lang: Lang) -> String {
+    t(lang, ORDER_KO, ORDER_EN).to_owned()
 }
 
 // ---------------------------------------------------------------------------------------
