@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_docklings"))
@@ -364,6 +365,23 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// `check` as a learner runs it with nothing recorded: a fresh data folder and no
+    /// `--since`, so every event the engine still remembers is in view.
+    #[track_caller]
+    pub fn check_fresh(&self, lab: &str, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec!["check", lab, "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = Test::new().args(&args).run_in_root();
+        assert!(
+            out.code == 0 || out.code == 1,
+            "check {lab}: {}",
+            out.stderr
+        );
+        out.json()
+    }
+}
+
 /// Assert that a step's failed checks observed (or said) `text`.
 #[track_caller]
 pub fn assert_observed(report: &serde_json::Value, step: &str, text: &str) {
@@ -383,5 +401,67 @@ pub fn assert_steps(report: &serde_json::Value, want: &[(&str, bool)]) {
             "step {id}: want passed={pass}\n{}",
             serde_json::to_string_pretty(report).unwrap_or_default()
         );
+    }
+}
+
+/// A tmux session running one command in a real terminal, killed when dropped.
+pub struct Tmux(String);
+
+impl Tmux {
+    pub fn start(name: &str, cmd: &str) -> Tmux {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", name])
+            .status();
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                "100",
+                "-y",
+                "34",
+                cmd,
+            ])
+            .status()
+            .expect("tmux (installed by .ci/run)");
+        assert!(ok.success());
+        Tmux(name.to_owned())
+    }
+
+    pub fn screen(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.0])
+            .output()
+            .expect("capture");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    #[track_caller]
+    pub fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "never showed {text:?}:\n{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn keys(&self, k: &str) {
+        let _ = Command::new("tmux")
+            .args(["send-keys", "-t", &self.0, k])
+            .status();
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .status();
     }
 }

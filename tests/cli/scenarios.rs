@@ -58,6 +58,35 @@ mod hello_diamol {
         assert_steps(&r, &[("run-once", true), ("run-again", true)]);
     }
 
+    /// `--rm` takes the container and its output with it; its events still prove it ran
+    /// and exited 0, once and then again.
+    #[test]
+    fn two_runs_with_rm_pass_both_steps() {
+        let e = Engine::lock();
+        for _ in 0..2 {
+            let out = docker(&["run", "--rm", "diamol/ch02-hello-diamol"]);
+            assert!(out.contains("Hello from Chapter 2!"), "{out}");
+        }
+        assert!(docker(&["ps", "-aq", "--filter", "ancestor=diamol/ch02-hello-diamol"]).is_empty());
+        let r = e.check("hello-diamol");
+        assert_steps(&r, &[("run-once", true), ("run-again", true)]);
+    }
+
+    /// With no start recorded and no `--since`, runs that left no container behind are an
+    /// older session's history: they pass nothing.
+    #[test]
+    fn old_runs_removed_since_pass_nothing_without_a_start() {
+        let mut e = Engine::lock();
+        e.run(
+            "dkt-h4",
+            &["run", "--name", "dkt-h4", "diamol/ch02-hello-diamol"],
+        );
+        docker(&["rm", "dkt-h4"]);
+        docker(&["run", "--rm", "diamol/ch02-hello-diamol"]);
+        let r = e.check_fresh("hello-diamol", &[]);
+        assert_steps(&r, &[("run-once", false), ("run-again", false)]);
+    }
+
     #[test]
     fn a_command_after_the_image_replaces_the_banner() {
         let mut e = Engine::lock();
@@ -91,6 +120,51 @@ mod interactive_shell {
         assert!(o.contains("is exited (0"), "{o}");
         assert!(o.contains("`-t`/`--tty`"), "{o}");
         assert!(o.contains("`-i`/`--interactive`"), "{o}");
+    }
+
+    /// The chapter's way in a real terminal: `run -it`, `hostname` typed at the prompt,
+    /// then `exit`. The exited container keeps the credit the checks saw (recorded by
+    /// `check`), while `top`, never run, can no longer be: it needs the container running.
+    #[test]
+    fn an_exited_shell_keeps_its_credit() {
+        let mut e = Engine::lock();
+        e.track_container("dkt-b4");
+        let t = crate::harness::Tmux::start(
+            "dkt-scn-shell",
+            "docker run -it --name dkt-b4 diamol/base; sleep 30",
+        );
+        t.wait_for("/ #"); // capture-pane drops the trailing space
+        t.keys("hostname");
+        t.keys("Enter");
+        let hostname = docker(&["inspect", "-f", "{{.Config.Hostname}}", "dkt-b4"]);
+        t.wait_for(&format!("{hostname}\n"));
+        let answer = format!("explore={hostname}");
+        let r = e.check_with("interactive-shell", &["--answer", &answer]);
+        assert_steps(
+            &r,
+            &[
+                ("run-interactive", true),
+                ("explore", true),
+                ("inspect-from-host", false),
+            ],
+        );
+        t.keys("exit");
+        t.keys("Enter");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while docker(&["inspect", "-f", "{{.State.Status}}", "dkt-b4"]) != "exited" {
+            assert!(Instant::now() < deadline, "the shell did not exit");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let r = e.check_with("interactive-shell", &["--answer", &answer]);
+        assert_steps(
+            &r,
+            &[
+                ("run-interactive", true),
+                ("explore", true),
+                ("inspect-from-host", false),
+            ],
+        );
+        assert_observed(&r, "inspect-from-host", "top");
     }
 
     #[test]
@@ -610,5 +684,66 @@ mod cp_index_html {
         }
         let r = e.check("network-ping");
         assert_steps(&r, &[("ping-by-name", false)]);
+    }
+}
+
+/// Which step a step follows (`after:`), on a fixture lab whose three steps are each a
+/// `docker container top`: `top-b` follows `top-a`, `top-c` is independent (`after: start`).
+mod order {
+    use super::*;
+
+    fn check(e: &Engine) -> serde_json::Value {
+        e.check_with(
+            "ordered",
+            &[
+                "--labs",
+                &root().join("fixtures/labs").display().to_string(),
+            ],
+        )
+    }
+
+    #[test]
+    fn an_act_before_the_step_it_follows_waits_and_an_independent_one_does_not() {
+        let mut e = Engine::lock();
+        for c in ["dkt-ord-a", "dkt-ord-b", "dkt-ord-c"] {
+            e.run(c, &["run", "-dit", "--name", c, "diamol/base"]);
+        }
+        // Backwards: c, then b, then a.
+        docker(&["container", "top", "dkt-ord-c"]);
+        docker(&["container", "top", "dkt-ord-b"]);
+        let r = check(&e);
+        assert_steps(&r, &[("top-a", false), ("top-b", false), ("top-c", true)]);
+        assert_observed(&r, "top-b", "top-a");
+        docker(&["container", "top", "dkt-ord-a"]);
+        let r = check(&e);
+        assert_steps(&r, &[("top-a", true), ("top-b", false), ("top-c", true)]);
+        // b's `top` was before a's: it says so, and a new one counts.
+        assert_observed(&r, "top-b", "before");
+        docker(&["container", "top", "dkt-ord-b"]);
+        let r = check(&e);
+        assert_steps(&r, &[("top-a", true), ("top-b", true), ("top-c", true)]);
+    }
+
+    /// With no start recorded and no `--since`, a removal in the engine's history does not
+    /// pass `remove` while nothing the steps before it accepted exists.
+    #[test]
+    fn old_history_without_a_start_passes_no_act() {
+        let mut e = Engine::lock();
+        e.run(
+            "dkt-old",
+            &["run", "-d", "--name", "dkt-old", "-p", "8088:80", WEB],
+        );
+        wait_running("dkt-old");
+        let _ = curl("http://localhost:8088");
+        docker(&["rm", "-f", "dkt-old"]);
+        let r = e.check_fresh("published-web", &[]);
+        assert_steps(
+            &r,
+            &[
+                ("run-detached", false),
+                ("browse", false),
+                ("remove", false),
+            ],
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Engine, Test, bin, docker, docker_ok};
+use crate::harness::{Engine, Test, Tmux, bin, docker, docker_ok};
 
 #[test]
 fn start_without_a_terminal_points_elsewhere() {
@@ -260,67 +260,6 @@ fn doctor_names_a_stopped_engine_and_a_taken_port() {
 /// terminal" and read the screen.
 mod tmux {
     use super::*;
-
-    struct Tmux(String);
-
-    impl Tmux {
-        fn start(name: &str, cmd: &str) -> Tmux {
-            let _ = Command::new("tmux")
-                .args(["kill-session", "-t", name])
-                .status();
-            let ok = Command::new("tmux")
-                .args([
-                    "new-session",
-                    "-d",
-                    "-s",
-                    name,
-                    "-x",
-                    "100",
-                    "-y",
-                    "34",
-                    cmd,
-                ])
-                .status()
-                .expect("tmux (installed by .ci/run)");
-            assert!(ok.success());
-            Tmux(name.to_owned())
-        }
-
-        fn screen(&self) -> String {
-            let o = Command::new("tmux")
-                .args(["capture-pane", "-p", "-t", &self.0])
-                .output()
-                .expect("capture");
-            String::from_utf8_lossy(&o.stdout).into_owned()
-        }
-
-        #[track_caller]
-        fn wait_for(&self, text: &str) -> String {
-            let deadline = Instant::now() + Duration::from_secs(15);
-            loop {
-                let s = self.screen();
-                if s.contains(text) {
-                    return s;
-                }
-                assert!(Instant::now() < deadline, "never showed {text:?}:\n{s}");
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-
-        fn keys(&self, k: &str) {
-            let _ = Command::new("tmux")
-                .args(["send-keys", "-t", &self.0, k])
-                .status();
-        }
-    }
-
-    impl Drop for Tmux {
-        fn drop(&mut self) {
-            let _ = Command::new("tmux")
-                .args(["kill-session", "-t", &self.0])
-                .status();
-        }
-    }
 
     #[test]
     fn steps_turn_green_by_themselves_and_progress_resumes() {
