@@ -18,26 +18,23 @@ fn start_without_a_terminal_points_elsewhere() {
         .stderr_has("docklings grade");
 }
 
-#[test]
-fn watch_reports_each_verdict_change_and_ends_when_complete() {
-    let mut e = Engine::lock();
-    let home = tempfile::tempdir().expect("tmp");
+/// `watch LAB --format jsonl --exit-on-complete` in a data folder of its own; its lines
+/// arrive through a thread so that a missing line fails the test instead of hanging it.
+fn spawn_watch(
+    lab: &str,
+    home: &std::path::Path,
+) -> (
+    std::process::Child,
+    std::sync::mpsc::Receiver<std::io::Result<String>>,
+) {
     let mut child = Command::new(bin())
-        .args([
-            "watch",
-            "hello-diamol",
-            "--format",
-            "jsonl",
-            "--exit-on-complete",
-        ])
-        .env("DOCKLINGS_HOME", home.path())
+        .args(["watch", lab, "--format", "jsonl", "--exit-on-complete"])
+        .env("DOCKLINGS_HOME", home)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .stdin(Stdio::null())
         .spawn()
         .expect("watch");
-    // Lines arrive through a thread so that a missing line fails the test instead of
-    // hanging it.
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -47,13 +44,96 @@ fn watch_reports_each_verdict_change_and_ends_when_complete() {
             }
         }
     });
-    let next = || -> serde_json::Value {
-        let l = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("a line within 20 s")
-            .expect("utf-8");
-        serde_json::from_str(&l).unwrap_or_else(|_| panic!("not JSON: {l}"))
+    (child, rx)
+}
+
+#[track_caller]
+fn next_line(rx: &std::sync::mpsc::Receiver<std::io::Result<String>>) -> serde_json::Value {
+    let l = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a line within 20 s")
+        .expect("utf-8");
+    serde_json::from_str(&l).unwrap_or_else(|_| panic!("not JSON: {l}"))
+}
+
+#[track_caller]
+fn step_of(v: &serde_json::Value) -> (&str, bool) {
+    (
+        v["step"].as_str().unwrap_or(""),
+        v["passed"].as_bool().unwrap_or(false),
+    )
+}
+
+#[track_caller]
+fn wait_exit(child: &mut std::process::Child) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success());
+            return;
+        }
+        assert!(Instant::now() < deadline, "watch did not end");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Issue 8's story through `watch --format jsonl`: the wrong port, removed, then the right
+/// one. No step goes true before its act; none goes back to false.
+#[test]
+fn watch_passes_each_step_on_its_own_act_and_never_takes_one_back() {
+    let mut e = Engine::lock();
+    let home = tempfile::tempdir().expect("tmp");
+    let (mut child, rx) = spawn_watch("published-web", home.path());
+    for _ in 0..3 {
+        assert!(!step_of(&next_line(&rx)).1);
+    }
+    let quiet = |what: &str| {
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(1500)) {
+            panic!("after {what}, watch printed {l:?}");
+        }
     };
+    e.run(
+        "dkt-ww1",
+        &[
+            "run",
+            "-d",
+            "-p",
+            "8080:80",
+            "--name",
+            "dkt-ww1",
+            "diamol/ch02-hello-diamol-web",
+        ],
+    );
+    quiet("the wrong port");
+    docker(&["rm", "-f", "dkt-ww1"]);
+    quiet("removing the wrong container");
+    e.run(
+        "dkt-ww2",
+        &[
+            "run",
+            "-d",
+            "-p",
+            "8088:80",
+            "--name",
+            "dkt-ww2",
+            "diamol/ch02-hello-diamol-web",
+        ],
+    );
+    assert_eq!(step_of(&next_line(&rx)), ("run-detached", true));
+    quiet("the right run (the page is served, but nobody looked)");
+    let _ = crate::harness::curl("http://localhost:8088");
+    assert_eq!(step_of(&next_line(&rx)), ("browse", true));
+    docker(&["rm", "-f", "dkt-ww2"]);
+    assert_eq!(step_of(&next_line(&rx)), ("remove", true));
+    wait_exit(&mut child);
+}
+
+#[test]
+fn watch_reports_each_verdict_change_and_ends_when_complete() {
+    let mut e = Engine::lock();
+    let home = tempfile::tempdir().expect("tmp");
+    let (mut child, rx) = spawn_watch("hello-diamol", home.path());
+    let next = || next_line(&rx);
     // The initial verdicts: nothing done yet.
     for _ in 0..2 {
         let v = next();
@@ -82,15 +162,7 @@ fn watch_reports_each_verdict_change_and_ends_when_complete() {
         "{v}"
     );
     // --exit-on-complete: it ends by itself, successfully.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            assert!(status.success());
-            break;
-        }
-        assert!(Instant::now() < deadline, "watch did not end");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_exit(&mut child);
 }
 
 #[test]
