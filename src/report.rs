@@ -32,6 +32,10 @@ pub struct LabReport {
     pub checked_at: String,
     /// How long checking took.
     pub duration_ms: u64,
+    /// The engine no longer remembers every event since `since` (it keeps its last 256):
+    /// acts whose only trace was an event may be missing, and nothing recorded them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub events_forgotten: bool,
 }
 
 impl LabReport {
@@ -54,6 +58,7 @@ impl LabReport {
             since: since.div_euclid(1_000_000_000),
             checked_at: now_rfc3339(),
             duration_ms: 0,
+            events_forgotten: false,
         }
     }
 }
@@ -202,6 +207,18 @@ pub fn text(r: &LabReport, st: &Style, lang: crate::lab::Lang) -> String {
         crate::lab::Lang::En => "score",
     };
     let _ = writeln!(out, "  {score} {}/{}: {verdict}", r.score, r.max_score);
+    if r.events_forgotten && !r.passed {
+        let note = crate::words::pick(
+            lang,
+            "note: the Docker engine keeps only its last 256 events, and older ones since this \
+             lab started are gone; a step whose act left no other trace may show as not done. \
+             Keep `docklings start` open while you work: what it sees is kept.",
+            "참고: 도커 엔진은 마지막 256개의 이벤트만 기억하며, 이 실습을 시작한 뒤의 오래된 \
+             이벤트는 이미 사라졌습니다. 다른 흔적을 남기지 않은 행동의 단계는 하지 않은 것으로 \
+             보일 수 있습니다. 실습하는 동안 `docklings start` 를 열어 두세요. 그것이 본 것은 남습니다.",
+        );
+        let _ = writeln!(out, "  {}", st.dim(note));
+    }
     out
 }
 
@@ -581,6 +598,7 @@ mod tests {
             since: 0,
             checked_at: "2026-01-01T00:00:00Z".into(),
             duration_ms: 42,
+            events_forgotten: false,
             steps: vec![
                 StepResult {
                     at: Some(1_700_000_000_000_000_000),

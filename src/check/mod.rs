@@ -332,6 +332,10 @@ pub(crate) async fn check_lab(
         results = results.into_iter().skip(i).take(1).collect();
     }
     let mut report = crate::report::LabReport::new(lab, lang, results, since);
+    // Only a failing report can have lost something, and only then is it worth the call.
+    if !report.passed {
+        report.events_forgotten = !engine.remembers_since(since).await?;
+    }
     report.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)
 }

@@ -33,6 +33,18 @@ pub(crate) const OUTPUT_CAP: usize = 64 * 1024;
 /// Marker put in the command line of every exec docklings runs, so the engine's
 /// `exec_start` events for them are never mistaken for the learner's.
 pub(crate) const PROBE_MARK: &str = "docklings-probe";
+/// An events bound as the engine takes it, `seconds.nanoseconds`. An `until` in the future
+/// would hold the stream open until then, so callers pass exactly now.
+fn stamp(ns: i64) -> String {
+    format!(
+        "{}.{:09}",
+        ns.div_euclid(1_000_000_000),
+        ns.rem_euclid(1_000_000_000)
+    )
+}
+
+/// How many events the Docker engine keeps (moby's `eventsLimit`).
+pub(crate) const EVENT_MEMORY: usize = 256;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
@@ -368,6 +380,31 @@ impl Engine {
         Ok(out)
     }
 
+    /// Does the engine still remember every event since `since_ns`? The Docker engine keeps
+    /// its last [`EVENT_MEMORY`] events of all kinds and drops older ones. Asked for the
+    /// events since a moment, it returns what it kept from then: fewer than that many means
+    /// older ones exist in its memory too, so none since the moment was dropped; exactly
+    /// that many means the oldest may have been pushed out.
+    pub(crate) async fn remembers_since(&self, since_ns: i64) -> Result<bool, EngineError> {
+        let opts = qp::EventsOptions {
+            since: Some(since_ns.max(0).div_euclid(1_000_000_000).to_string()),
+            until: Some(stamp(now_nano())),
+            filters: None,
+        };
+        let stream = self.docker.events(Some(opts));
+        let n = timed("read events", CALL_TIMEOUT, async {
+            let mut stream = std::pin::pin!(stream);
+            let mut n = 0usize;
+            while let Some(m) = stream.next().await {
+                m.map_err(api_err("read events"))?;
+                n += 1;
+            }
+            Ok(n)
+        })
+        .await?;
+        Ok(n < EVENT_MEMORY)
+    }
+
     /// Container events between `since_ns` (Unix nanoseconds) and now, oldest first,
     /// without the ones docklings' own probes caused.
     pub(crate) async fn events(&self, since_ns: i64) -> Result<Vec<Event>, EngineError> {
@@ -375,15 +412,6 @@ impl Engine {
         let now = now_nano();
         let mut filters = HashMap::new();
         filters.insert("type".to_owned(), vec!["container".to_owned()]);
-        // The engine takes `seconds.nanoseconds`. An `until` in the future would hold the
-        // stream open until then, so it is exactly now.
-        let stamp = |ns: i64| {
-            format!(
-                "{}.{:09}",
-                ns.div_euclid(1_000_000_000),
-                ns.rem_euclid(1_000_000_000)
-            )
-        };
         let opts = qp::EventsOptions {
             since: Some(stamp(since.max(0) * 1_000_000_000)),
             until: Some(stamp(now)),

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::harness::{
-    Engine, assert_observed, assert_steps, curl, docker, docker_ok, observed, root,
+    Engine, Test, assert_observed, assert_steps, curl, docker, docker_ok, observed, root,
 };
 
 const WEB: &str = "diamol/ch02-hello-diamol-web";
@@ -70,6 +70,54 @@ mod hello_diamol {
         assert!(docker(&["ps", "-aq", "--filter", "ancestor=diamol/ch02-hello-diamol"]).is_empty());
         let r = e.check("hello-diamol");
         assert_steps(&r, &[("run-once", true), ("run-again", true)]);
+    }
+
+    /// The engine keeps only its last 256 events: once a `--rm` run's events are pushed
+    /// out, the report says the history is incomplete instead of silently failing.
+    #[test]
+    fn forgotten_events_are_named_in_the_report() {
+        let mut e = Engine::lock();
+        docker(&["run", "--rm", "diamol/ch02-hello-diamol"]);
+        let r = e.check("hello-diamol");
+        assert_steps(&r, &[("run-once", true)]);
+        assert!(r.get("events_forgotten").is_none(), "{r}");
+        // 260 `top` events, straight through the socket (fast): more than the engine keeps.
+        e.run(
+            "dkt-evict",
+            &["run", "-dit", "--name", "dkt-evict", "diamol/base"],
+        );
+        let ok = Command::new("sh")
+            .args([
+                "-c",
+                "for i in $(seq 260); do curl -sf -o /dev/null --unix-socket /var/run/docker.sock \
+                 http://engine/containers/dkt-evict/top || exit 1; done",
+            ])
+            .status()
+            .expect("sh");
+        assert!(ok.success());
+        // What `check` saw before is recorded, and still counts.
+        let r = e.check("hello-diamol");
+        assert_steps(&r, &[("run-once", true)]);
+        // Where nothing was recorded, the step fails, and the report says why it may.
+        let out = Test::new()
+            .args(&[
+                "check",
+                "hello-diamol",
+                "--format",
+                "json",
+                "--since",
+                &e.since,
+            ])
+            .run()
+            .code(1);
+        let r = out.json();
+        assert_steps(&r, &[("run-once", false)]);
+        assert_eq!(r["events_forgotten"], true, "{r}");
+        Test::new()
+            .args(&["check", "hello-diamol", "--since", &e.since])
+            .run()
+            .code(1)
+            .stdout_has("last 256 events");
     }
 
     /// With no start recorded and no `--since`, runs that left no container behind are an
