@@ -104,6 +104,7 @@ impl LabProgress {
         self.steps.get(step).is_some_and(|s| s.passed_at.is_some())
     }
 
+    #[cfg(test)]
     pub fn passed_count(&self) -> usize {
         self.steps
             .values()
