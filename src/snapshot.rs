@@ -87,6 +87,9 @@ pub(crate) struct Attachment {
     pub(crate) network: String,
     pub(crate) network_id: String,
     pub(crate) ip: String,
+    /// The network's gateway as the container sees it: where requests from the host come
+    /// from, as a server's access log shows them.
+    pub(crate) gateway: String,
     /// Names it answers to on this network (aliases, DNS names).
     pub(crate) aliases: Vec<String>,
 }

@@ -349,6 +349,9 @@ codes! {
     ImageIs = "image.is",
     ImageMissingSummary = "image.missing",
     ImageMissing = "image.missing_detail",
+    ImageAbsent = "image.absent",
+    ImageGone = "image.gone",
+    ImageStillThere = "image.still_there",
     // network
     ExpectNetwork = "expect.network",
     ExpectDriver = "expect.driver",

@@ -27,6 +27,9 @@ pub(crate) enum AnswerField {
     Ip,
     /// The host port bound to `port` (e.g. `80/tcp`).
     HostPort,
+    /// The gateway of its network (on `network`, or any): the client address a server in
+    /// it logs for a request from the host, e.g. `172.17.0.1` on the default bridge.
+    Gateway,
 }
 
 /// `answer`: the learner answers a question that only the engine's state can confirm, so
@@ -139,6 +142,12 @@ pub(crate) fn answer_values(a: &AnswerCheck, snap: &Snapshot) -> Vec<String> {
                     .filter(|n| a.network.as_ref().is_none_or(|w| &n.network == w))
                     .map(|n| n.ip.clone()),
             ),
+            AnswerField::Gateway => out.extend(
+                c.networks
+                    .iter()
+                    .filter(|n| a.network.as_ref().is_none_or(|w| &n.network == w))
+                    .map(|n| n.gateway.clone()),
+            ),
             AnswerField::HostPort => {
                 if let Some((port, proto)) =
                     a.port.as_deref().and_then(crate::lab::parse_container_port)
@@ -165,7 +174,7 @@ pub(crate) fn answer_matches(field: AnswerField, given: &str, right: &str, all: 
     let g = g.trim_matches(|c| c == '"' || c == '\'' || c == '`');
     let r = right.to_ascii_lowercase();
     match field {
-        AnswerField::Ip => g.split('/').next() == Some(r.as_str()),
+        AnswerField::Ip | AnswerField::Gateway => g.split('/').next() == Some(r.as_str()),
         AnswerField::Id => {
             g.len() >= 4
                 && r.starts_with(g)

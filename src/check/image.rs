@@ -1,4 +1,5 @@
-//! `image`: an image exists under a reference (`name[:tag]`).
+//! `image`: an image exists under a reference (`name[:tag]`), or, with `absent`, no longer
+//! does (`docker rmi`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -10,12 +11,16 @@ use crate::lab::Footprint;
 use crate::snapshot::Snapshot;
 use crate::verdict::{Code, Finding, Verdict};
 
-/// `image`: an image exists under this reference.
+/// `image`: an image exists under this reference (or, with `absent: true`, does not).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ImageCheck {
     /// `name[:tag]`.
     pub(crate) name: String,
+    /// Pass when no image has this reference any more (after `docker rmi`). A state: put
+    /// the step after one that needed the image, so that "never pulled" cannot pass it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) absent: bool,
 }
 
 impl Kind for ImageCheck {
@@ -49,7 +54,33 @@ impl Kind for ImageCheck {
         _: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
-        Ok(judge(&self.name, snap))
+        Ok(if self.absent {
+            judge_absent(&self.name, snap)
+        } else {
+            judge(&self.name, snap)
+        })
+    }
+}
+
+pub(super) fn judge_absent(name: &str, snap: &Snapshot) -> Verdict {
+    let expected = vec![Finding::new(Code::ImageAbsent).with("name", name)];
+    match snap.image_id(name) {
+        Some(id) => Verdict::fail(
+            Finding::new(Code::ImageStillThere)
+                .with("name", name)
+                .with("id", &id[..id.len().min(19)]),
+            expected,
+            vec![
+                Finding::new(Code::ImageIs)
+                    .with("name", name)
+                    .with("id", &id[..id.len().min(19)]),
+            ],
+        ),
+        None => Verdict::pass(
+            Finding::new(Code::ImageGone),
+            expected,
+            vec![Finding::new(Code::ImageMissing).with("name", name)],
+        ),
     }
 }
 

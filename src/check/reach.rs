@@ -226,6 +226,7 @@ mod tests {
                 network: net.into(),
                 network_id: net.into(),
                 ip: "10.0.0.2".into(),
+                gateway: "10.0.0.1".into(),
                 aliases: vec![],
             }],
             ..Default::default()

@@ -480,6 +480,21 @@ fn networks_and_images() {
     assert!(!v.passed);
     let (_, ko) = both("image", &v);
     assert_eq!(ko.observed, "이미지 `nginx` 없음");
+    // `absent: true`: the other way round, naming what is still there.
+    assert!(image::judge_absent("nginx", &s).passed);
+    let v = image::judge_absent(WEB_IMAGE, &s);
+    assert!(!v.passed);
+    let (en, ko) = both("image", &v);
+    assert!(
+        en.message
+            .starts_with("The image `diamol/ch02-hello-diamol-web` is still there"),
+        "{}",
+        en.message
+    );
+    assert_eq!(
+        ko.expected,
+        "이미지 `diamol/ch02-hello-diamol-web` 없음(삭제됨)"
+    );
 }
 
 fn exec_event(action: &str, image: &str) -> crate::snapshot::Event {
@@ -592,6 +607,30 @@ fn answers() {
         ko.observed,
         "`x`; 값을 확인할 이미지 `diamol/ch02-hello-diamol-web` 인 컨테이너도 없음"
     );
+}
+
+#[test]
+fn the_gateway_is_the_client_an_access_log_shows() {
+    let mut c = web("web", 8088);
+    c.networks = vec![crate::snapshot::Attachment {
+        network: "bridge".into(),
+        ip: "172.17.0.2".into(),
+        gateway: "172.17.0.1".into(),
+        ..Default::default()
+    }];
+    let s = snap(vec![c]);
+    let a = AnswerCheck {
+        question: Text::Localized {
+            ko: "접근 로그의 클라이언트 주소는?".into(),
+            en: "The client address in the access log?".into(),
+        },
+        select: by_image(),
+        field: AnswerField::Gateway,
+        network: None,
+        port: None,
+    };
+    assert!(answer::judge(&a, Some("172.17.0.1"), &s).passed);
+    assert!(!answer::judge(&a, Some("172.17.0.2"), &s).passed);
 }
 
 #[test]

@@ -70,6 +70,7 @@ pub(super) fn convert_container(c: ContainerInspectResponse) -> Container {
                 network: name,
                 network_id: ep.network_id.unwrap_or_default(),
                 ip: ep.ip_address.unwrap_or_default(),
+                gateway: ep.gateway.unwrap_or_default(),
                 aliases,
             }
         })
