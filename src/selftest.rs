@@ -8,7 +8,13 @@
 //! 3. For each step, run its reference solution as a learner would — the docker CLI, with
 //!    interactive commands in a pseudo-terminal — then that step must pass.
 //! 4. Remove exactly what the solutions created (new containers and networks that belong to
-//!    the lab), whatever happened, Ctrl-C included.
+//!    the lab, images under the references its checks name), whatever happened, Ctrl-C
+//!    included.
+//!
+//! A lab may teach `docker rmi` (hello-world's last step). The images it looks at were
+//! there before, perhaps the learner's own pulls: while proving, each gets an extra "hold"
+//! tag, so `rmi` only untags it, and afterwards its own tag is put back and the hold taken
+//! off.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
@@ -32,6 +38,10 @@ const EXPECT_TIMEOUT: Duration = Duration::from_secs(20);
 pub(crate) struct Baseline {
     containers: HashSet<String>,
     networks: HashSet<String>,
+    /// The lab's image references and the image each named then (`None`: none).
+    images: Vec<(String, Option<String>)>,
+    /// Hold tags added by [`Baseline::hold_images`], taken off by [`cleanup`].
+    holds: Vec<String>,
 }
 
 impl Baseline {
@@ -51,7 +61,26 @@ impl Baseline {
         Ok(Baseline {
             containers,
             networks,
+            images: Vec::new(),
+            holds: Vec::new(),
         })
+    }
+
+    /// Record what each of the lab's image references names, and hold each existing image
+    /// with a tag of our own, so that a solution's `docker rmi` cannot delete it.
+    pub(crate) async fn hold_images(&mut self, engine: &Engine, lab: &Lab) -> Result<()> {
+        for reference in lab.footprint().images {
+            let id = engine.image_id(&reference).await?;
+            if let Some(id) = &id {
+                let hold = format!("docklings-hold/{}:selftest", crate::engine::short_id(id));
+                if !self.holds.contains(&hold) {
+                    engine.tag_image(id, &hold).await?;
+                    self.holds.push(hold);
+                }
+            }
+            self.images.push((reference, id));
+        }
+        Ok(())
     }
 }
 
@@ -231,6 +260,7 @@ async fn lab_leftovers(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<
         .map(|n| n.id.as_str())
         .collect();
     let mut set = Leftovers::default();
+    images_back(engine, before, &mut set).await?;
     for s in engine.summaries().await? {
         if before.containers.contains(&s.id) {
             continue;
@@ -254,6 +284,29 @@ async fn lab_leftovers(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<
         .map(|n| n.id)
         .collect();
     Ok(set)
+}
+
+/// The lab's image references as they were: a reference the solutions removed or moved is
+/// pointed back, one they created (`docker commit`) is removed, and the holds come off.
+async fn images_back(engine: &Engine, before: &Baseline, set: &mut Leftovers) -> Result<()> {
+    let kept: HashSet<&str> = before
+        .images
+        .iter()
+        .filter_map(|(_, id)| id.as_deref())
+        .collect();
+    for (reference, was) in &before.images {
+        let now = engine.image_id(reference).await?;
+        match (was, now) {
+            (Some(was), now) if now.as_deref() != Some(was.as_str()) => {
+                set.retag.push((reference.clone(), was.clone()));
+            }
+            (None, Some(now)) if !kept.contains(now.as_str()) => set.images.push(now),
+            (None, Some(_)) => set.untag.push(reference.clone()),
+            _ => {}
+        }
+    }
+    set.untag.extend(before.holds.iter().cloned());
+    Ok(())
 }
 
 /// The learner's stand-in folder for the solutions' commands.

@@ -208,7 +208,7 @@ impl Engine {
     }
 
     /// Point `repo:tag` at image `id` (moving it from wherever it points now).
-    async fn tag_image(&self, id: &str, tag: &str) -> Result<(), EngineError> {
+    pub(crate) async fn tag_image(&self, id: &str, tag: &str) -> Result<(), EngineError> {
         let (repo, tag_part) = super::split_reference(tag);
         let opts = qp::TagImageOptions {
             repo: Some(repo),

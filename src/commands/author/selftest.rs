@@ -12,7 +12,8 @@ pub(crate) async fn run(app: &App, ids: &[String], all: bool) -> Result<()> {
     let mut all_ok = true;
     for lab in &labs {
         preflight(app, &engine, lab).await?;
-        let before = Baseline::take(&engine).await?;
+        let mut before = Baseline::take(&engine).await?;
+        before.hold_images(&engine, lab).await?;
         let ws = tempdir()?;
         let outcome = {
             let proof = prove(app, &engine, lab, ws.path());
