@@ -129,8 +129,7 @@ impl<'a> GuidedSession<'a> {
                 self.notice = None;
                 if matches!(k, Key::Char('y') | Key::Char('Y')) {
                     self.steps[self.current].solution_shown = true;
-                    // What was just revealed is at the end: show it (draw clamps the scroll).
-                    self.scroll = usize::MAX / 2;
+                    self.scroll_to_end();
                     return vec![Effect::Save];
                 }
                 Vec::new()
@@ -167,6 +166,11 @@ impl<'a> GuidedSession<'a> {
         Vec::new()
     }
 
+    /// What was just revealed is at the end: show it (draw clamps the scroll).
+    fn scroll_to_end(&mut self) {
+        self.scroll = usize::MAX / 2;
+    }
+
     /// Browsing the steps: move, scroll, ask for help, answer, check, quit.
     fn on_browse_key(&mut self, k: Key) -> Vec<Effect> {
         match k {
@@ -174,7 +178,12 @@ impl<'a> GuidedSession<'a> {
             Key::Char('c') => vec![Effect::CheckNow],
             Key::Char('h') => self.show_next_hint(),
             Key::Char('s') => {
-                if !self.steps[self.current].solution_shown {
+                let st = &self.steps[self.current];
+                let open = self.lab.steps[self.current].solution_open(st.passed, st.solution_shown);
+                if open {
+                    // Already on screen (a passed challenge): no confirmation, no "with help".
+                    self.scroll_to_end();
+                } else {
                     self.mode = Mode::ConfirmSolution;
                 }
                 Vec::new()
@@ -285,7 +294,23 @@ impl<'a> GuidedSession<'a> {
         }
         if newly.contains(&self.current) {
             let title = self.lab.steps[self.current].title.get(self.lang).to_owned();
-            if self.complete() {
+            if self.lab.steps[self.current].challenge.is_some() {
+                // A solved challenge stays on screen: the reference solution and why it
+                // works are the reward, read before moving on.
+                self.notice = Some(
+                    pick(
+                        self.lang,
+                        &format!(
+                            "✓ {title} — solved! The reference solution and why it works are below; → for the next step."
+                        ),
+                        &format!(
+                            "✓ {title} — 해결! 아래에 모범 답안과 그 원리가 있습니다. → 로 다음 단계."
+                        ),
+                    )
+                    .to_owned(),
+                );
+                self.scroll_to_end();
+            } else if self.complete() {
                 self.notice = Some(
                     pick(
                         self.lang,
@@ -357,7 +382,7 @@ impl<'a> GuidedSession<'a> {
                 h.get(lang).trim()
             ));
         }
-        if st.solution_shown {
+        if step.solution_open(st.passed, st.solution_shown) {
             md.push_str(&format!(
                 "\n**{}**\n\n```bash\n",
                 pick(lang, "Solution", "풀이").to_owned()
@@ -377,6 +402,15 @@ impl<'a> GuidedSession<'a> {
                 }
             }
             md.push_str("```\n");
+            if let Some(c) = &step.challenge {
+                md.push_str(&format!(
+                    "\n**{}** {}\n\n{}: {}\n",
+                    pick(lang, "Why this works:", "이렇게 하면 되는 이유:"),
+                    c.why.get(lang).trim(),
+                    pick(lang, "Docker docs", "Docker 문서"),
+                    c.docs
+                ));
+            }
         }
         md
     }
@@ -722,6 +756,71 @@ mod tests {
         );
         assert!(s.steps[0].passed && s.complete());
         assert_eq!(s.steps[0].passed_at, Some(10));
+    }
+
+    /// A one-step challenge lab.
+    fn challenge_lab() -> Lab {
+        let text = r#"
+format_version: 1
+id: chal
+chapter: "9"
+title: { ko: "도전", en: "Challenge" }
+steps:
+  - id: run
+    title: { ko: "실행", en: "Run" }
+    body: { ko: "웹 서버를 백그라운드로 실행하세요.", en: "Run the web server in the background." }
+    hints:
+      - { ko: "백그라운드는 -d", en: "Background is -d" }
+      - { ko: "docker run -d nginx", en: "docker run -d nginx" }
+    solution: ["docker run -d nginx"]
+    challenge:
+      why: { ko: "-d 는 분리 실행", en: "-d detaches" }
+      docs: https://docs.docker.com/reference/cli/docker/container/run/
+    checks:
+      - container: { select: { image: nginx }, state: running }
+"#;
+        crate::lab::load(&LabSource {
+            path: "chal/lab.yaml".into(),
+            text: Ok(text.into()),
+            files: FileReader::Disk(env!("CARGO_MANIFEST_DIR").into()),
+        })
+        .expect("valid lab")
+    }
+
+    #[test]
+    fn a_solved_challenge_shows_its_solution_and_why_without_counting_help() {
+        let lab = challenge_lab();
+        let mut s = GuidedSession::new(&lab, Lang::En);
+        assert!(!s.step_markdown().contains("docker run -d nginx"));
+        s.on_results(vec![result("run", true)], 5);
+        let md = s.step_markdown();
+        assert!(md.contains("docker run -d nginx"), "{md}");
+        assert!(md.contains("Why this works:** -d detaches"), "{md}");
+        assert!(md.contains("https://docs.docker.com/reference/cli/docker/container/run/"));
+        assert!(
+            s.notice
+                .as_deref()
+                .unwrap_or("")
+                .contains("reference solution")
+        );
+        // `s` now asks nothing and counts no help.
+        s.on_key(Key::Char('s'));
+        assert_eq!(s.mode, Mode::Normal);
+        assert!(!s.steps[0].solution_shown);
+    }
+
+    #[test]
+    fn a_challenge_solution_asked_for_early_counts_as_help() {
+        let lab = challenge_lab();
+        let mut s = GuidedSession::new(&lab, Lang::Ko);
+        s.on_key(Key::Char('s'));
+        assert_eq!(s.mode, Mode::ConfirmSolution);
+        s.on_key(Key::Char('y'));
+        assert!(s.steps[0].solution_shown);
+        assert!(
+            s.step_markdown()
+                .contains("이렇게 하면 되는 이유:** -d 는 분리 실행")
+        );
     }
 
     #[test]

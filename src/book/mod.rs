@@ -71,6 +71,14 @@ fn render(lab: &Lab, lang: Lang, only: Option<usize>, mode: Mode) -> String {
             Lang::En => format!("Step {}/{total}", i + 1),
         };
         let _ = writeln!(md, "## {label}: {}\n", step.title.get(lang));
+        if step.challenge.is_some() {
+            let badge = t(
+                lang,
+                "**도전 과제**: 명령을 직접 찾아 보세요. 힌트는 방향부터 명령까지 한 단계씩 알려 주고, 모범 답안은 통과한 뒤에 보입니다.",
+                "**Challenge**: find the command yourself. The hints go from a nudge to the command; the reference solution shows once the step passes.",
+            );
+            let _ = writeln!(md, "{badge}\n");
+        }
         let _ = writeln!(md, "{}\n", step.body.get(lang).trim_end());
         if let Some(q) = step.question() {
             let (label, how) = match lang {
@@ -97,6 +105,7 @@ fn render(lab: &Lab, lang: Lang, only: Option<usize>, mode: Mode) -> String {
         let hints = match mode {
             Mode::Book => {
                 md.push_str(&folded_hints(step, lang));
+                md.push_str(&folded_solution(step, lang));
                 continue;
             }
             Mode::Terminal { hints } => hints,
@@ -202,6 +211,41 @@ fn folded_hints(step: &Step, lang: Lang) -> String {
         );
     }
     md
+}
+
+/// A challenge's reference solution, folded, with why it works: the book has no terminal
+/// session to wait for the pass, so the reader opens it when ready.
+fn folded_solution(step: &Step, lang: Lang) -> String {
+    let Some(c) = &step.challenge else {
+        return String::new();
+    };
+    let mut commands = String::new();
+    for a in &step.solution {
+        match a {
+            crate::lab::Action::Run(cmd) | crate::lab::Action::Tty { command: cmd, .. } => {
+                let _ = writeln!(commands, "{cmd}");
+            }
+            crate::lab::Action::Send { text, .. } => {
+                let _ = writeln!(
+                    commands,
+                    "{text}    # {}",
+                    t(lang, "컨테이너 안에서 입력", "typed inside")
+                );
+            }
+            crate::lab::Action::Answer(_) => {}
+        }
+    }
+    format!(
+        "<details>\n<summary>{}</summary>\n\n```bash\n{commands}```\n\n{}\n\n[{}]({})\n\n</details>\n\n",
+        t(
+            lang,
+            "모범 답안 (직접 해 본 뒤에 여세요)",
+            "Reference solution (open it after you have tried)"
+        ),
+        c.why.get(lang).trim(),
+        t(lang, "Docker 문서", "Docker docs"),
+        c.docs
+    )
 }
 
 // ---------------------------------------------------------------------------------------

@@ -143,6 +143,7 @@ mod tests {
                 solution: Vec::new(),
                 checks: Vec::new(),
                 follows: *f,
+                challenge: None,
             })
             .collect()
     }

@@ -78,6 +78,25 @@ pub(crate) struct StepFile {
     #[serde(default)]
     #[schemars(with = "Vec<CheckSpec>")]
     pub(crate) checks: Vec<Spanned<CheckSpec>>,
+    /// Makes the step a challenge ("solve it yourself"): the body states the goal only, with
+    /// no command in it; the hints climb from a nudge to the command; the reference
+    /// solution is shown with `why` and a link to `docs` once the step passes, or earlier on
+    /// request after a confirmation (then the step counts as solved with help). Points are
+    /// graded as for any step.
+    #[serde(default)]
+    #[schemars(with = "Option<Challenge>")]
+    pub(crate) challenge: Option<Spanned<Challenge>>,
+}
+
+/// What a challenge step shows with its reference solution.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Challenge {
+    /// Why the reference solution works: each flag and argument, in a few sentences.
+    pub(crate) why: Text,
+    /// The Docker documentation page of the command, e.g.
+    /// `https://docs.docker.com/reference/cli/docker/container/run/`.
+    pub(crate) docs: String,
 }
 
 fn one() -> u32 {

@@ -12,8 +12,9 @@ use serde_saphyr::Spanned;
 
 use super::FORMAT_VERSION;
 use super::catalog::{LabSource, is_contained};
-use super::file::{Action, LabFile, StepFile};
+use super::file::{Action, Challenge, LabFile, StepFile};
 use super::model::{Check, Lab, LabError, Pos, Step};
+use super::text::Lang;
 use crate::check::{CheckSpec, Lint, LintCx};
 
 /// The problems found so far in one lab file.
@@ -192,6 +193,9 @@ fn lint_step(
     }
     let checks = lint_checks(&s.checks, files, p);
     lint_solution(&s.solution, p);
+    if let Some(c) = &s.challenge {
+        lint_challenge(c, &s, p);
+    }
     Step {
         id: s.id.value,
         title: s.title,
@@ -201,6 +205,57 @@ fn lint_step(
         solution: s.solution.into_iter().map(|a| a.value).collect(),
         checks,
         follows: None,
+        challenge: s.challenge.map(|c| c.value),
+    }
+}
+
+/// A challenge asks the learner to find the command: the body must not give it away, the
+/// hints must lead to it, and the docs link must be one a learner can open.
+fn lint_challenge(c: &Spanned<Challenge>, s: &StepFile, p: &mut Problems) {
+    if !c.value.docs.starts_with("https://") {
+        p.at(
+            Some(Pos::of(c)),
+            format!(
+                "`challenge.docs` must be an https URL, not `{}`",
+                c.value.docs
+            ),
+        );
+    }
+    if s.hints.len() < 2 {
+        p.at(
+            Some(Pos::of(c)),
+            format!(
+                "challenge step `{}` needs at least 2 hints, from a nudge to the command",
+                s.id.value
+            ),
+        );
+    }
+    for a in &s.solution {
+        let command = match &a.value {
+            Action::Run(c) | Action::Tty { command: c, .. } => c.trim(),
+            _ => continue,
+        };
+        // A plain body reads the same in both languages: one problem, not two.
+        let langs: &[Lang] = if s.body.get(Lang::Ko) == s.body.get(Lang::En) {
+            &[Lang::En]
+        } else {
+            &[Lang::Ko, Lang::En]
+        };
+        for &lang in langs {
+            if !command.is_empty() && s.body.get(lang).contains(command) {
+                p.at(
+                    Some(Pos::of(a)),
+                    format!(
+                        "challenge step `{}` gives its solution away: the {} body contains `{command}`",
+                        s.id.value,
+                        match lang {
+                            Lang::Ko => "Korean",
+                            Lang::En => "English",
+                        }
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_saphyr::Spanned;
 
-use super::file::Action;
+use super::file::{Action, Challenge};
 use super::text::Text;
 use crate::check::CheckKind;
 
@@ -81,9 +81,17 @@ pub(crate) struct Step {
     pub(crate) checks: Vec<Check>,
     /// The index of the step this one follows (`after:`); `None`: the lab's start.
     pub(crate) follows: Option<usize>,
+    /// A challenge step: its solution is shown, with why it works, once it passes.
+    pub(crate) challenge: Option<Challenge>,
 }
 
 impl Step {
+    /// Is the reference solution the learner's to see now? For a challenge step, once it
+    /// passed; for any step, once they asked for it.
+    pub(crate) fn solution_open(&self, passed: bool, asked: bool) -> bool {
+        asked || (passed && self.challenge.is_some())
+    }
+
     /// The step's question, if it asks one.
     pub(crate) fn question(&self) -> Option<&Text> {
         self.checks.iter().find_map(|c| match &c.kind {
