@@ -440,9 +440,14 @@ impl Engine {
         &self,
     ) -> impl futures_util::Stream<Item = Result<Event, EngineError>> + '_ {
         let mut filters = HashMap::new();
+        // Images too: `docker rmi`, `pull` and `commit` change what `image` checks see.
         filters.insert(
             "type".to_owned(),
-            vec!["container".to_owned(), "network".to_owned()],
+            vec![
+                "container".to_owned(),
+                "network".to_owned(),
+                "image".to_owned(),
+            ],
         );
         let opts = qp::EventsOptions {
             since: None,
