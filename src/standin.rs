@@ -2,8 +2,11 @@
 //!
 //! A classroom without internet or a CI runner cannot pull the book's images, so docklings
 //! builds look-alikes from the host's statically linked busybox: each one is `FROM scratch`
-//! plus busybox, an applet symlink per command, and the few files the chapter 2 labs look at
-//! (the banner script, the web pages, the `httpd-foreground` and `nginx` launchers).
+//! plus busybox, an applet symlink per command, and the few files the labs look at (the
+//! banner script, the web pages, the `httpd-foreground` and `nginx` launchers, `hello`, the
+//! mysql entrypoint). The distribution images (ubuntu, centos, and the Debian and Oracle
+//! Linux under httpd and mysql) also get the original's top-level directories and release
+//! files, and a `bash` that is busybox sh with the original's prompt.
 //!
 //! This module only produces build contexts (uncompressed tars holding a `Dockerfile` and a
 //! `rootfs/` directory); it never talks to Docker. The engine module sends each context to the
@@ -11,9 +14,10 @@
 //! 20.10, API 1.41) understands and no `RUN`, since a scratch image has no shell to run it
 //! with until busybox is copied in.
 //!
-//! Everything is deterministic: fixed mtimes, uid/gid 0, entries sorted by path. The same
-//! busybox therefore always yields the same contexts, the same [`StandinImage::content_hash`]
-//! and, on a given engine, the same image IDs.
+//! Everything is deterministic: fixed mtimes (0, or the original's build date where `ls -l`
+//! shows it), uid/gid 0, entries sorted by path. The same busybox therefore always yields the
+//! same contexts, the same [`StandinImage::content_hash`] and, on a given engine, the same
+//! image IDs.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -38,7 +42,31 @@ const HELLO: &str = "diamol/ch02-hello-diamol";
 const BASE: &str = "diamol/base";
 const WEB: &str = "diamol/ch02-hello-diamol-web";
 const NGINX: &str = "nginx";
-const KNOWN: &[&str] = &[HELLO, BASE, WEB, NGINX];
+const HELLO_WORLD: &str = "hello-world";
+const UBUNTU: &str = "ubuntu";
+const UBUNTU_TRUSTY: &str = "ubuntu:14.04";
+const CENTOS: &str = "centos:7";
+const MYSQL: &str = "mysql";
+const HTTPD: &str = "httpd";
+/// Every stand-in, by the reference it is known as: a bare name serves the tags [`tags`]
+/// allows (any, unless it says otherwise), `name:tag` the tags [`tags`] lists for it.
+const KNOWN: &[&str] = &[
+    HELLO,
+    BASE,
+    WEB,
+    NGINX,
+    HELLO_WORLD,
+    UBUNTU,
+    UBUNTU_TRUSTY,
+    CENTOS,
+    MYSQL,
+    HTTPD,
+];
+
+/// The version the mysql stand-in claims, in its logs and `mysqld --version`.
+const MYSQL_VERSION: &str = "8.0.31";
+/// The version the httpd stand-in claims in its startup lines and `HTTPD_VERSION`.
+const HTTPD_VERSION: &str = "2.4.57";
 
 /// The `PATH` of the Alpine and Debian based originals.
 const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -128,12 +156,27 @@ impl std::error::Error for StandinError {
     }
 }
 
-/// The image names stand-ins exist for (without tags).
+/// The references stand-ins exist for: a bare name where the stand-in does not depend on the
+/// tag (`nginx` serves `nginx:1.18` as well), `name:tag` where the content is that release's
+/// (`ubuntu:14.04`). Each is itself a reference [`contexts`] accepts.
 pub fn known() -> &'static [&'static str] {
     KNOWN
 }
 
-/// The stand-in name serving `reference` (any tag of a known name), if there is one.
+/// The tags a stand-in serves, where its content only fits some: a stand-in that prints
+/// "Ubuntu 22.04" or "MySQL 8.0.31" must not answer for `ubuntu:20.04` or `mysql:5.7`, which
+/// are better reported as having no stand-in. `None`: any tag.
+fn tags(key: &str) -> Option<&'static [&'static str]> {
+    match key {
+        UBUNTU => Some(&["latest", "22.04", "jammy"]),
+        UBUNTU_TRUSTY => Some(&["14.04", "trusty"]),
+        CENTOS => Some(&["7", "centos7", "7.9.2009"]),
+        MYSQL => Some(&["latest", "8", "8.0", MYSQL_VERSION]),
+        _ => None,
+    }
+}
+
+/// The stand-in serving `reference` (see [`known`] and [`tags`]), as its entry in [`known`].
 ///
 /// References pinned by digest are never served: a stand-in cannot have the original's digest.
 pub fn standin_for(reference: &str) -> Option<&'static str> {
@@ -141,8 +184,10 @@ pub fn standin_for(reference: &str) -> Option<&'static str> {
     if normalized.contains('@') {
         return None;
     }
-    let (name, _tag) = split_tag(&normalized);
-    KNOWN.iter().copied().find(|known| *known == name)
+    let (name, tag) = split_tag(&normalized);
+    KNOWN.iter().copied().find(|key| {
+        split_tag(key).0 == name && tags(key).is_none_or(|served| served.contains(&tag))
+    })
 }
 
 /// Normalise a reference to `name:tag`, the form `docker images` and `RepoTags` use.
@@ -190,11 +235,11 @@ fn split_tag(normalized: &str) -> (&str, &str) {
 
 /// Build contexts for the wanted references from the busybox at `busybox`.
 ///
-/// Each wanted reference whose name has a stand-in (see [`known`]; any tag, so `nginx:1.18`
-/// gets the nginx stand-in tagged `nginx:1.18`) yields one [`StandinImage`], in the order
-/// asked, duplicates once. References without a stand-in are **skipped**, not an error:
-/// callers can pass every image a lab uses and compare the returned tags with what they
-/// asked for. When nothing wanted has a stand-in, busybox is not even looked at and the
+/// Each wanted reference that has a stand-in (see [`known`] and [`standin_for`]: `nginx:1.18`
+/// gets the nginx stand-in tagged `nginx:1.18`, `ubuntu:14.04` the trusty one) yields one
+/// [`StandinImage`], in the order asked, duplicates once. References without a stand-in are
+/// **skipped**, not an error: callers can pass every image a lab uses and compare the
+/// returned tags with what they asked for. When nothing wanted has a stand-in, busybox is not even looked at and the
 /// result is empty.
 ///
 /// Runs `<busybox> --list` once to learn which applets to link.
@@ -207,7 +252,7 @@ pub fn contexts(busybox: &Path, wanted: &[&str]) -> Result<Vec<StandinImage>, St
     build(&bb, &picks)
 }
 
-/// The wanted references that have stand-ins, as (tag, stand-in name), deduplicated.
+/// The wanted references that have stand-ins, as (tag, stand-in key), deduplicated.
 fn pick(wanted: &[&str]) -> Vec<(String, &'static str)> {
     let mut picks: Vec<(String, &'static str)> = Vec::new();
     for reference in wanted {
@@ -219,6 +264,31 @@ fn pick(wanted: &[&str]) -> Vec<(String, &'static str)> {
         }
     }
     picks
+}
+
+/// A stand-in served for any tag is still one image per tag: a check that asks for
+/// `nginx:1.18` must fail on a container of `nginx:latest`, as it would with the real
+/// images. Tags other than `latest` carry the version the original declares, which makes
+/// their content, and so their image, their own.
+fn for_tag(mut spec: Spec, tag: &str) -> Spec {
+    let (name, version) = split_tag(tag);
+    if name == NGINX && version == "1.18" {
+        spec.env = &[
+            ("NGINX_VERSION", "1.18.0"),
+            ("NJS_VERSION", "0.4.4"),
+            ("PKG_RELEASE", "1~buster"),
+        ];
+    } else if name == NGINX && version != "latest" {
+        spec.env = leak_version_env(version);
+    }
+    spec
+}
+
+/// `NGINX_VERSION` for a tag chosen at run time (a learner's `nginx:1.25`): built once per
+/// process, so leaking the small string is the simple way to fit `Spec`'s static fields.
+fn leak_version_env(version: &str) -> &'static [(&'static str, &'static str)] {
+    let v: &'static str = Box::leak(version.to_owned().into_boxed_str());
+    Box::leak(vec![("NGINX_VERSION", v)].into_boxed_slice())
 }
 
 /// A checked busybox: its bytes and the applets it was built with.
@@ -340,57 +410,190 @@ fn elf_needs_interpreter(b: &[u8]) -> Option<bool> {
 
 /// How one stand-in differs from a bare busybox image.
 struct Spec {
+    /// Its entry in [`KNOWN`]: in the Dockerfile's comment, so tag-specific stand-ins differ.
+    key: &'static str,
+    /// The image's name without a tag: the value of [`LABEL_STANDIN`].
     name: &'static str,
     path_env: &'static str,
+    /// `ENV`s after `PATH`, the ones the original sets.
+    env: &'static [(&'static str, &'static str)],
     workdir: Option<&'static str>,
-    expose: Option<u16>,
+    expose: &'static [u16],
     stopsignal: Option<&'static str>,
     entrypoint: Option<&'static [&'static str]>,
     cmd: &'static [&'static str],
+    /// A distribution's top level; `None` for busybox's bare /bin, /etc, /root and /tmp.
+    layout: Option<&'static Layout>,
+    /// The mtime of every entry: 0, or the original's build date where `ls -l` shows it.
+    mtime: u64,
     /// Files under `/`, as (absolute path, mode, content).
     files: Vec<(&'static str, u32, String)>,
     /// Applets the image's behaviour depends on, checked before building.
     applets: &'static [&'static str],
 }
 
-fn spec(name: &str) -> Option<Spec> {
-    Some(match name {
+impl Spec {
+    /// A busybox image with nothing of its own yet, for the fields a stand-in leaves alone.
+    fn new(key: &'static str) -> Self {
+        Self {
+            key,
+            name: split_tag(key).0,
+            path_env: DEFAULT_PATH,
+            env: &[],
+            workdir: None,
+            expose: &[],
+            stopsignal: None,
+            entrypoint: None,
+            cmd: &["/bin/sh"],
+            layout: None,
+            mtime: 0,
+            files: Vec::new(),
+            applets: &[],
+        }
+    }
+}
+
+/// A distribution's top level, so that `ls -l /` in a stand-in shows what the original's does.
+struct Layout {
+    /// Directories created empty, besides bin, etc, root and tmp (every stand-in has those)
+    /// and [`DISTRO_DIRS`].
+    dirs: &'static [&'static str],
+    /// The links of a merged /usr, as (link, target): what the image keeps "in" such a link is
+    /// stored under its target, busybox included.
+    links: &'static [(&'static str, &'static str)],
+}
+
+/// What every distribution's image has under /usr and /var (and /var/tmp, sticky).
+const DISTRO_DIRS: &[&str] = &[
+    "usr/bin",
+    "usr/lib",
+    "usr/local/bin",
+    "usr/sbin",
+    "usr/share",
+    "var/cache",
+    "var/lib",
+    "var/log",
+];
+
+/// Ubuntu 22.04 on amd64: merged /usr, with the multilib links.
+const JAMMY: Layout = Layout {
+    dirs: &[
+        "boot", "dev", "home", "media", "mnt", "opt", "proc", "run", "srv", "sys",
+    ],
+    links: &[
+        ("bin", "usr/bin"),
+        ("lib", "usr/lib"),
+        ("lib32", "usr/lib32"),
+        ("lib64", "usr/lib64"),
+        ("libx32", "usr/libx32"),
+        ("sbin", "usr/sbin"),
+    ],
+};
+
+/// Ubuntu 14.04, from before the merge: /bin, /lib and /sbin are directories.
+const TRUSTY: Layout = Layout {
+    dirs: &[
+        "boot", "dev", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "run", "sbin", "srv",
+        "sys",
+    ],
+    links: &[],
+};
+
+/// The Red Hat family's merged /usr (CentOS 7, Oracle Linux 8) and Debian 12's.
+const USR_LINKS: &[(&str, &str)] = &[
+    ("bin", "usr/bin"),
+    ("lib", "usr/lib"),
+    ("lib64", "usr/lib64"),
+    ("sbin", "usr/sbin"),
+];
+
+/// CentOS 7's image has no /boot.
+const CENTOS7: Layout = Layout {
+    dirs: &[
+        "dev", "home", "media", "mnt", "opt", "proc", "run", "srv", "sys",
+    ],
+    links: USR_LINKS,
+};
+
+/// mysql 8.0 is Oracle Linux 8 slim plus the server's directories and the init-scripts folder.
+const MYSQL_LAYOUT: Layout = Layout {
+    dirs: &[
+        "boot",
+        "dev",
+        "docker-entrypoint-initdb.d",
+        "home",
+        "media",
+        "mnt",
+        "opt",
+        "proc",
+        "run",
+        "srv",
+        "sys",
+        "var/lib/mysql",
+        "var/lib/mysql-files",
+        "var/run/mysqld",
+    ],
+    links: USR_LINKS,
+};
+
+/// httpd is Debian 12 slim plus Apache's tree under /usr/local/apache2 (which `ls` in its
+/// working directory shows).
+const HTTPD_LAYOUT: Layout = Layout {
+    dirs: &[
+        "boot",
+        "dev",
+        "home",
+        "media",
+        "mnt",
+        "opt",
+        "proc",
+        "run",
+        "srv",
+        "sys",
+        "usr/local/apache2/bin",
+        "usr/local/apache2/build",
+        "usr/local/apache2/cgi-bin",
+        "usr/local/apache2/conf",
+        "usr/local/apache2/error",
+        "usr/local/apache2/icons",
+        "usr/local/apache2/include",
+        "usr/local/apache2/logs",
+        "usr/local/apache2/modules",
+    ],
+    links: USR_LINKS,
+};
+
+/// Build dates of the originals (Unix seconds, midnight UTC), for `ls -l` to show.
+const DATE_JAMMY: u64 = 1_696_377_600; // 2023-10-04
+const DATE_TRUSTY: u64 = 1_551_916_800; // 2019-03-07
+const DATE_CENTOS7: u64 = 1_631_664_000; // 2021-09-15
+const DATE_MYSQL: u64 = 1_666_656_000; // 2022-10-25
+const DATE_HTTPD: u64 = 1_686_614_400; // 2023-06-13
+
+fn spec(key: &str) -> Option<Spec> {
+    Some(match key {
         // The original is alpine + `COPY cmd.sh .` + `CMD ./cmd.sh` with no WORKDIR, so the
         // script sits at /cmd.sh and runs from the default working directory, "/". The exec
         // form below is what that shell form expands to, so `docker ps` shows the same
         // "/bin/sh -c ./cmd.sh".
         HELLO => Spec {
-            name: HELLO,
-            path_env: DEFAULT_PATH,
-            workdir: None,
-            expose: None,
-            stopsignal: None,
-            entrypoint: None,
             cmd: &["/bin/sh", "-c", "./cmd.sh"],
             files: vec![("/cmd.sh", MODE_EXEC, HELLO_CMD_SH.to_string())],
             applets: &["sh", "hostname", "uname", "ifconfig", "grep"],
+            ..Spec::new(HELLO)
         },
         BASE => Spec {
-            name: BASE,
-            path_env: DEFAULT_PATH,
-            workdir: None,
-            expose: None,
-            stopsignal: None,
-            entrypoint: None,
             cmd: &["/bin/sh"],
-            files: Vec::new(),
             applets: &["sh", "hostname", "date", "ping", "ls"],
+            ..Spec::new(BASE)
         },
         // Mirrors httpd:alpine (which diamol/apache is): WORKDIR, PATH and CMD. Its
         // STOPSIGNAL SIGWINCH is left out: busybox httpd would ignore it, the launcher traps
         // the default SIGTERM instead.
         WEB => Spec {
-            name: WEB,
             path_env: APACHE_PATH,
             workdir: Some("/usr/local/apache2"),
-            expose: Some(80),
-            stopsignal: None,
-            entrypoint: None,
+            expose: &[80],
             cmd: &["httpd-foreground"],
             files: vec![
                 (
@@ -401,21 +604,23 @@ fn spec(name: &str) -> Option<Spec> {
                 (
                     "/usr/local/bin/httpd-foreground",
                     MODE_EXEC,
-                    serve_script(APACHE_HTDOCS, ""),
+                    serve_script(APACHE_HTDOCS, "", ""),
                 ),
-                (SERVE_ONE, MODE_EXEC, serve_one_script(APACHE_HTDOCS)),
+                (
+                    SERVE_ONE,
+                    MODE_EXEC,
+                    serve_one_script(APACHE_HTDOCS, AccessLog::Combined),
+                ),
             ],
             applets: &[
                 "sh", "nc", "httpd", "awk", "cat", "head", "date", "readlink", "mktemp", "ls",
             ],
+            ..Spec::new(WEB)
         },
         // Mirrors the official image's ENTRYPOINT, CMD and STOPSIGNAL so `docker ps` and
         // `inspect` look the same; `nginx` here is a launcher for busybox httpd.
         NGINX => Spec {
-            name: NGINX,
-            path_env: DEFAULT_PATH,
-            workdir: None,
-            expose: Some(80),
+            expose: &[80],
             stopsignal: Some("SIGQUIT"),
             entrypoint: Some(&["/docker-entrypoint.sh"]),
             cmd: &["nginx", "-g", "daemon off;"],
@@ -429,19 +634,186 @@ fn spec(name: &str) -> Option<Spec> {
                 (
                     "/usr/sbin/nginx",
                     MODE_EXEC,
-                    serve_script(NGINX_HTML, NGINX_ARGS),
+                    serve_script(NGINX_HTML, NGINX_ARGS, ""),
                 ),
                 (
                     "/usr/share/nginx/html/index.html",
                     MODE_FILE,
                     NGINX_INDEX_HTML.to_string(),
                 ),
-                (SERVE_ONE, MODE_EXEC, serve_one_script(NGINX_HTML)),
+                (
+                    SERVE_ONE,
+                    MODE_EXEC,
+                    serve_one_script(NGINX_HTML, AccessLog::Combined),
+                ),
             ],
             applets: &[
                 "sh", "nc", "httpd", "awk", "cat", "head", "date", "readlink", "mktemp", "ping",
                 "hostname",
             ],
+            ..Spec::new(NGINX)
+        },
+        // The original is FROM scratch plus one static binary, /hello; here it is a script
+        // (so the image also holds busybox, which nobody looks for in hello-world).
+        HELLO_WORLD => Spec {
+            cmd: &["/hello"],
+            files: vec![("/hello", MODE_EXEC, HELLO_WORLD_SH.to_string())],
+            applets: &["sh", "uname", "cat"],
+            ..Spec::new(HELLO_WORLD)
+        },
+        UBUNTU => Spec {
+            cmd: &["bash"],
+            layout: Some(&JAMMY),
+            mtime: DATE_JAMMY,
+            files: distro_files(
+                UBUNTU_PS1,
+                &[
+                    ("/etc/os-release", JAMMY_OS_RELEASE),
+                    ("/etc/lsb-release", JAMMY_LSB_RELEASE),
+                    ("/etc/debian_version", "bookworm/sid\n"),
+                    ("/etc/issue", "Ubuntu 22.04.3 LTS \\n \\l\n\n"),
+                ],
+            )
+            .into_iter()
+            .chain(offline_apt("jammy"))
+            .collect(),
+            applets: DISTRO_APPLETS,
+            ..Spec::new(UBUNTU)
+        },
+        UBUNTU_TRUSTY => Spec {
+            cmd: &["/bin/bash"],
+            layout: Some(&TRUSTY),
+            mtime: DATE_TRUSTY,
+            files: distro_files(
+                UBUNTU_PS1,
+                &[
+                    ("/etc/os-release", TRUSTY_OS_RELEASE),
+                    ("/etc/lsb-release", TRUSTY_LSB_RELEASE),
+                    ("/etc/debian_version", "jessie/sid\n"),
+                    ("/etc/issue", "Ubuntu 14.04.6 LTS \\n \\l\n\n"),
+                ],
+            )
+            .into_iter()
+            .chain(offline_apt("trusty"))
+            .collect(),
+            applets: DISTRO_APPLETS,
+            ..Spec::new(UBUNTU_TRUSTY)
+        },
+        CENTOS => Spec {
+            cmd: &["/bin/bash"],
+            layout: Some(&CENTOS7),
+            mtime: DATE_CENTOS7,
+            files: distro_files(
+                CENTOS_BASHRC,
+                &[
+                    ("/etc/centos-release", CENTOS_RELEASE),
+                    ("/etc/redhat-release", CENTOS_RELEASE),
+                    ("/etc/system-release", CENTOS_RELEASE),
+                    ("/etc/os-release", CENTOS_OS_RELEASE),
+                    ("/anaconda-post.log", ""),
+                ],
+            )
+            .into_iter()
+            .chain([("/usr/bin/yum", MODE_EXEC, OFFLINE_YUM.to_string())])
+            .collect(),
+            applets: &[
+                "sh", "ls", "ps", "tty", "hostname", "cat", "echo", "ip", "rm", "cp", "mv",
+            ],
+            ..Spec::new(CENTOS)
+        },
+        // ENTRYPOINT, CMD, EXPOSE and ENV as the original's (Oracle Linux 8 based) 8.0 image.
+        // Its `VOLUME /var/lib/mysql` is left out: on an engine shared by a class every run
+        // would leave an anonymous volume behind, and the stand-in stores nothing anyway.
+        MYSQL => Spec {
+            env: &[
+                ("MYSQL_MAJOR", "8.0"),
+                ("MYSQL_VERSION", "8.0.31-1.el8"),
+                ("MYSQL_SHELL_VERSION", "8.0.31-1.el8"),
+            ],
+            expose: &[3306, 33060],
+            entrypoint: Some(&["docker-entrypoint.sh"]),
+            cmd: &["mysqld"],
+            layout: Some(&MYSQL_LAYOUT),
+            mtime: DATE_MYSQL,
+            files: {
+                // No /root/.bashrc there: bash's own prompt, `bash-4.4# `.
+                let mut files = distro_files(
+                    "PS1='bash-4.4\\$ '\n",
+                    &[
+                        ("/etc/os-release", OL8_OS_RELEASE),
+                        ("/etc/oracle-release", "Oracle Linux Server release 8.7\n"),
+                        (
+                            "/etc/redhat-release",
+                            "Red Hat Enterprise Linux release 8.7 (Ootpa)\n",
+                        ),
+                        ("/etc/passwd", MYSQL_PASSWD),
+                        ("/etc/group", MYSQL_GROUP),
+                    ],
+                );
+                files.extend([
+                    (
+                        "/usr/local/bin/docker-entrypoint.sh",
+                        MODE_EXEC,
+                        MYSQL_ENTRYPOINT_SH.to_string(),
+                    ),
+                    ("/usr/sbin/mysqld", MODE_EXEC, MYSQLD_SH.to_string()),
+                    ("/usr/bin/mysql", MODE_EXEC, MYSQL_CLIENT_SH.to_string()),
+                    (MYSQL_LIB, MODE_FILE, mysql_lib_sh()),
+                ]);
+                files
+            },
+            applets: &[
+                "sh", "date", "cut", "sleep", "mkdir", "head", "base64", "uname", "kill", "awk",
+                "tr", "sed", "rm",
+            ],
+            ..Spec::new(MYSQL)
+        },
+        // The official image's WORKDIR, ENV, EXPOSE and CMD; its STOPSIGNAL SIGWINCH is left
+        // out as for the chapter 2 web stand-in (the launcher traps SIGTERM). Apache's startup
+        // lines go to stderr and its access log, in the common format, to stdout.
+        HTTPD => Spec {
+            path_env: APACHE_PATH,
+            env: &[
+                ("HTTPD_PREFIX", "/usr/local/apache2"),
+                ("HTTPD_VERSION", HTTPD_VERSION),
+            ],
+            workdir: Some("/usr/local/apache2"),
+            expose: &[80],
+            cmd: &["httpd-foreground"],
+            layout: Some(&HTTPD_LAYOUT),
+            mtime: DATE_HTTPD,
+            files: {
+                let mut files = distro_files(
+                    UBUNTU_PS1,
+                    &[
+                        ("/etc/os-release", BOOKWORM_OS_RELEASE),
+                        ("/etc/debian_version", "12.0\n"),
+                    ],
+                );
+                files.extend([
+                    (
+                        "/usr/local/apache2/htdocs/index.html",
+                        MODE_FILE,
+                        HTTPD_INDEX_HTML.to_string(),
+                    ),
+                    (
+                        "/usr/local/bin/httpd-foreground",
+                        MODE_EXEC,
+                        serve_script(APACHE_HTDOCS, &apache_startup(), APACHE_STOPPED),
+                    ),
+                    (
+                        SERVE_ONE,
+                        MODE_EXEC,
+                        serve_one_script(APACHE_HTDOCS, AccessLog::Common),
+                    ),
+                ]);
+                files
+            },
+            applets: &[
+                "sh", "nc", "httpd", "awk", "cat", "head", "date", "readlink", "mktemp", "ls",
+                "hostname",
+            ],
+            ..Spec::new(HTTPD)
         },
         _ => return None,
     })
@@ -497,27 +869,52 @@ const SERVE_ONE: &str = "/usr/local/lib/docklings/serve-one";
 /// the user agent: the real images log both, and the `request` check tells docklings' own
 /// probes from the learner's requests by them. fd 3 is the container's stdout, where the
 /// real Apache and nginx images write their access log.
-fn serve_script(docroot: &str, preamble: &str) -> String {
+///
+/// `preamble` runs first (it may print the original's startup lines); `on_stop` runs in the
+/// trap before the server is stopped, and must hold no single quote.
+fn serve_script(docroot: &str, preamble: &str, on_stop: &str) -> String {
     format!(
         r#"#!/bin/sh
 # docklings stand-in: busybox httpd serves {docroot} on port 80 in the foreground.
 {preamble}echo "docklings stand-in: busybox httpd serving {docroot} on port 80" >&2
 nc -ll -p 80 -e {SERVE_ONE} 3>&1 &
 pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid"; exit 0' TERM INT QUIT
+trap '{on_stop}kill "$pid" 2>/dev/null; wait "$pid"; exit 0' TERM INT QUIT
 wait "$pid"
 "#
     )
 }
 
+/// The access log format a web stand-in writes, as its original does.
+#[derive(Clone, Copy)]
+enum AccessLog {
+    /// nginx's default (the chapter 2 web stand-in writes it too).
+    Combined,
+    /// Apache's `common`, which the official httpd image logs to stdout.
+    Common,
+}
+
 /// Answers one connection (stdin and stdout are its socket) with busybox httpd in inetd
-/// mode, then logs it on fd 3 in nginx's "combined" format (Apache's common format plus
-/// referer and user agent), which the `request` check reads. The client address comes from
+/// mode, then logs it on fd 3 in `log`'s format: nginx's "combined" (Apache's common format
+/// plus referer and user agent) or Apache's "common"; the `request` check reads both, and
+/// tells docklings' probes by the mark in their query string. The client address comes from
 /// the socket's inode in `/proc/net/tcp{,6}`, since `nc -e` passes no environment.
-fn serve_one_script(docroot: &str) -> String {
+fn serve_one_script(docroot: &str, log: AccessLog) -> String {
+    let (like, log_line) = match log {
+        AccessLog::Combined => (
+            "nginx",
+            r#"printf '%s - - [%s] "%s" %s %s "-" "%s"\n' "${client:--}" "$(date -u '+%d/%b/%Y:%H:%M:%S +0000')" "$req" "${status:-500}" "$bytes" "$ua" >&3"#,
+        ),
+        // Apache writes "-" for a response without a body.
+        AccessLog::Common => (
+            "Apache",
+            r#"[ "$bytes" = 0 ] && bytes=-
+printf '%s - - [%s] "%s" %s %s\n' "${client:--}" "$(date -u '+%d/%b/%Y:%H:%M:%S +0000')" "$req" "${status:-500}" "$bytes" >&3"#,
+        ),
+    };
     format!(
         r#"#!/bin/sh
-# docklings stand-in: one HTTP connection, answered by busybox httpd, logged like nginx.
+# docklings stand-in: one HTTP connection, answered by busybox httpd, logged like {like}.
 cr=$(printf '\r')
 IFS= read -r req || exit 0
 req=${{req%"$cr"}}
@@ -545,7 +942,7 @@ client=$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v i="$inode" '
     printf "%d.%d.%d.%d", hex(substr(h, 7, 2)), hex(substr(h, 5, 2)), hex(substr(h, 3, 2)), hex(substr(h, 1, 2))
     exit
   }}')
-printf '%s - - [%s] "%s" %s %s "-" "%s"\n' "${{client:--}}" "$(date -u '+%d/%b/%Y:%H:%M:%S +0000')" "$req" "${{status:-500}}" "$bytes" "$ua" >&3
+{log_line}
 cat "$out"
 rm -f "$out"
 "#
@@ -579,6 +976,528 @@ built offline because no registry could be reached.</em></p>
 </html>
 "#;
 
+/// Prints the original's message: `/hello` in hello-world is a static program that writes
+/// it. The line under step 2 names the image variant Docker pulls for this machine.
+const HELLO_WORLD_SH: &str = r#"#!/bin/sh
+# docklings stand-in for hello-world: prints what the original's /hello prints.
+case "$(uname -m)" in
+  x86_64) arch=amd64 ;;
+  aarch64 | arm64) arch=arm64v8 ;;
+  armv7*) arch=arm32v7 ;;
+  armv6*) arch=arm32v6 ;;
+  armv5*) arch=arm32v5 ;;
+  i?86) arch=i386 ;;
+  mips64*) arch=mips64le ;;
+  *) arch=$(uname -m) ;;
+esac
+cat <<EOF
+
+Hello from Docker!
+This message shows that your installation appears to be working correctly.
+
+To generate this message, Docker took the following steps:
+ 1. The Docker client contacted the Docker daemon.
+ 2. The Docker daemon pulled the "hello-world" image from the Docker Hub.
+    ($arch)
+ 3. The Docker daemon created a new container from that image which runs the
+    executable that produces the output you are currently reading.
+ 4. The Docker daemon streamed that output to the Docker client, which sent it
+    to your terminal.
+
+To try something more ambitious, you can run an Ubuntu container with:
+ \$ docker run -it ubuntu bash
+
+Share images, automate workflows, and more with a free Docker ID:
+ https://hub.docker.com/
+
+For more examples and ideas, visit:
+ https://docs.docker.com/get-started/
+
+EOF
+"#;
+
+/// The applets a learner uses in the distribution stand-ins' shells.
+const DISTRO_APPLETS: &[&str] = &["sh", "ls", "ps", "tty", "hostname", "cat", "echo"];
+
+/// Where the distribution stand-ins keep what their interactive bash reads (see
+/// [`DISTRO_BASH_SH`]).
+const BASHRC: &str = "/usr/local/lib/docklings/bashrc";
+
+/// `/bin/bash` of the distribution stand-ins. busybox has no bash, so its sh plays it: as
+/// nginx's [`BASH_SH`] does, plus bash's look in an interactive shell (no script or command,
+/// a terminal): the prompt, from the file `$ENV` names, which busybox sh reads when
+/// interactive. busybox sh also prints a "BusyBox … built-in shell (ash)" banner on stdout
+/// before it reads that file, which bash never does: so the shell starts with stdout on
+/// /dev/null and a copy on fd 8, and the file ([`BASHRC_HEAD`]) gives it back.
+const DISTRO_BASH_SH: &str = r#"#!/bin/sh
+# docklings stand-in: busybox has no bash, its sh stands in for it.
+for arg; do
+  case "$arg" in
+    -i | -l | --login) ;;
+    *) exec /bin/sh "$@" ;;
+  esac
+done
+if [ -t 0 ] && [ -t 1 ]; then
+  # Interactive: /usr/local/lib/docklings/bashrc restores stdout after busybox's banner.
+  export ENV=/usr/local/lib/docklings/bashrc
+  exec 8>&1
+  exec /bin/sh -i >/dev/null
+fi
+exec /bin/sh "$@"
+"#;
+
+/// The start of every [`BASHRC`]; the image's prompt follows.
+const BASHRC_HEAD: &str = "\
+# docklings stand-in: read by the interactive sh that plays bash (see /bin/bash). It gives
+# back the stdout that /bin/bash set aside on fd 8 while busybox printed its banner.
+exec 1>&8 8>&-
+unset ENV
+";
+
+/// Debian's and Ubuntu's root prompt (their /root/.bashrc): `root@3f2a1b0c9d8e:/# `.
+const UBUNTU_PS1: &str = "PS1='\\u@\\h:\\w\\$ '\n";
+
+/// CentOS's root prompt, `[root@3f2a1b0c9d8e /]# `, and the aliases its /root/.bashrc sets.
+/// busybox's `\W` is empty in `/` where bash's is "/" (and not "~" at home): so the prompt
+/// works out the directory itself.
+const CENTOS_BASHRC: &str = r#"PS1='[\u@\h $(if [ "$PWD" = / ]; then echo /; elif [ "$PWD" = "$HOME" ]; then echo "~"; else echo "${PWD##*/}"; fi)]\$ '
+alias rm='rm -i'
+alias cp='cp -i'
+alias mv='mv -i'
+"#;
+
+/// `apt-get` and `apt` that say why nothing installs: the stand-in has no packages and this
+/// machine no mirror. The first line is what the real one prints without a network; exit
+/// code 100 is apt's for a failure.
+fn offline_apt(codename: &str) -> Vec<(&'static str, u32, String)> {
+    let script = format!(
+        r#"#!/bin/sh
+case "$1" in
+  update) echo "Err:1 http://archive.ubuntu.com/ubuntu {codename} InRelease"
+          echo "  Temporary failure resolving 'archive.ubuntu.com'" ;;
+  install) echo "E: Unable to locate package ${{2:-(none)}}" ;;
+esac
+echo "docklings: this ubuntu is an offline stand-in (no registry or package mirror could be reached), so apt cannot download packages here. With the real image and a network, \`apt-get update && apt-get install -y PACKAGE\` installs them." >&2
+exit 100
+"#
+    );
+    vec![
+        ("/usr/bin/apt-get", MODE_EXEC, script.clone()),
+        ("/usr/bin/apt", MODE_EXEC, script),
+    ]
+}
+
+/// CentOS 7 is end-of-life: since mid-2024 its mirror list is gone, so the real image's
+/// `yum` fails as below even with a network. The stand-in says so, and why.
+const OFFLINE_YUM: &str = r#"#!/bin/sh
+echo "Loaded plugins: fastestmirror, ovl"
+echo "Determining fastest mirrors"
+echo "Could not retrieve mirrorlist http://mirrorlist.centos.org/?release=7&arch=x86_64&repo=os&infra=container error was"
+echo '14: curl#6 - "Could not resolve host: mirrorlist.centos.org; Unknown error"' 
+echo "docklings: CentOS 7 reached its end of life in June 2024 and its mirrors are gone, so the real image's yum fails the same way; this offline stand-in has no packages either. Old packages remain on vault.centos.org." >&2
+exit 1
+"#;
+
+/// Root's shell is bash in the distributions.
+const BASH_PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\n\
+                           nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n";
+
+/// The files every distribution stand-in has: bash (see [`DISTRO_BASH_SH`]) with `rc` after
+/// [`BASHRC_HEAD`], root's shell bash, and `extra` (release files, read-only data).
+fn distro_files(rc: &str, extra: &[(&'static str, &str)]) -> Vec<(&'static str, u32, String)> {
+    let mut files = vec![
+        ("/bin/bash", MODE_EXEC, DISTRO_BASH_SH.to_string()),
+        (BASHRC, MODE_FILE, format!("{BASHRC_HEAD}{rc}")),
+        ("/etc/passwd", MODE_FILE, BASH_PASSWD.to_string()),
+    ];
+    for (path, text) in extra {
+        // An extra file replaces a default one of the same path.
+        files.retain(|(p, _, _)| p != path);
+        files.push((*path, MODE_FILE, (*text).to_string()));
+    }
+    files
+}
+
+const JAMMY_OS_RELEASE: &str = r#"PRETTY_NAME="Ubuntu 22.04.3 LTS"
+NAME="Ubuntu"
+VERSION_ID="22.04"
+VERSION="22.04.3 LTS (Jammy Jellyfish)"
+VERSION_CODENAME=jammy
+ID=ubuntu
+ID_LIKE=debian
+HOME_URL="https://www.ubuntu.com/"
+SUPPORT_URL="https://help.ubuntu.com/"
+BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"
+PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-policy"
+UBUNTU_CODENAME=jammy
+"#;
+
+const JAMMY_LSB_RELEASE: &str = r#"DISTRIB_ID=Ubuntu
+DISTRIB_RELEASE=22.04
+DISTRIB_CODENAME=jammy
+DISTRIB_DESCRIPTION="Ubuntu 22.04.3 LTS"
+"#;
+
+const TRUSTY_OS_RELEASE: &str = r#"NAME="Ubuntu"
+VERSION="14.04.6 LTS, Trusty Tahr"
+ID=ubuntu
+ID_LIKE=debian
+PRETTY_NAME="Ubuntu 14.04.6 LTS"
+VERSION_ID="14.04"
+HOME_URL="http://www.ubuntu.com/"
+SUPPORT_URL="http://help.ubuntu.com/"
+BUG_REPORT_URL="http://bugs.launchpad.net/ubuntu/"
+"#;
+
+const TRUSTY_LSB_RELEASE: &str = r#"DISTRIB_ID=Ubuntu
+DISTRIB_RELEASE=14.04
+DISTRIB_CODENAME=trusty
+DISTRIB_DESCRIPTION="Ubuntu 14.04.6 LTS"
+"#;
+
+const CENTOS_RELEASE: &str = "CentOS Linux release 7.9.2009 (Core)\n";
+
+const CENTOS_OS_RELEASE: &str = r#"NAME="CentOS Linux"
+VERSION="7 (Core)"
+ID="centos"
+ID_LIKE="rhel fedora"
+VERSION_ID="7"
+PRETTY_NAME="CentOS Linux 7 (Core)"
+ANSI_COLOR="0;31"
+CPE_NAME="cpe:/o:centos:centos:7"
+HOME_URL="https://www.centos.org/"
+BUG_REPORT_URL="https://bugs.centos.org/"
+
+CENTOS_MANTISBT_PROJECT="CentOS-7"
+CENTOS_MANTISBT_PROJECT_VERSION="7"
+REDHAT_SUPPORT_PRODUCT="centos"
+REDHAT_SUPPORT_PRODUCT_VERSION="7"
+
+"#;
+
+const OL8_OS_RELEASE: &str = r#"NAME="Oracle Linux Server"
+VERSION="8.7"
+ID="ol"
+ID_LIKE="fedora"
+VARIANT="Server"
+VARIANT_ID="server"
+VERSION_ID="8.7"
+PLATFORM_ID="platform:el8"
+PRETTY_NAME="Oracle Linux Server 8.7"
+ANSI_COLOR="0;31"
+CPE_NAME="cpe:/o:oracle:linux:8:7:server"
+HOME_URL="https://linux.oracle.com/"
+BUG_REPORT_URL="https://bugzilla.oracle.com/"
+
+ORACLE_BUGZILLA_PRODUCT="Oracle Linux 8"
+ORACLE_BUGZILLA_PRODUCT_VERSION=8.7
+ORACLE_SUPPORT_PRODUCT="Oracle Linux"
+ORACLE_SUPPORT_PRODUCT_VERSION=8.7
+"#;
+
+const BOOKWORM_OS_RELEASE: &str = r#"PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+NAME="Debian GNU/Linux"
+VERSION_ID="12"
+VERSION="12 (bookworm)"
+VERSION_CODENAME=bookworm
+ID=debian
+HOME_URL="https://www.debian.org/"
+SUPPORT_URL="https://www.debian.org/support"
+BUG_REPORT_URL="https://bugs.debian.org/"
+"#;
+
+/// The mysql image's users: the server's own, which its entrypoint switches to.
+const MYSQL_PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\n\
+                            mysql:x:999:999::/var/lib/mysql:/bin/bash\n\
+                            nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n";
+const MYSQL_GROUP: &str = "root:x:0:root\nmysql:x:999:\nnobody:x:65534:\n";
+
+/// Where the mysql stand-in keeps what its scripts share (see [`mysql_lib_sh`]).
+const MYSQL_LIB: &str = "/usr/local/lib/docklings/mysql.sh";
+
+/// What the mysql stand-in's scripts share: where the data and the socket are, and the log
+/// lines of MySQL 8 and of its image's entrypoint. Sourced by [`MYSQL_ENTRYPOINT_SH`],
+/// [`MYSQLD_SH`] and [`MYSQL_CLIENT_SH`]; not a script of its own, so it has no `#!`.
+fn mysql_lib_sh() -> String {
+    format!(
+        r#"# docklings stand-in: what mysqld, its client and its image's entrypoint share.
+mysqld_version={MYSQL_VERSION}
+datadir=/var/lib/mysql
+# A plain file, not a socket: it is there while the server is up, for the client to find.
+socket=/var/run/mysqld/mysqld.sock
+# The entrypoint's lines: notes on stdout, errors on stderr (and the end of the entrypoint).
+note() {{
+  printf '%s [Note] [Entrypoint]: %s\n' "$(date -u '+%Y-%m-%d %H:%M:%S+00:00')" "$*"
+}}
+error() {{
+  printf '%s [ERROR] [Entrypoint]: %s\n' "$(date -u '+%Y-%m-%d %H:%M:%S+00:00')" "$*" >&2
+  exit 1
+}}
+# mysqld's, on stderr: THREAD PRIORITY CODE SUBSYSTEM MESSAGE. busybox date has no %N, so
+# the hundredths of the uptime stand in for the microseconds.
+server_log() {{
+  printf '%s.%s0000Z %s [%s] [%s] [%s] %s\n' "$(date -u '+%Y-%m-%dT%H:%M:%S')" \
+    "$(cut -d ' ' -f 1 /proc/uptime | cut -d . -f 2)" "$@" >&2
+}}
+host_cache_warning() {{
+  server_log 0 Warning MY-011068 Server "The syntax '--skip-host-cache' is deprecated and will be removed in a future release. Please use SET GLOBAL host_cache_size=0 instead."
+}}
+# mysqld --initialize-insecure, as process $1.
+server_initialize() {{
+  host_cache_warning
+  server_log 0 System MY-013169 Server "/usr/sbin/mysqld (mysqld $mysqld_version) initializing of server in progress as process $1"
+  server_log 1 System MY-013576 InnoDB "InnoDB initialization has started."
+  server_log 1 System MY-013577 InnoDB "InnoDB initialization has ended."
+  server_log 6 Warning MY-010453 Server "root@localhost is created with an empty password ! Please consider switching off the --initialize-insecure option."
+}}
+# A server up, as process $2, listening on port $1 (0: the entrypoint's temporary server,
+# which has no network).
+server_start() {{
+  host_cache_warning
+  server_log 0 System MY-010116 Server "/usr/sbin/mysqld (mysqld $mysqld_version) starting as process $2"
+  server_log 1 System MY-013576 InnoDB "InnoDB initialization has started."
+  server_log 1 System MY-013577 InnoDB "InnoDB initialization has ended."
+  server_log 0 Warning MY-010068 Server "CA certificate ca.pem is self signed."
+  server_log 0 System MY-013602 Server "Channel mysql_main configured to support TLS. Encrypted connections are now supported for this channel."
+  server_log 0 Warning MY-011810 Server "Insecure configuration for --pid-file: Location '/var/run/mysqld' in the path is accessible to all OS users. Consider choosing a different directory."
+  if [ "$1" = 0 ]; then
+    server_log 0 System MY-011323 Server "X Plugin ready for connections. Socket: /var/run/mysqld/mysqlx.sock"
+  else
+    server_log 0 System MY-011323 Server "X Plugin ready for connections. Bind-address: '::' port: 33060, socket: /var/run/mysqld/mysqlx.sock"
+  fi
+  server_log 0 System MY-010931 Server "/usr/sbin/mysqld: ready for connections. Version: '$mysqld_version'  socket: '/var/run/mysqld/mysqld.sock'  port: $1  MySQL Community Server - GPL."
+}}
+# A server shutting down at the request of user $1, from thread $2.
+server_stop() {{
+  server_log "$2" System MY-013172 Server "Received SHUTDOWN from user $1. Shutting down mysqld (Version: $mysqld_version)."
+  server_log 0 System MY-010910 Server "/usr/sbin/mysqld: Shutdown complete (mysqld $mysqld_version)  MySQL Community Server - GPL."
+}}
+"#
+    )
+}
+
+/// The original's choices: an option alone means mysqld with it, any other command runs as
+/// it is (`docker run -it mysql bash`), and a first start needs one of the three password
+/// variables or fails with the original's message. The first start's temporary server is
+/// only told in the log; the accounts and database it creates are written down in the data
+/// directory, for the client's sake (and so that, as in the original, changing the variables
+/// later changes nothing).
+const MYSQL_ENTRYPOINT_SH: &str = r#"#!/bin/sh
+# docklings stand-in for mysql's docker-entrypoint.sh: its checks and log lines, no database.
+. /usr/local/lib/docklings/mysql.sh
+case "$1" in -*) set -- mysqld "$@" ;; esac
+[ "$1" = mysqld ] || exec "$@"
+for arg; do
+  case "$arg" in -'?' | --help | --print-defaults | -V | --version) exec "$@" ;; esac
+done
+note "Entrypoint script for MySQL Server $MYSQL_VERSION started."
+# The original starts as root and runs itself again as user mysql, which says it again.
+note "Switching to dedicated user 'mysql'"
+note "Entrypoint script for MySQL Server $MYSQL_VERSION started."
+if [ ! -d "$datadir/mysql" ]; then
+  if [ -z "$MYSQL_ROOT_PASSWORD" ] && [ -z "$MYSQL_ALLOW_EMPTY_PASSWORD" ] && [ -z "$MYSQL_RANDOM_ROOT_PASSWORD" ]; then
+    error "Database is uninitialized and password option is not specified
+    You need to specify one of the following as an environment variable:
+    - MYSQL_ROOT_PASSWORD
+    - MYSQL_ALLOW_EMPTY_PASSWORD
+    - MYSQL_RANDOM_ROOT_PASSWORD"
+  fi
+  note "Initializing database files"
+  "$@" --initialize-insecure --default-time-zone=SYSTEM
+  note "Database files initialized"
+  note "Starting temporary server"
+  "$@" --daemonize --skip-networking --default-time-zone=SYSTEM --socket=/var/run/mysqld/mysqld.sock
+  note "Temporary server started."
+  echo "'/var/lib/mysql/mysql.sock' -> '/var/run/mysqld/mysqld.sock'"
+  root_password=$MYSQL_ROOT_PASSWORD
+  if [ -n "$MYSQL_RANDOM_ROOT_PASSWORD" ]; then
+    root_password=$(head -c 24 /dev/urandom | base64)
+    note "GENERATED ROOT PASSWORD: $root_password"
+  fi
+  if [ -n "$MYSQL_DATABASE" ]; then
+    note "Creating database $MYSQL_DATABASE"
+  fi
+  if [ -n "$MYSQL_USER" ] && [ -n "$MYSQL_PASSWORD" ]; then
+    note "Creating user $MYSQL_USER"
+    if [ -n "$MYSQL_DATABASE" ]; then
+      note "Giving user $MYSQL_USER access to schema $MYSQL_DATABASE"
+    fi
+  fi
+  echo
+  note "Stopping temporary server"
+  server_stop root 10
+  note "Temporary server stopped"
+  echo
+  note "MySQL init process done. Ready for start up."
+  echo
+  # A restarted container finds its database, as the original does in its writable layer.
+  mkdir -p "$datadir/mysql"
+  printf 'root\t%s\n' "$root_password" >"$datadir/mysql/docklings-users"
+  if [ -n "$MYSQL_USER" ] && [ -n "$MYSQL_PASSWORD" ]; then
+    printf '%s\t%s\n' "$MYSQL_USER" "$MYSQL_PASSWORD" >>"$datadir/mysql/docklings-users"
+  fi
+  printf '%s\n' information_schema mysql performance_schema sys $MYSQL_DATABASE \
+    >"$datadir/mysql/docklings-databases"
+fi
+exec "$@"
+"#;
+
+/// mysqld's stand-in: the server's log lines, then waiting until stopped, with its socket
+/// file there for the client. It stores nothing.
+///
+/// As PID 1 it must handle SIGTERM itself: the kernel drops signals PID 1 has no handler
+/// for, and `docker stop` would wait out its whole timeout. So the trap is set before
+/// anything else, and the waiting is done by a child (`wait` returns when a signal comes;
+/// a foreground `sleep` would hold the trap until it ended).
+const MYSQLD_SH: &str = r#"#!/bin/sh
+# docklings stand-in for mysqld: MySQL's log lines, no database; stops on SIGTERM.
+trap 'kill "$pid" 2>/dev/null; rm -f "$socket"; server_stop "<via user signal>" 0; exit 0' TERM INT QUIT
+. /usr/local/lib/docklings/mysql.sh
+port=3306
+daemonize=
+for arg; do
+  case "$arg" in
+    -V | --version)
+      echo "/usr/sbin/mysqld  Ver $mysqld_version for Linux on $(uname -m) (MySQL Community Server - GPL)"
+      exit 0
+      ;;
+    --help | -'?')
+      echo "/usr/sbin/mysqld  Ver $mysqld_version for Linux on $(uname -m) (MySQL Community Server - GPL)"
+      echo "docklings stand-in: no database here, and no options to show."
+      exit 0
+      ;;
+    --initialize | --initialize-insecure)
+      server_initialize $$
+      exit 0
+      ;;
+    --skip-networking) port=0 ;;
+    --daemonize) daemonize=1 ;;
+  esac
+done
+server_start "$port" $$
+# A daemonized server would go on in the background; this one has nothing to go on with.
+[ -n "$daemonize" ] && exit 0
+: >"$socket"
+sleep 2147483647 &
+pid=$!
+wait "$pid"
+"#;
+
+/// The mysql client's stand-in. Without a server it fails as the real client does (the
+/// course's `mysql -u root -p` in a container that runs bash instead of mysqld); with the
+/// stand-in server up it checks the user and password the entrypoint set up, greets, and
+/// answers `SHOW DATABASES`, `SELECT VERSION()` and `exit` (and says that is all it does).
+const MYSQL_CLIENT_SH: &str = r#"#!/bin/sh
+# docklings stand-in for the mysql client: real answers to logging in, no SQL behind them.
+. /usr/local/lib/docklings/mysql.sh
+user=root
+password=
+ask=
+execute=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -u | --user) user=$2; shift ;;
+    -u*) user=${1#-u} ;;
+    --user=*) user=${1#--user=} ;;
+    -p | --password) ask=1 ;;
+    -p*) password=${1#-p} ;;
+    --password=*) password=${1#--password=} ;;
+    -e | --execute) execute=$2; shift ;;
+    -V | --version)
+      echo "mysql  Ver $mysqld_version for Linux on $(uname -m) (MySQL Community Server - GPL)"
+      exit 0
+      ;;
+  esac
+  shift
+done
+if [ -n "$ask" ]; then
+  printf 'Enter password: '
+  IFS= read -rs password
+  echo
+fi
+if [ ! -e "$socket" ]; then
+  echo "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)" >&2
+  exit 1
+fi
+using=NO
+[ -n "$password" ] && using=YES
+if ! awk -F '\t' -v u="$user" -v p="$password" '$1 == u && $2 == p { ok = 1 } END { exit !ok }' \
+  "$datadir/mysql/docklings-users" 2>/dev/null; then
+  echo "ERROR 1045 (28000): Access denied for user '$user'@'localhost' (using password: $using)" >&2
+  exit 1
+fi
+# A result as the client draws it: $1 the column, the rest its rows.
+table() {
+  printf '%s\n' "$@" | awk '
+    { cell[NR] = $0; if (length($0) > w) w = length($0) }
+    END {
+      line = "+"; for (i = 0; i < w + 2; i++) line = line "-"; line = line "+"
+      print line; printf "| %-" w "s |\n", cell[1]; print line
+      for (i = 2; i <= NR; i++) printf "| %-" w "s |\n", cell[i]
+      print line
+      printf "%d %s in set (0.00 sec)\n\n", NR - 1, NR == 2 ? "row" : "rows"
+    }'
+}
+answer() {
+  statement=$(printf '%s' "$1" | tr 'A-Z' 'a-z' | sed 's/^[[:space:]]*//; s/[[:space:];]*$//')
+  case "$statement" in
+    '') ;;
+    exit | quit | '\q') echo Bye; exit 0 ;;
+    'show databases') table Database $(cat "$datadir/mysql/docklings-databases") ;;
+    'select version()') table 'version()' "$mysqld_version" ;;
+    *) echo "docklings stand-in: there is no database here; this mysql answers SHOW DATABASES, SELECT VERSION() and exit only." ;;
+  esac
+}
+if [ -n "$execute" ]; then
+  answer "$execute"
+  exit 0
+fi
+cat <<EOF
+Welcome to the MySQL monitor.  Commands end with ; or \g.
+Your MySQL connection id is 8
+Server version: $mysqld_version MySQL Community Server - GPL
+
+Copyright (c) 2000, 2022, Oracle and/or its affiliates.
+
+Oracle is a registered trademark of Oracle Corporation and/or its
+affiliates. Other names may be trademarks of their respective
+owners.
+
+Type 'help;' or '\h' for help. Type '\c' to clear the current input statement.
+
+EOF
+while printf 'mysql> ' && IFS= read -r line; do
+  answer "$line"
+done
+echo Bye
+"#;
+
+/// The official httpd image's page.
+const HTTPD_INDEX_HTML: &str = "<html><body><h1>It works!</h1></body></html>\n";
+
+/// Apache's startup lines (on stderr, as the original's), before the launcher's own line.
+/// `apache_log` is also what [`APACHE_STOPPED`] calls.
+fn apache_startup() -> String {
+    format!(
+        r#"apache_log() {{
+  echo "[$(date -u '+%a %b %d %H:%M:%S.000000 %Y')] [$1] [pid 1:tid 140233028175680] $2" >&2
+}}
+ip=$(hostname -i 2>/dev/null | awk '{{print $1}}')
+for i in 1 2; do
+  echo "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using ${{ip:-127.0.0.1}}. Set the 'ServerName' directive globally to suppress this message" >&2
+done
+apache_log mpm_event:notice "AH00489: Apache/{HTTPD_VERSION} (Unix) configured -- resuming normal operations"
+apache_log core:notice "AH00094: Command line: 'httpd -D FOREGROUND'"
+"#
+    )
+}
+
+/// What Apache logs when it is stopped with SIGTERM (the stand-in's stop signal). Then
+/// stderr is closed, so the shell's "Terminated" for the server it stops, which Apache has no
+/// word for, stays out of `docker logs`.
+const APACHE_STOPPED: &str =
+    r#"apache_log mpm_event:notice "AH00491: caught SIGTERM, shutting down"; exec 2>/dev/null; "#;
+
 const ETC_PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\n\
                           nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n";
 const ETC_GROUP: &str = "root:x:0:root\nnobody:x:65534:\n";
@@ -607,22 +1526,33 @@ fn insert<'a>(tree: &mut Tree<'a>, path: &str, node: Node<'a>) {
 
 /// The root filesystem of one stand-in.
 fn rootfs<'a>(bb: &'a Busybox, spec: &'a Spec) -> Tree<'a> {
+    let links = spec.layout.map_or(&[][..], |l| l.links);
+    // Where `path` is stored: under a merged /usr, what goes "in" /bin is in /usr/bin.
+    let at = |path: &str| -> String {
+        let path = path.trim_matches('/');
+        let (top, rest) = path.split_once('/').unwrap_or((path, ""));
+        match links.iter().find(|(link, _)| *link == top) {
+            Some((_, target)) if rest.is_empty() => (*target).to_string(),
+            Some((_, target)) => format!("{target}/{rest}"),
+            None => path.to_string(),
+        }
+    };
     let mut tree = Tree::new();
-    insert(&mut tree, "bin", Node::Dir { mode: MODE_DIR });
+    insert(&mut tree, &at("bin"), Node::Dir { mode: MODE_DIR });
     insert(
         &mut tree,
-        "bin/busybox",
+        &at("bin/busybox"),
         Node::File {
             mode: MODE_EXEC,
             data: &bb.bytes,
         },
     );
     // Absolute targets: busybox picks the applet from argv[0], and an absolute link still
-    // resolves if someone copies it elsewhere in the image.
+    // resolves if someone copies it elsewhere in the image (or /bin is itself a link).
     for applet in &bb.applets {
         insert(
             &mut tree,
-            &format!("bin/{applet}"),
+            &at(&format!("bin/{applet}")),
             Node::Symlink {
                 target: "/bin/busybox",
             },
@@ -647,10 +1577,20 @@ fn rootfs<'a>(bb: &'a Busybox, spec: &'a Spec) -> Tree<'a> {
             data: ETC_GROUP.as_bytes(),
         },
     );
+    if let Some(layout) = spec.layout {
+        for dir in DISTRO_DIRS.iter().chain(layout.dirs) {
+            insert(&mut tree, &at(dir), Node::Dir { mode: MODE_DIR });
+        }
+        insert(&mut tree, "var/tmp", Node::Dir { mode: MODE_TMP });
+        for (link, target) in links {
+            insert(&mut tree, target, Node::Dir { mode: MODE_DIR });
+            insert(&mut tree, link, Node::Symlink { target });
+        }
+    }
     for (path, mode, content) in &spec.files {
         insert(
             &mut tree,
-            path,
+            &at(path),
             Node::File {
                 mode: *mode,
                 data: content.as_bytes(),
@@ -666,13 +1606,17 @@ fn dockerfile(spec: &Spec, hash: Option<&str>) -> String {
     let mut d = format!(
         "# docklings stand-in for {}, built FROM scratch around a static busybox.\n\
          FROM scratch\nCOPY rootfs/ /\nENV PATH={}\n",
-        spec.name, spec.path_env
+        spec.key, spec.path_env
     );
+    for (name, value) in spec.env {
+        d.push_str(&format!("ENV {name}={value}\n"));
+    }
     if let Some(dir) = spec.workdir {
         d.push_str(&format!("WORKDIR {dir}\n"));
     }
-    if let Some(port) = spec.expose {
-        d.push_str(&format!("EXPOSE {port}\n"));
+    if !spec.expose.is_empty() {
+        let ports: Vec<String> = spec.expose.iter().map(u16::to_string).collect();
+        d.push_str(&format!("EXPOSE {}\n", ports.join(" ")));
     }
     if let Some(signal) = spec.stopsignal {
         d.push_str(&format!("STOPSIGNAL {signal}\n"));
@@ -690,7 +1634,8 @@ fn dockerfile(spec: &Spec, hash: Option<&str>) -> String {
 }
 
 /// Writes the context tar: `Dockerfile`, then `rootfs/` and everything in it, sorted.
-fn context_tar(dockerfile: &str, tree: &Tree<'_>) -> Result<Vec<u8>, StandinError> {
+/// Every entry gets `mtime`, so the bytes depend on the stand-in alone.
+fn context_tar(dockerfile: &str, tree: &Tree<'_>, mtime: u64) -> Result<Vec<u8>, StandinError> {
     let mut ar = tar::Builder::new(Vec::new());
     append(
         &mut ar,
@@ -699,10 +1644,11 @@ fn context_tar(dockerfile: &str, tree: &Tree<'_>) -> Result<Vec<u8>, StandinErro
             mode: MODE_FILE,
             data: dockerfile.as_bytes(),
         },
+        mtime,
     )?;
-    append(&mut ar, "rootfs", &Node::Dir { mode: MODE_DIR })?;
+    append(&mut ar, "rootfs", &Node::Dir { mode: MODE_DIR }, mtime)?;
     for (path, node) in tree {
-        append(&mut ar, &format!("rootfs/{path}"), node)?;
+        append(&mut ar, &format!("rootfs/{path}"), node, mtime)?;
     }
     ar.into_inner().map_err(|source| StandinError::Io {
         path: PathBuf::from("rootfs"),
@@ -710,10 +1656,15 @@ fn context_tar(dockerfile: &str, tree: &Tree<'_>) -> Result<Vec<u8>, StandinErro
     })
 }
 
-fn append(ar: &mut tar::Builder<Vec<u8>>, path: &str, node: &Node<'_>) -> Result<(), StandinError> {
+fn append(
+    ar: &mut tar::Builder<Vec<u8>>,
+    path: &str,
+    node: &Node<'_>,
+    mtime: u64,
+) -> Result<(), StandinError> {
     let mut h = tar::Header::new_gnu();
     // Fixed metadata so the bytes, and therefore the hash, depend on content alone.
-    h.set_mtime(0);
+    h.set_mtime(mtime);
     h.set_uid(0);
     h.set_gid(0);
     let result = match node {
@@ -748,7 +1699,7 @@ fn build(
 ) -> Result<Vec<StandinImage>, StandinError> {
     let specs: Vec<(&String, Spec)> = picks
         .iter()
-        .filter_map(|(tag, name)| spec(name).map(|s| (tag, s)))
+        .filter_map(|(tag, name)| spec(name).map(|s| (tag, for_tag(s, tag))))
         .collect();
     let mut missing: Vec<String> = specs
         .iter()
@@ -767,9 +1718,9 @@ fn build(
     let mut images = Vec::with_capacity(specs.len());
     for (tag, spec) in &specs {
         let tree = rootfs(bb, spec);
-        let unlabeled = context_tar(&dockerfile(spec, None), &tree)?;
+        let unlabeled = context_tar(&dockerfile(spec, None), &tree, spec.mtime)?;
         let content_hash = format!("{:x}", Sha256::digest(&unlabeled));
-        let context = context_tar(&dockerfile(spec, Some(&content_hash)), &tree)?;
+        let context = context_tar(&dockerfile(spec, Some(&content_hash)), &tree, spec.mtime)?;
         images.push(StandinImage {
             tag: (*tag).clone(),
             context,
@@ -827,8 +1778,9 @@ mod tests {
     }
 
     const ALL_APPLETS: &[&str] = &[
-        "[", "awk", "cat", "date", "grep", "head", "hostname", "httpd", "ifconfig", "ls", "mktemp",
-        "nc", "ping", "readlink", "sh", "uname",
+        "[", "awk", "base64", "cat", "cp", "cut", "date", "echo", "grep", "head", "hostname",
+        "httpd", "ifconfig", "ip", "kill", "ls", "mkdir", "mktemp", "mv", "nc", "ping", "ps",
+        "readlink", "rm", "sed", "sh", "sleep", "tr", "tty", "uname",
     ];
 
     fn build_all(bb: &Busybox) -> Vec<StandinImage> {
@@ -918,14 +1870,77 @@ mod tests {
                 "diamol/ch02-hello-diamol",
                 "diamol/base",
                 "diamol/ch02-hello-diamol-web",
-                "nginx"
+                "nginx",
+                "hello-world",
+                "ubuntu",
+                "ubuntu:14.04",
+                "centos:7",
+                "mysql",
+                "httpd",
             ]
         );
+        for key in known() {
+            assert_eq!(standin_for(key), Some(*key), "{key} serves itself");
+            assert!(spec(key).is_some(), "{key} has a spec");
+        }
         assert_eq!(standin_for("nginx:1.18"), Some("nginx"));
         assert_eq!(standin_for("docker.io/diamol/base"), Some("diamol/base"));
         assert_eq!(standin_for("alpine"), None);
         assert_eq!(standin_for("nginx@sha256:abc"), None);
         assert_eq!(standin_for("diamol/ch02-hello"), None);
+    }
+
+    #[test]
+    fn tag_specific_standins_serve_only_their_release() {
+        assert_eq!(standin_for("ubuntu"), Some("ubuntu"));
+        assert_eq!(standin_for("ubuntu:22.04"), Some("ubuntu"));
+        assert_eq!(
+            standin_for("docker.io/library/ubuntu:jammy"),
+            Some("ubuntu")
+        );
+        assert_eq!(standin_for("ubuntu:14.04"), Some("ubuntu:14.04"));
+        assert_eq!(standin_for("ubuntu:trusty"), Some("ubuntu:14.04"));
+        assert_eq!(standin_for("ubuntu:20.04"), None);
+        assert_eq!(standin_for("centos:7"), Some("centos:7"));
+        assert_eq!(standin_for("centos:7.9.2009"), Some("centos:7"));
+        assert_eq!(standin_for("centos"), None, "centos:latest is CentOS 8");
+        assert_eq!(standin_for("mysql"), Some("mysql"));
+        assert_eq!(standin_for("mysql:8.0"), Some("mysql"));
+        assert_eq!(standin_for("mysql:5.7"), None);
+        // Stand-ins whose content does not depend on the tag serve any.
+        assert_eq!(standin_for("hello-world:linux"), Some("hello-world"));
+        assert_eq!(standin_for("httpd:2.4"), Some("httpd"));
+
+        let picks = pick(&[
+            "ubuntu",
+            "ubuntu:14.04",
+            "ubuntu:22.04",
+            "centos:7",
+            "mysql:8",
+        ]);
+        assert_eq!(
+            picks,
+            vec![
+                ("ubuntu:latest".to_string(), "ubuntu"),
+                ("ubuntu:14.04".to_string(), "ubuntu:14.04"),
+                ("ubuntu:22.04".to_string(), "ubuntu"),
+                ("centos:7".to_string(), "centos:7"),
+                ("mysql:8".to_string(), "mysql"),
+            ]
+        );
+        let images = build(&fake_busybox(ALL_APPLETS), &picks).expect("build");
+        // Tags of one stand-in share its content; the two Ubuntu releases do not.
+        assert_eq!(images[0].content_hash, images[2].content_hash);
+        assert_ne!(images[0].content_hash, images[1].content_hash);
+        // Both Ubuntu releases are labelled with the name, which `--remove-standins` and
+        // `doctor` go by.
+        for img in &images[..3] {
+            let df = text(&entries(&img.context)["Dockerfile"]);
+            assert!(
+                df.contains("LABEL io.docklings.standin=\"ubuntu\" "),
+                "{df}"
+            );
+        }
     }
 
     #[test]
@@ -1002,8 +2017,8 @@ mod tests {
         );
         let images = build(&fake_busybox(ALL_APPLETS), &picks).expect("build");
         assert_eq!(images.len(), 3);
-        // The tag is not part of the content, so both nginx tags share a hash.
-        assert_eq!(images[0].content_hash, images[1].content_hash);
+        // Each tag is an image of its own: a check for `nginx:1.18` must fail on `nginx`.
+        assert_ne!(images[0].content_hash, images[1].content_hash);
     }
 
     #[test]
@@ -1027,31 +2042,55 @@ mod tests {
         assert_eq!(applets, ["[", "ls", "sh"]);
     }
 
+    /// Where `path` (under `rootfs/`) really is: through a top-level link of a merged /usr.
+    fn resolve(e: &BTreeMap<String, Entry>, path: &str) -> String {
+        let rest = path.strip_prefix("rootfs/").expect("a rootfs path");
+        let (top, below) = rest.split_once('/').unwrap_or((rest, ""));
+        match e.get(&format!("rootfs/{top}")) {
+            Some(link) if link.kind == tar::EntryType::Symlink && !below.is_empty() => {
+                let target = link.link.as_deref().expect("link target");
+                format!("rootfs/{target}/{below}")
+            }
+            _ => path.to_string(),
+        }
+    }
+
     #[test]
     fn common_rootfs_layout() {
         let bb = fake_busybox(ALL_APPLETS);
-        for img in build_all(&bb) {
+        for (img, (_, key)) in build_all(&bb).iter().zip(pick(known())) {
+            let mtime = spec(key).expect("spec").mtime;
             let e = entries(&img.context);
             let names: Vec<&String> = e.keys().collect();
             let mut sorted = names.clone();
             sorted.sort();
             assert_eq!(names, sorted);
             for (path, entry) in &e {
-                assert_eq!((entry.uid, entry.gid, entry.mtime), (0, 0, 0), "{path}");
+                assert_eq!((entry.uid, entry.gid, entry.mtime), (0, 0, mtime), "{path}");
             }
-            let busybox = &e["rootfs/bin/busybox"];
+            let busybox = &e[&resolve(&e, "rootfs/bin/busybox")];
             assert_eq!(busybox.kind, tar::EntryType::Regular);
             assert_eq!(busybox.mode, 0o755);
             assert_eq!(busybox.data, bb.bytes);
             for applet in ALL_APPLETS {
-                let link = &e[&format!("rootfs/bin/{applet}")];
+                let path = resolve(&e, &format!("rootfs/bin/{applet}"));
+                let link = &e[&path];
+                // Some images have their own program there (bash, nginx, mysqld).
+                if link.kind == tar::EntryType::Regular {
+                    continue;
+                }
                 assert_eq!(link.kind, tar::EntryType::Symlink, "{applet}");
                 assert_eq!(link.link.as_deref(), Some("/bin/busybox"), "{applet}");
             }
             assert_eq!(e["rootfs/tmp"].kind, tar::EntryType::Directory);
             assert_eq!(e["rootfs/tmp"].mode, 0o1777);
             assert_eq!(e["rootfs/root"].mode, 0o700);
-            assert!(text(&e["rootfs/etc/passwd"]).starts_with("root:x:0:0:root:/root:/bin/sh\n"));
+            let passwd = text(&e["rootfs/etc/passwd"]);
+            assert!(
+                passwd.starts_with("root:x:0:0:root:/root:/bin/sh\n")
+                    || passwd.starts_with("root:x:0:0:root:/root:/bin/bash\n"),
+                "{passwd}"
+            );
             assert!(text(&e["rootfs/etc/group"]).starts_with("root:x:0:"));
             assert!(!e.contains_key("rootfs/etc/hostname"));
             assert!(!e.contains_key("rootfs/etc/hosts"));
@@ -1168,6 +2207,713 @@ mod tests {
         assert!(index.contains("docklings stand-in"));
     }
 
+    /// The host's static busybox, for the tests that run a stand-in's scripts; `None` (the
+    /// test skips that part) where there is none.
+    fn host_busybox() -> Option<&'static Path> {
+        let path = Path::new(DEFAULT_BUSYBOX);
+        if elf_needs_interpreter(&std::fs::read(path).unwrap_or_default()) == Some(false) {
+            Some(path)
+        } else {
+            eprintln!("skipped: no static busybox at {DEFAULT_BUSYBOX}");
+            None
+        }
+    }
+
+    #[test]
+    fn hello_world_prints_the_message() {
+        let images = build_all(&fake_busybox(ALL_APPLETS));
+        let e = entries(&image(&images, "hello-world:latest").context);
+        let df = text(&e["Dockerfile"]);
+        assert!(df.contains("CMD [\"/hello\"]\n"), "{df}");
+        assert!(!df.contains("ENTRYPOINT") && !df.contains("EXPOSE"), "{df}");
+        let hello = &e["rootfs/hello"];
+        assert_eq!(hello.mode, 0o755);
+        assert_eq!(text(hello), HELLO_WORLD_SH);
+
+        let Some(busybox) = host_busybox() else {
+            return;
+        };
+        let out = Command::new(busybox)
+            .args(["sh", "-c", HELLO_WORLD_SH])
+            .output()
+            .expect("run /hello");
+        assert!(out.status.success());
+        let said = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(
+            said.starts_with(
+                "\nHello from Docker!\n\
+                 This message shows that your installation appears to be working correctly.\n\n\
+                 To generate this message, Docker took the following steps:\n"
+            ),
+            "{said}"
+        );
+        assert!(said.contains("\n $ docker run -it ubuntu bash\n"), "{said}");
+        assert!(
+            said.ends_with(
+                "For more examples and ideas, visit:\n https://docs.docker.com/get-started/\n\n"
+            ),
+            "{said}"
+        );
+        if std::env::consts::ARCH == "x86_64" {
+            assert!(said.contains("Docker Hub.\n    (amd64)\n 3. "), "{said}");
+        }
+    }
+
+    #[test]
+    fn ubuntu_is_jammy_with_bash_and_a_merged_usr() {
+        let images = build_all(&fake_busybox(ALL_APPLETS));
+        let e = entries(&image(&images, "ubuntu:latest").context);
+        let df = text(&e["Dockerfile"]);
+        assert!(df.contains("CMD [\"bash\"]\n"), "{df}");
+        assert!(!df.contains("ENTRYPOINT"), "{df}");
+        for dir in [
+            "boot", "dev", "etc", "home", "media", "mnt", "opt", "proc", "root", "run", "srv",
+            "sys", "tmp", "usr", "var",
+        ] {
+            let entry = &e[&format!("rootfs/{dir}")];
+            assert_eq!(entry.kind, tar::EntryType::Directory, "{dir}");
+        }
+        for (link, target) in [
+            ("bin", "usr/bin"),
+            ("lib", "usr/lib"),
+            ("lib64", "usr/lib64"),
+            ("sbin", "usr/sbin"),
+        ] {
+            let entry = &e[&format!("rootfs/{link}")];
+            assert_eq!(entry.kind, tar::EntryType::Symlink, "{link}");
+            assert_eq!(entry.link.as_deref(), Some(target), "{link}");
+            let target = &e[&format!("rootfs/{target}")];
+            assert_eq!(target.kind, tar::EntryType::Directory, "{link}");
+        }
+        // Nothing is stored below a link: the files are under its target.
+        assert!(!e.keys().any(|k| k.starts_with("rootfs/bin/")));
+        assert_eq!(e["rootfs/usr/bin/busybox"].kind, tar::EntryType::Regular);
+        assert_eq!(e["rootfs/usr/bin/ps"].link.as_deref(), Some("/bin/busybox"));
+        assert_eq!(
+            e["rootfs/usr/bin/tty"].link.as_deref(),
+            Some("/bin/busybox")
+        );
+        assert_eq!(e["rootfs/var/tmp"].mode, 0o1777);
+
+        let os = text(&e["rootfs/etc/os-release"]);
+        assert!(os.contains("NAME=\"Ubuntu\"\n"), "{os}");
+        assert!(os.contains("VERSION_ID=\"22.04\"\n"), "{os}");
+        assert!(os.contains("VERSION_CODENAME=jammy\n"), "{os}");
+        let lsb = text(&e["rootfs/etc/lsb-release"]);
+        assert!(
+            lsb.starts_with("DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=22.04\nDISTRIB_CODENAME=jammy\n"),
+            "{lsb}"
+        );
+        let passwd = text(&e["rootfs/etc/passwd"]);
+        assert!(
+            passwd.starts_with("root:x:0:0:root:/root:/bin/bash\n"),
+            "{passwd}"
+        );
+
+        let bash = &e["rootfs/usr/bin/bash"];
+        assert_eq!((bash.kind, bash.mode), (tar::EntryType::Regular, 0o755));
+        assert_eq!(text(bash), DISTRO_BASH_SH);
+        let rc = text(&e["rootfs/usr/local/lib/docklings/bashrc"]);
+        assert!(rc.starts_with(BASHRC_HEAD), "{rc}");
+        assert!(rc.ends_with("PS1='\\u@\\h:\\w\\$ '\n"), "{rc}");
+        // `ls -l /` shows the original's date, not 1970.
+        assert_eq!(e["rootfs/boot"].mtime, DATE_JAMMY);
+    }
+
+    #[test]
+    fn distro_bash_is_sh_with_bashs_prompt() {
+        // Commands and scripts go straight to sh; only a terminal session gets the prompt.
+        assert!(DISTRO_BASH_SH.contains("*) exec /bin/sh \"$@\" ;;"));
+        assert!(DISTRO_BASH_SH.contains("if [ -t 0 ] && [ -t 1 ]; then"));
+        assert!(DISTRO_BASH_SH.contains(&format!("export ENV={BASHRC}\n")));
+        // Stdout waits on fd 8 while busybox prints its banner; the bashrc gives it back and
+        // is read by that one shell only.
+        assert!(DISTRO_BASH_SH.contains("exec 8>&1\n  exec /bin/sh -i >/dev/null\n"));
+        assert!(BASHRC_HEAD.contains("exec 1>&8 8>&-\nunset ENV\n"));
+
+        let Some(busybox) = host_busybox() else {
+            return;
+        };
+        // No terminal here: `bash -c` and `bash` reading a script behave as sh does.
+        let out = Command::new(busybox)
+            .args([
+                "sh",
+                "-c",
+                DISTRO_BASH_SH,
+                "bash",
+                "-c",
+                "echo \"$0:$1\"",
+                "x",
+                "y",
+            ])
+            .output()
+            .expect("run bash -c");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "x:y\n");
+        let mut child = Command::new(busybox)
+            .args(["sh", "-c", DISTRO_BASH_SH, "bash"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run bash < script");
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().expect("stdin");
+            stdin.write_all(b"echo piped\n").expect("write the script");
+        }
+        let out = child.wait_with_output().expect("bash's output");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "piped\n");
+    }
+
+    #[test]
+    fn ubuntu_trusty_has_bin_and_lib_directories() {
+        let images = build_all(&fake_busybox(ALL_APPLETS));
+        let e = entries(&image(&images, "ubuntu:14.04").context);
+        let df = text(&e["Dockerfile"]);
+        assert!(
+            df.starts_with("# docklings stand-in for ubuntu:14.04,"),
+            "{df}"
+        );
+        assert!(df.contains("CMD [\"/bin/bash\"]\n"), "{df}");
+        for dir in ["bin", "boot", "lib", "lib64", "sbin", "usr", "var"] {
+            let entry = &e[&format!("rootfs/{dir}")];
+            assert_eq!(entry.kind, tar::EntryType::Directory, "{dir}");
+        }
+        assert_eq!(e["rootfs/bin/busybox"].kind, tar::EntryType::Regular);
+        assert_eq!(text(&e["rootfs/bin/bash"]), DISTRO_BASH_SH);
+        let os = text(&e["rootfs/etc/os-release"]);
+        assert!(
+            os.contains("VERSION=\"14.04.6 LTS, Trusty Tahr\"\n"),
+            "{os}"
+        );
+        let lsb = text(&e["rootfs/etc/lsb-release"]);
+        assert!(
+            lsb.contains("DISTRIB_RELEASE=14.04\nDISTRIB_CODENAME=trusty\n"),
+            "{lsb}"
+        );
+        assert_eq!(e["rootfs/bin"].mtime, DATE_TRUSTY);
+    }
+
+    #[test]
+    fn centos7_says_centos_and_prompts_in_brackets() {
+        let images = build_all(&fake_busybox(ALL_APPLETS));
+        let e = entries(&image(&images, "centos:7").context);
+        let df = text(&e["Dockerfile"]);
+        assert!(df.contains("CMD [\"/bin/bash\"]\n"), "{df}");
+        assert_eq!(
+            text(&e["rootfs/etc/centos-release"]),
+            "CentOS Linux release 7.9.2009 (Core)\n"
+        );
+        assert_eq!(
+            text(&e["rootfs/etc/redhat-release"]),
+            text(&e["rootfs/etc/centos-release"])
+        );
+        let os = text(&e["rootfs/etc/os-release"]);
+        assert!(
+            os.contains("PRETTY_NAME=\"CentOS Linux 7 (Core)\"\n"),
+            "{os}"
+        );
+        // The original has no /boot, and an installer's log.
+        assert!(!e.contains_key("rootfs/boot"));
+        assert!(e.contains_key("rootfs/anaconda-post.log"));
+        assert_eq!(e["rootfs/bin"].link.as_deref(), Some("usr/bin"));
+        assert_eq!(e["rootfs/usr/bin/ip"].link.as_deref(), Some("/bin/busybox"));
+        let rc = text(&e["rootfs/usr/local/lib/docklings/bashrc"]);
+        assert!(rc.contains("alias rm='rm -i'\n"), "{rc}");
+
+        // busybox's \W is empty in "/"; the prompt's own directory part says what bash's does.
+        let dir_part = rc
+            .lines()
+            .find_map(|l| l.strip_prefix("PS1='[\\u@\\h "))
+            .and_then(|l| l.strip_suffix("]\\$ '"))
+            .expect("PS1='[\\u@\\h DIR]\\$ '");
+        let Some(busybox) = host_busybox() else {
+            return;
+        };
+        let home = tempfile::tempdir().expect("tempdir");
+        let home = home.path().to_str().expect("utf-8");
+        for (cwd, shown) in [("/", "/"), ("/usr/lib", "lib"), (home, "~")] {
+            let out = Command::new(busybox)
+                .args(["sh", "-c", &format!("cd {cwd} && echo {dir_part}")])
+                .env("HOME", home)
+                .output()
+                .expect("run the prompt's directory part");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                format!("{shown}\n"),
+                "{cwd}"
+            );
+        }
+    }
+
+    #[test]
+    fn mysql_has_the_originals_entrypoint_cmd_and_ports() {
+        let images = build_all(&fake_busybox(ALL_APPLETS));
+        let e = entries(&image(&images, "mysql:latest").context);
+        let df = text(&e["Dockerfile"]);
+        assert!(
+            df.contains("ENTRYPOINT [\"docker-entrypoint.sh\"]\n"),
+            "{df}"
+        );
+        assert!(df.contains("CMD [\"mysqld\"]\n"), "{df}");
+        assert!(df.contains("EXPOSE 3306 33060\n"), "{df}");
+        assert!(
+            df.contains("ENV MYSQL_MAJOR=8.0\nENV MYSQL_VERSION=8.0.31-1.el8\n"),
+            "{df}"
+        );
+        assert!(!df.contains("VOLUME"), "{df}");
+        let entrypoint = &e["rootfs/usr/local/bin/docker-entrypoint.sh"];
+        assert_eq!(entrypoint.mode, 0o755);
+        assert_eq!(text(entrypoint), MYSQL_ENTRYPOINT_SH);
+        let mysqld = &e["rootfs/usr/sbin/mysqld"];
+        assert_eq!(mysqld.mode, 0o755);
+        assert_eq!(text(mysqld), MYSQLD_SH);
+        let client = &e["rootfs/usr/bin/mysql"];
+        assert_eq!(client.mode, 0o755);
+        assert_eq!(text(client), MYSQL_CLIENT_SH);
+        let shared = &e["rootfs/usr/local/lib/docklings/mysql.sh"];
+        assert_eq!(shared.mode, 0o644);
+        assert!(text(shared).contains("mysqld_version=8.0.31\n"));
+        for dir in [
+            "docker-entrypoint-initdb.d",
+            "var/lib/mysql",
+            "var/run/mysqld",
+        ] {
+            let entry = &e[&format!("rootfs/{dir}")];
+            assert_eq!(entry.kind, tar::EntryType::Directory, "{dir}");
+        }
+        let passwd = text(&e["rootfs/etc/passwd"]);
+        assert!(
+            passwd.starts_with("root:x:0:0:root:/root:/bin/bash\nmysql:x:999:999:"),
+            "{passwd}"
+        );
+        assert!(text(&e["rootfs/etc/group"]).contains("\nmysql:x:999:\n"));
+        let rc = text(&e["rootfs/usr/local/lib/docklings/bashrc"]);
+        assert!(rc.ends_with("PS1='bash-4.4\\$ '\n"), "{rc}");
+        assert!(text(&e["rootfs/etc/os-release"]).contains("Oracle Linux Server"));
+    }
+
+    /// The mysql stand-in set up where the host's busybox can run it: its three scripts in
+    /// `dir/bin` (first in PATH, as /usr/local/bin, /usr/sbin and /usr/bin are in the image),
+    /// run by that busybox, with the shared file, the data directory and the socket in `dir`.
+    struct HostMysql {
+        busybox: &'static Path,
+        dir: tempfile::TempDir,
+    }
+
+    impl HostMysql {
+        fn new(busybox: &'static Path) -> Self {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let root = dir.path().to_str().expect("utf-8").to_string();
+            let lib = format!("{root}/mysql.sh");
+            let shared = mysql_lib_sh()
+                .replace(
+                    "\ndatadir=/var/lib/mysql\n",
+                    &format!("\ndatadir={root}/data\n"),
+                )
+                .replace(
+                    "\nsocket=/var/run/mysqld/mysqld.sock\n",
+                    &format!("\nsocket={root}/mysqld.sock\n"),
+                );
+            std::fs::write(&lib, shared).expect("write the shared file");
+            std::fs::create_dir(dir.path().join("bin")).expect("bin");
+            for (name, script) in [
+                ("docker-entrypoint.sh", MYSQL_ENTRYPOINT_SH),
+                ("mysqld", MYSQLD_SH),
+                ("mysql", MYSQL_CLIENT_SH),
+            ] {
+                // The scripts run one another by name (the entrypoint runs `mysqld`): each
+                // must be busybox's, not the host's sh.
+                let script = script
+                    .replacen("#!/bin/sh\n", &format!("#!{} sh\n", busybox.display()), 1)
+                    .replace(MYSQL_LIB, &lib);
+                let path = dir.path().join("bin").join(name);
+                std::fs::write(&path, script).expect("write a script");
+                let mode = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+                std::fs::set_permissions(&path, mode).expect("chmod");
+            }
+            Self { busybox, dir }
+        }
+
+        /// `program args` as the container would run it: the image's ENV, these `env`.
+        fn command(&self, program: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
+            let bin = self.dir.path().join("bin");
+            let mut c = Command::new(self.busybox);
+            c.arg("sh")
+                .arg(bin.join(program))
+                .args(args)
+                .env_clear()
+                .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+                .env("MYSQL_VERSION", "8.0.31-1.el8")
+                .envs(env.iter().copied());
+            c
+        }
+
+        /// Runs it to the end, with no input.
+        fn run(&self, program: &str, args: &[&str], env: &[(&str, &str)]) -> Said {
+            let out = self
+                .command(program, args, env)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("run a mysql script");
+            Said {
+                code: out.status.code(),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            }
+        }
+    }
+
+    /// What a finished command said, as text.
+    struct Said {
+        code: Option<i32>,
+        stdout: String,
+        stderr: String,
+    }
+
+    #[test]
+    fn mysql_without_a_password_option_fails_like_the_original() {
+        let Some(busybox) = host_busybox() else {
+            return;
+        };
+        let mysql = HostMysql::new(busybox);
+
+        let out = mysql.run("docker-entrypoint.sh", &["mysqld"], &[]);
+        assert_eq!(out.code, Some(1));
+        assert!(
+            out.stdout.contains(
+                " [Note] [Entrypoint]: Entrypoint script for MySQL Server 8.0.31-1.el8 started.\n"
+            ),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stderr.ends_with(
+                " [ERROR] [Entrypoint]: Database is uninitialized and password option is not \
+                 specified\n    \
+                 You need to specify one of the following as an environment variable:\n    \
+                 - MYSQL_ROOT_PASSWORD\n    \
+                 - MYSQL_ALLOW_EMPTY_PASSWORD\n    \
+                 - MYSQL_RANDOM_ROOT_PASSWORD\n"
+            ),
+            "{}",
+            out.stderr
+        );
+        // An option alone is one of mysqld's; an empty variable counts as none.
+        let out = mysql.run(
+            "docker-entrypoint.sh",
+            &["--character-set-server=utf8mb4"],
+            &[("MYSQL_ROOT_PASSWORD", "")],
+        );
+        assert_eq!(out.code, Some(1));
+
+        // Any other command runs as it is, without a word from the entrypoint.
+        let out = mysql.run("docker-entrypoint.sh", &["echo", "hello"], &[]);
+        assert_eq!((out.code, out.stdout.as_str()), (Some(0), "hello\n"));
+
+        // The course's `mysql -u root -p` in a container that runs bash, not mysqld.
+        let out = mysql.run("mysql", &["-u", "root", "-psecret"], &[]);
+        assert_eq!(out.code, Some(1));
+        assert_eq!(
+            out.stderr,
+            "ERROR 2002 (HY000): Can't connect to local MySQL server through socket \
+             '/var/run/mysqld/mysqld.sock' (2)\n"
+        );
+        let out = mysql.run("mysqld", &["--version"], &[]);
+        assert!(
+            out.stdout
+                .starts_with("/usr/sbin/mysqld  Ver 8.0.31 for Linux on "),
+            "{}",
+            out.stdout
+        );
+    }
+
+    #[test]
+    fn mysql_server_is_ready_for_its_client_until_sigterm() {
+        use std::io::BufRead;
+        use std::os::unix::process::CommandExt;
+        let Some(busybox) = host_busybox() else {
+            return;
+        };
+        let mysql = HostMysql::new(busybox);
+        let env = [
+            ("MYSQL_ROOT_PASSWORD", "secret"),
+            ("MYSQL_DATABASE", "shop"),
+            ("MYSQL_USER", "kim"),
+            ("MYSQL_PASSWORD", "pw"),
+        ];
+
+        /// Kills the process group it names when dropped, so that a failing test leaves no
+        /// server (nor its `sleep`) behind.
+        struct KillGroup(String);
+        impl Drop for KillGroup {
+            fn drop(&mut self) {
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", self.0)])
+                    .stderr(std::process::Stdio::null())
+                    .status();
+            }
+        }
+        let mut server = mysql
+            .command("docker-entrypoint.sh", &["mysqld"], &env)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .expect("start the server");
+        let pid = server.id().to_string();
+        let _group = KillGroup(pid.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = server.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let wait_for = |what: &str| {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            let mut seen = Vec::new();
+            while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+                match rx.recv_timeout(left) {
+                    Ok(line) if line.contains(what) => return line,
+                    Ok(line) => seen.push(line),
+                    Err(_) => break,
+                }
+            }
+            panic!("no `{what}` in {seen:#?}");
+        };
+        // The entrypoint's temporary server first, then the real one.
+        let ready = wait_for("mysqld: ready for connections");
+        assert!(ready.contains("  port: 0  "), "{ready}");
+        let ready = wait_for("mysqld: ready for connections");
+        assert!(
+            ready.ends_with(
+                " 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. \
+                 Version: '8.0.31'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  \
+                 MySQL Community Server - GPL."
+            ),
+            "{ready}"
+        );
+        // The socket file comes right after the line.
+        let socket = mysql.dir.path().join("mysqld.sock");
+        for _ in 0..100 {
+            if socket.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+
+        let out = mysql.run("mysql", &["-uroot", "-pwrong"], &[]);
+        assert_eq!(out.code, Some(1));
+        assert_eq!(
+            out.stderr,
+            "ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: YES)\n"
+        );
+        let out = mysql.run("mysql", &["-u", "kim"], &[]);
+        assert!(
+            out.stderr.ends_with("(using password: NO)\n"),
+            "{}",
+            out.stderr
+        );
+
+        let out = mysql.run(
+            "mysql",
+            &["-uroot", "-psecret", "-e", "SHOW DATABASES;"],
+            &[],
+        );
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        assert_eq!(
+            out.stdout,
+            "+--------------------+\n\
+             | Database           |\n\
+             +--------------------+\n\
+             | information_schema |\n\
+             | mysql              |\n\
+             | performance_schema |\n\
+             | sys                |\n\
+             | shop               |\n\
+             +--------------------+\n\
+             5 rows in set (0.00 sec)\n\n"
+        );
+
+        // `-p` asks; the user the entrypoint created may log in, and leaves with `exit`.
+        let mut client = mysql
+            .command("mysql", &["-u", "kim", "-p"], &[])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the client");
+        {
+            use std::io::Write;
+            let mut stdin = client.stdin.take().expect("stdin");
+            stdin
+                .write_all(b"pw\nselect version();\nexit\n")
+                .expect("type into the client");
+        }
+        let out = client.wait_with_output().expect("the client's output");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            said.starts_with("Enter password: \nWelcome to the MySQL monitor."),
+            "{said}"
+        );
+        assert!(said.contains("\nServer version: 8.0.31 MySQL Community Server - GPL\n"));
+        assert!(
+            said.contains("mysql> +-----------+\n| version() |\n+-----------+\n| 8.0.31    |\n")
+        );
+        assert!(said.contains("1 row in set (0.00 sec)\n"), "{said}");
+        assert!(said.ends_with("mysql> Bye\n"), "{said}");
+
+        let kill = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(kill.is_ok_and(|s| s.success()));
+        let stopping = wait_for("Received SHUTDOWN");
+        assert!(
+            stopping.contains("from user <via user signal>."),
+            "{stopping}"
+        );
+        wait_for("Shutdown complete");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let status = loop {
+            if let Some(status) = server.try_wait().expect("wait for the server") {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server ends soon after SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(0), "a clean shutdown");
+        assert!(!socket.exists(), "the socket goes with the server");
+        let out = mysql.run("mysql", &["-uroot", "-psecret"], &[]);
+        assert!(
+            out.stderr.starts_with("ERROR 2002 (HY000)"),
+            "{}",
+            out.stderr
+        );
+    }
+
+    #[test]
+    fn nginx_1_18_is_the_nginx_standin_with_its_own_version() {
+        let picks = pick(&["nginx", "nginx:1.18", "nginx:1.25"]);
+        assert_eq!(picks[1], ("nginx:1.18".to_string(), "nginx"));
+        let images = build(&fake_busybox(ALL_APPLETS), &picks).expect("build");
+        assert_eq!(images[1].tag, "nginx:1.18");
+        let df = |i: usize| text(&entries(&images[i].context)["Dockerfile"]);
+        assert!(!df(0).contains("NGINX_VERSION"), "{}", df(0));
+        assert!(df(1).contains("NGINX_VERSION=1.18.0"), "{}", df(1));
+        assert!(df(2).contains("NGINX_VERSION=1.25"), "{}", df(2));
+        assert_ne!(images[0].content_hash, images[1].content_hash);
+    }
+
+    #[test]
+    fn httpd_serves_it_works_on_80() {
+        let images = build_all(&fake_busybox(ALL_APPLETS));
+        let e = entries(&image(&images, "httpd:latest").context);
+        let df = text(&e["Dockerfile"]);
+        assert!(df.contains("EXPOSE 80\n"), "{df}");
+        assert!(df.contains("WORKDIR /usr/local/apache2\n"), "{df}");
+        assert!(df.contains("CMD [\"httpd-foreground\"]\n"), "{df}");
+        assert!(
+            df.contains("ENV HTTPD_PREFIX=/usr/local/apache2\nENV HTTPD_VERSION=2.4.57\n"),
+            "{df}"
+        );
+        let index = &e["rootfs/usr/local/apache2/htdocs/index.html"];
+        assert_eq!(index.mode, 0o644);
+        assert_eq!(
+            text(index),
+            "<html><body><h1>It works!</h1></body></html>\n"
+        );
+        let in_htdocs: Vec<&String> = e
+            .keys()
+            .filter(|k| k.starts_with("rootfs/usr/local/apache2/htdocs/"))
+            .collect();
+        assert_eq!(in_htdocs, ["rootfs/usr/local/apache2/htdocs/index.html"]);
+        // Apache's own bin is first in PATH: it must not hold an `httpd` that hides busybox's.
+        assert!(
+            !e.keys()
+                .any(|k| k.starts_with("rootfs/usr/local/apache2/bin/"))
+        );
+
+        let launcher = text(&e["rootfs/usr/local/bin/httpd-foreground"]);
+        assert!(launcher.contains("nc -ll -p 80 -e /usr/local/lib/docklings/serve-one"));
+        assert!(
+            launcher.contains("AH00489: Apache/2.4.57 (Unix) configured"),
+            "{launcher}"
+        );
+        assert!(
+            launcher.contains(
+                "trap 'apache_log mpm_event:notice \"AH00491: caught SIGTERM, shutting down\"; \
+                 exec 2>/dev/null; kill \"$pid\""
+            ),
+            "{launcher}"
+        );
+        let one = text(&e["rootfs/usr/local/lib/docklings/serve-one"]);
+        assert!(
+            one.contains("httpd -i -h /usr/local/apache2/htdocs"),
+            "{one}"
+        );
+        assert!(one.contains("logged like Apache."), "{one}");
+        assert_eq!(e["rootfs/usr/bin/bash"].kind, tar::EntryType::Regular);
+        assert!(text(&e["rootfs/etc/os-release"]).contains("Debian GNU/Linux 12 (bookworm)"));
+    }
+
+    #[test]
+    fn access_logs_are_combined_or_common() {
+        let combined = serve_one_script(NGINX_HTML, AccessLog::Combined);
+        assert!(
+            combined.contains(r#"printf '%s - - [%s] "%s" %s %s "-" "%s"\n' "${client:--}" "#),
+            "{combined}"
+        );
+        let common = serve_one_script(APACHE_HTDOCS, AccessLog::Common);
+        assert!(
+            common.contains("[ \"$bytes\" = 0 ] && bytes=-\n"),
+            "{common}"
+        );
+        assert!(
+            common.contains(r#"printf '%s - - [%s] "%s" %s %s\n' "${client:--}" "#),
+            "{common}"
+        );
+        assert!(!common.contains("\"$ua\" >&3"), "{common}");
+    }
+
+    #[test]
+    fn distro_files_let_an_image_replace_a_default() {
+        let files = distro_files("PS1='x'\n", &[("/etc/passwd", "root:x:0:0::/:/bin/sh\n")]);
+        let passwd: Vec<&String> = files
+            .iter()
+            .filter(|(path, ..)| *path == "/etc/passwd")
+            .map(|(_, _, text)| text)
+            .collect();
+        assert_eq!(passwd, ["root:x:0:0::/:/bin/sh\n"]);
+        assert!(
+            files
+                .iter()
+                .any(|(path, mode, _)| *path == "/bin/bash" && *mode == 0o755)
+        );
+    }
+
+    /// The hashes of the chapter 2 stand-ins built from the fake busybox below.
+    const ORIGINAL_HASHES: [&str; 4] = [
+        "58f3baa16cc1ab515308517e2e6b5f8b26651b8b854eec770a7b3eb4c7390e53",
+        "33db97964e40966680c613105cd1688e5161ebd43b1e15247e08662cdd32c230",
+        "90e264fe970942e1da2ec5e5268e80b9a4a3fb17f2172559608f4596204ef970",
+        "86faf448e5ef59cae9e6998af059b3b41e732a4c311c5160e37cc54b7cf94b2c",
+    ];
+
+    /// The chapter 2 stand-ins must keep their content (and so their hash) as new ones are
+    /// added: a changed hash rebuilds them in every classroom that runs `images --standin`.
+    /// A change made on purpose updates these.
+    #[test]
+    fn original_standins_keep_their_content() {
+        // The applets they need, and no more: a fixed list, unlike ALL_APPLETS.
+        let bb = fake_busybox(&[
+            "awk", "cat", "date", "grep", "head", "hostname", "httpd", "ifconfig", "ls", "mktemp",
+            "nc", "ping", "readlink", "sh", "uname",
+        ]);
+        let images = build(&bb, &pick(&[HELLO, BASE, WEB, NGINX])).expect("build");
+        let hashes: Vec<&str> = images.iter().map(|i| i.content_hash.as_str()).collect();
+        assert_eq!(hashes, ORIGINAL_HASHES);
+    }
+
     #[test]
     fn image_files_override_applet_links() {
         let mut applets = ALL_APPLETS.to_vec();
@@ -1193,8 +2939,8 @@ mod tests {
 
         for (img, (_, name)) in first.iter().zip(pick(known())) {
             let spec = spec(name).expect("spec");
-            let unlabeled =
-                context_tar(&dockerfile(&spec, None), &rootfs(&bb, &spec)).expect("tar");
+            let unlabeled = context_tar(&dockerfile(&spec, None), &rootfs(&bb, &spec), spec.mtime)
+                .expect("tar");
             assert_eq!(
                 img.content_hash,
                 format!("{:x}", Sha256::digest(&unlabeled))
@@ -1219,7 +2965,7 @@ mod tests {
             return;
         }
         let images = contexts(path, known()).expect("stand-ins from the host busybox");
-        assert_eq!(images.len(), 4);
+        assert_eq!(images.len(), known().len());
         let again = contexts(path, known()).expect("again");
         assert_eq!(images, again);
         let e = entries(&images[1].context);
@@ -1244,8 +2990,13 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dump dir");
         let images = contexts(Path::new(DEFAULT_BUSYBOX), known()).expect("contexts");
         for img in images {
-            let (name, _) = split_tag(&img.tag);
-            let file = name.rsplit('/').next().unwrap_or(name);
+            let (name, tag) = split_tag(&img.tag);
+            let name = name.rsplit('/').next().unwrap_or(name);
+            let file = if tag == "latest" {
+                name.to_string()
+            } else {
+                format!("{name}-{tag}")
+            };
             std::fs::write(dir.join(format!("{file}.tar")), &img.context).expect("write");
             println!("{} {} {}", img.tag, file, img.content_hash);
         }

@@ -1,6 +1,9 @@
 //! `docklings images [LAB…]`: make sure the labs' images exist (pull, or build offline
 //! stand-ins), remove the stand-ins, or carry every image to an offline classroom in one
-//! archive (`--save`, `--load`).
+//! archive (`--save`, `--load`). An argument that is no lab id but an image (one docklings
+//! has a stand-in for, like `ubuntu`, or any `name:tag` or `path/name`) stands for that
+//! image, so that the images of labs still being written, or of a course's notes, can be had
+//! too.
 
 use std::path::{Path, PathBuf};
 
@@ -23,11 +26,29 @@ pub(crate) enum Action {
     Load(PathBuf),
 }
 
-/// The labs named, or every lab when none is.
+/// The labs and images named, or every lab when nothing is.
 pub(crate) async fn run(app: &App, ids: &[String], action: Action) -> Result<()> {
     let cat = app.catalog()?;
-    let chosen = crate::lookup::labs_named(&cat, ids, ids.is_empty())?;
-    let images = crate::images::wanted(&chosen);
+    // A lab id wins over an image of the same name. Lab ids have no ':' or '/', so those are
+    // images even without a stand-in (`--standin` then says there is none). Anything else goes
+    // on to `labs_named`, whose "no such lab" names the nearest lab.
+    let is_image = |id: &String| {
+        cat.get(id).is_none()
+            && (id.contains([':', '/']) || crate::standin::standin_for(id).is_some())
+    };
+    let (refs, labs): (Vec<String>, Vec<String>) = ids.iter().cloned().partition(is_image);
+    let chosen = if labs.is_empty() && !refs.is_empty() {
+        Vec::new()
+    } else {
+        crate::lookup::labs_named(&cat, &labs, labs.is_empty())?
+    };
+    let mut images = crate::images::wanted(&chosen);
+    for r in &refs {
+        let r = crate::standin::normalize(r);
+        if !images.contains(&r) {
+            images.push(r);
+        }
+    }
     match action {
         Action::Save(file) => save(app, &images, &file).await,
         Action::Load(file) => load(app, &file).await,
