@@ -17,7 +17,7 @@ use crate::words::pick;
 pub(crate) fn wanted(labs: &[&Lab]) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for l in labs {
-        for i in &l.footprint().images {
+        for i in &l.footprint().needed_images() {
             let n = standin::normalize(i);
             if !v.contains(&n) {
                 v.push(n);

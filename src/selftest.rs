@@ -90,7 +90,7 @@ pub(crate) async fn preflight(app: &App, engine: &Engine, lab: &Lab) -> Result<(
     let missing: Vec<&String> = snap
         .images
         .iter()
-        .filter(|(_, id)| id.is_none())
+        .filter(|(r, id)| id.is_none() && !fp.made_images.contains(*r))
         .map(|(r, _)| r)
         .collect();
     if !missing.is_empty() {

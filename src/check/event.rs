@@ -25,6 +25,11 @@ pub(crate) struct EventCheck {
     pub(crate) command: Option<Vec<String>>,
     /// How many such events (default 1).
     pub(crate) at_least: Option<u32>,
+    /// For `die`: the code the container ended with (the event's `exitCode`) — 0 after
+    /// `exit` typed in its shell, 137 when it was killed (`docker kill`, `rm -f`, or `stop`
+    /// of a shell that ignores SIGTERM) — so a step can tell the learner's `exit` from an
+    /// end forced from outside.
+    pub(crate) exit_code: Option<i64>,
 }
 
 impl Kind for EventCheck {
@@ -62,7 +67,7 @@ impl Kind for EventCheck {
 
 pub(super) fn judge(e: &EventCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdict {
     let need = e.at_least.unwrap_or(1).max(1) as usize;
-    let expected = vec![expected(e)];
+    let expected = expected(e);
     let of_verb: Vec<&Event> = snap
         .events
         .iter()
@@ -79,6 +84,11 @@ pub(super) fn judge(e: &EventCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdi
             e.command
                 .as_ref()
                 .is_none_or(|cmds| runs_one_of(ev.detail(), cmds))
+        })
+        .filter(|ev| {
+            e.exit_code.is_none_or(|want| {
+                ev.attributes.get("exitCode").and_then(|c| c.parse().ok()) == Some(want)
+            })
         })
         .collect();
     // Only acts after the step this one follows count.
@@ -109,7 +119,15 @@ pub(super) fn judge(e: &EventCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdi
     Verdict::fail(Finding::new(Code::EventNotYet), expected, vec![observed])
 }
 
-fn expected(e: &EventCheck) -> Finding {
+fn expected(e: &EventCheck) -> Vec<Finding> {
+    let mut v = vec![expected_event(e)];
+    if let Some(code) = e.exit_code {
+        v.push(Finding::new(Code::ExpectExit).with("code", code));
+    }
+    v
+}
+
+fn expected_event(e: &EventCheck) -> Finding {
     let cmds = e.command.as_ref().map(|c| Value::Alternatives(c.clone()));
     let f = match (&e.select, &cmds) {
         (None, None) => Finding::new(Code::ExpectEvent),

@@ -45,7 +45,7 @@ impl Kind for ImageCheck {
     }
 
     fn footprint(&self, fp: &mut Footprint) {
-        fp.add_image(&self.name);
+        fp.add_checked_image(&self.name);
     }
 
     async fn evaluate<P: Probe>(

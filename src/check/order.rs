@@ -71,10 +71,15 @@ impl<P: Probe> Ctx<'_, P> {
                 }
                 Anchor::Blocked { waiting } => self.blocked(step, &steps[waiting]),
             };
-            if let Some(at) = kept
-                && !r.passed
-            {
-                r = self.kept(step, at);
+            // A pass sticks with its time: a later act that passes it again (the same
+            // container name used again by a later step) must not move what the steps
+            // after it count from.
+            if let Some(at) = kept {
+                if r.passed {
+                    r.at = Some(at);
+                } else {
+                    r = self.kept(step, at);
+                }
             }
             if r.passed {
                 evidence[i] = r.at;

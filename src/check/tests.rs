@@ -513,6 +513,30 @@ fn exec_event(action: &str, image: &str) -> crate::snapshot::Event {
 }
 
 #[test]
+fn a_die_event_tells_exit_from_kill_by_its_code() {
+    let mut s = snap(vec![]);
+    let die = |code: &str| {
+        let mut e = exec_event("die", "ubuntu");
+        e.attributes.insert("exitCode".into(), code.into());
+        e
+    };
+    s.events = vec![die("137")];
+    let spec = EventCheck {
+        action: "die".into(),
+        select: None,
+        command: None,
+        at_least: None,
+        exit_code: Some(0),
+    };
+    let v = event::judge(&spec, &FROM_START, &s);
+    assert!(!v.passed);
+    let (en, _) = both("event", &v);
+    assert!(en.expected.ends_with("exit code 0"), "{}", en.expected);
+    s.events.push(die("0"));
+    assert!(event::judge(&spec, &FROM_START, &s).passed);
+}
+
+#[test]
 fn events_match_command_prefixes_and_removed_containers() {
     let mut s = snap(vec![]);
     s.events = vec![
@@ -527,6 +551,7 @@ fn events_match_command_prefixes_and_removed_containers() {
             "ls -l /usr/local/apache2/htdocs".into(),
         ]),
         at_least: None,
+        exit_code: None,
     };
     let v = event::judge(&spec, &FROM_START, &s);
     assert!(v.passed);
@@ -558,6 +583,7 @@ fn events_match_command_prefixes_and_removed_containers() {
         }),
         command: None,
         at_least: None,
+        exit_code: None,
     };
     assert!(!event::judge(&top, &FROM_START, &s).passed);
     let top = EventCheck {
@@ -565,6 +591,7 @@ fn events_match_command_prefixes_and_removed_containers() {
         select: None,
         command: None,
         at_least: None,
+        exit_code: None,
     };
     let (_, ko) = both("event", &event::judge(&top, &FROM_START, &s));
     assert_eq!(

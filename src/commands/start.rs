@@ -115,7 +115,7 @@ fn pick_lab<'c>(app: &App, cat: &'c Catalog, store: &Store) -> Result<&'c Lab> {
 async fn ensure_images(app: &App, engine: &Engine, lab: &Lab) -> Result<()> {
     loop {
         let mut missing = Vec::new();
-        for i in &lab.footprint().images {
+        for i in &lab.footprint().needed_images() {
             if engine.image_id(i).await?.is_none() {
                 missing.push(i.clone());
             }

@@ -11,6 +11,9 @@ use crate::check::Select;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Footprint {
     pub(crate) images: Vec<String>,
+    /// Images only an `image` check names: ones the lab's own steps may make (`docker
+    /// commit`, `docker tag`), so not needed beforehand. They are in `images` too.
+    pub(crate) made_images: BTreeSet<String>,
     pub(crate) names: BTreeSet<String>,
     pub(crate) networks: BTreeSet<String>,
     pub(crate) ports: BTreeSet<u16>,
@@ -60,8 +63,27 @@ impl Footprint {
     }
 
     pub(crate) fn add_image(&mut self, image: &str) {
+        self.made_images.remove(image);
         if !self.images.iter().any(|i| i == image) {
             self.images.push(image.to_owned());
         }
+    }
+
+    /// An image an `image` check names: looked at, but perhaps made by the lab itself.
+    pub(crate) fn add_checked_image(&mut self, image: &str) {
+        if !self.images.iter().any(|i| i == image) {
+            self.images.push(image.to_owned());
+            self.made_images.insert(image.to_owned());
+        }
+    }
+
+    /// The images that must exist before the lab starts: `images`, and those its
+    /// selectors name.
+    pub(crate) fn needed_images(&self) -> Vec<String> {
+        self.images
+            .iter()
+            .filter(|i| !self.made_images.contains(*i))
+            .cloned()
+            .collect()
     }
 }
