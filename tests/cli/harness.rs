@@ -235,6 +235,12 @@ pub const LABS: &[&str] = &[
     "published-web",
     "network-ping",
     "cp-index-html",
+    "hello-world",
+    "ubuntu-bash",
+    "my-centos",
+    "container-test1",
+    "test-mysql",
+    "nginx-server",
 ];
 
 pub const LAB_IMAGES: &[&str] = &[
@@ -242,6 +248,12 @@ pub const LAB_IMAGES: &[&str] = &[
     "diamol/ch02-hello-diamol-web",
     "diamol/base",
     "nginx",
+    "hello-world",
+    "ubuntu",
+    "ubuntu:14.04",
+    "centos:7",
+    "mysql",
+    "nginx:1.18",
 ];
 
 impl Engine {

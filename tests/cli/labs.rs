@@ -3,7 +3,7 @@
 use crate::harness::{Engine, LABS, Test, verdicts};
 
 #[test]
-fn list_shows_the_five_labs_in_chapter_order() {
+fn list_shows_the_labs_in_chapter_order() {
     let out = Test::new()
         .args(&["list", "--format", "json"])
         .run()
@@ -17,21 +17,39 @@ fn list_shows_the_five_labs_in_chapter_order() {
     assert_eq!(
         ids,
         [
+            // Docker in a Month of Lunches, chapter 2 (numbered chapters first)
             "hello-diamol",
             "interactive-shell",
             "published-web",
             "cp-index-html",
+            // the container-lifecycle chapters
+            "hello-world",
+            "ubuntu-bash",
+            "my-centos",
+            "container-test1",
+            "nginx-server",
+            "test-mysql",
+            // the week-1 course
             "network-ping"
         ]
     );
 }
+
+/// Steps met before anything is done: "pull the image" when the image is there (the tests
+/// need every lab image present; `selftest` reports such a step as a precondition).
+const PRECONDITIONS: &[(&str, &str)] = &[("nginx-server", "pull")];
 
 #[test]
 fn nothing_done_means_every_step_fails_with_reasons() {
     let e = Engine::lock();
     for lab in LABS {
         let r = e.check(lab);
-        assert!(verdicts(&r).iter().all(|(_, p)| !p), "{lab}: {r}");
+        assert!(
+            verdicts(&r)
+                .iter()
+                .all(|(id, p)| !p || PRECONDITIONS.contains(&(*lab, id.as_str()))),
+            "{lab}: {r}"
+        );
         for step in r["steps"].as_array().expect("steps") {
             for c in step["checks"].as_array().expect("checks") {
                 for k in ["kind", "passed", "message", "expected", "observed"] {
@@ -52,8 +70,8 @@ fn grade_formats_and_exit_codes() {
         .code(1);
     let v = out.json();
     assert_eq!(v["passed"], false);
-    assert_eq!(v["score"], 0);
-    assert_eq!(v["labs"].as_array().map(Vec::len), Some(5));
+    assert_eq!(v["score"], PRECONDITIONS.len());
+    assert_eq!(v["labs"].as_array().map(Vec::len), Some(LABS.len()));
     assert_eq!(
         v["max_score"],
         v["labs"]

@@ -4,6 +4,9 @@
 //! lock (the labs use fixed ports and images, so two at once would see each other's
 //! containers), and remove exactly what they created.
 
+mod chapter_first_steps;
+mod chapter_handling;
+mod chapter_servers;
 mod engine;
 mod harness;
 mod images;
