@@ -10,8 +10,7 @@
 //! `cli`'s types, so `cli` sits above everything and nothing imports it back.
 
 // Modules are private: the library's one user is `main.rs`, through `run`, so the compiler
-// finds dead code. The one `allow(dead_code)` left is on `standin`, whose `known()` list
-// the stand-in work for the next chapters' images is about to use.
+// finds dead code; there is no `allow(dead_code)`: code only tests use is `#[cfg(test)]`.
 mod answers;
 mod app;
 mod book;
@@ -34,7 +33,6 @@ mod schema;
 mod selftest;
 mod session;
 mod snapshot;
-#[allow(dead_code)] // `known()`: see above
 mod standin;
 mod store;
 mod style;
