@@ -190,8 +190,9 @@ impl<'a> GuidedSession<'a> {
             }
             Key::Char('a') => {
                 if self.lab.steps[self.current].question().is_some() {
-                    let id = &self.lab.steps[self.current].id;
-                    self.mode = Mode::Answer(self.answers.get(id).cloned().unwrap_or_default());
+                    // A fresh field: the answer given before stays on screen above it, and
+                    // typing after it would run the two together ("172.17.0.9172.17.0.2").
+                    self.mode = Mode::Answer(String::new());
                 } else {
                     self.notice = Some(
                         pick(
@@ -670,19 +671,46 @@ mod tests {
     use crate::lab::{FileReader, LabSource};
 
     fn lab() -> Lab {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/labs/published-web/lab.yaml"
-        ))
-        .expect("lab file");
+        bundled("published-web")
+    }
+
+    fn bundled(id: &str) -> Lab {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("labs")
+            .join(id);
+        let text = std::fs::read_to_string(dir.join("lab.yaml")).expect("lab file");
         crate::lab::load(&LabSource {
-            path: "labs/published-web/lab.yaml".into(),
+            path: format!("labs/{id}/lab.yaml").into(),
             text: Ok(text),
-            files: FileReader::Disk(
-                concat!(env!("CARGO_MANIFEST_DIR"), "/labs/published-web").into(),
-            ),
+            files: FileReader::Disk(dir),
         })
         .expect("valid lab")
+    }
+
+    #[test]
+    fn answering_again_starts_from_an_empty_field() {
+        let lab = bundled("interactive-shell");
+        let mut s = GuidedSession::new(&lab, Lang::En);
+        let i = lab
+            .steps
+            .iter()
+            .position(|st| st.question().is_some())
+            .expect("a question");
+        s.show_step(i);
+        for k in [
+            Key::Char('a'),
+            Key::Char('x'),
+            Key::Enter,
+            Key::Char('a'),
+            Key::Char('y'),
+            Key::Enter,
+        ] {
+            s.on_key(k);
+        }
+        assert_eq!(
+            s.answers.get(&lab.steps[i].id).map(String::as_str),
+            Some("y")
+        );
     }
 
     #[test]
