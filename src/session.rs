@@ -298,18 +298,21 @@ impl<'a> GuidedSession<'a> {
             if self.lab.steps[self.current].challenge.is_some() {
                 // A solved challenge stays on screen: the reference solution and why it
                 // works are the reward, read before moving on.
-                self.notice = Some(
-                    pick(
-                        self.lang,
-                        &format!(
-                            "✓ {title} — solved! The reference solution and why it works are below; → for the next step."
-                        ),
-                        &format!(
-                            "✓ {title} — 해결! 아래에 모범 답안과 그 원리가 있습니다. → 로 다음 단계."
-                        ),
-                    )
-                    .to_owned(),
-                );
+                let done = self.complete();
+                self.notice = Some(match (self.lang, done) {
+                    (Lang::En, false) => format!(
+                        "✓ {title} — solved! The reference solution and why it works are below; → for the next step."
+                    ),
+                    (Lang::En, true) => format!(
+                        "✓ {title} — solved! The reference solution is below. Every step of this lab is done!"
+                    ),
+                    (Lang::Ko, false) => format!(
+                        "✓ {title} — 해결! 아래에 모범 답안과 그 원리가 있습니다. → 로 다음 단계."
+                    ),
+                    (Lang::Ko, true) => format!(
+                        "✓ {title} — 해결! 아래에 모범 답안이 있습니다. 이 실습의 모든 단계를 마쳤습니다!"
+                    ),
+                });
                 self.scroll_to_end();
             } else if self.complete() {
                 self.notice = Some(

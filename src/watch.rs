@@ -18,6 +18,8 @@ use crate::lab::Lab;
 
 /// How long to wait for more events of the same burst before re-checking.
 pub(crate) const DEBOUNCE: Duration = Duration::from_millis(25);
+/// The longest a burst is coalesced, however busy the engine or a followed container is.
+const BURST_MAX: Duration = Duration::from_millis(250);
 const SAFETY_FIRST: Duration = Duration::from_millis(500);
 const SAFETY_MAX: Duration = Duration::from_secs(30);
 
@@ -95,7 +97,9 @@ impl<'e> Trigger<'e> {
     /// Unchanged sets keep their streams; a stream that ended (the container stopped) is
     /// opened again only when the set changes.
     pub(crate) fn follow_output(&mut self, ids: BTreeSet<String>) {
-        if ids == self.following {
+        // A stream ends when its container stops (a restart ends it too): open them again
+        // then, even if the set is the same.
+        if ids == self.following && self.output.len() == self.following.len() {
             return;
         }
         self.output = ids
@@ -117,8 +121,10 @@ impl<'e> Trigger<'e> {
         tokio::select! {
             ev = self.stream.next() => match ev {
                 Some(Ok(_)) => {
-                    // Coalesce the rest of the burst.
-                    while let Ok(Some(Ok(_))) = tokio::time::timeout(DEBOUNCE, self.stream.next()).await {}
+                    // Coalesce the rest of the burst, for at most BURST_MAX.
+                    let end = tokio::time::Instant::now() + BURST_MAX;
+                    while tokio::time::Instant::now() < end
+                        && let Ok(Some(Ok(_))) = tokio::time::timeout(DEBOUNCE, self.stream.next()).await {}
                     self.safety = SAFETY_FIRST;
                     Wake::Engine
                 }
@@ -132,7 +138,11 @@ impl<'e> Trigger<'e> {
                 }
             },
             Some(_) = self.output.next(), if !self.output.is_empty() => {
-                while let Ok(Some(_)) = tokio::time::timeout(DEBOUNCE, self.output.next()).await {}
+                // A container that prints without pause (`yes`, a load test) must not hold
+                // the watcher in here: at most BURST_MAX.
+                let end = tokio::time::Instant::now() + BURST_MAX;
+                while tokio::time::Instant::now() < end
+                    && let Ok(Some(_)) = tokio::time::timeout(DEBOUNCE, self.output.next()).await {}
                 self.safety = SAFETY_FIRST;
                 Wake::Output
             }

@@ -23,11 +23,15 @@ impl Engine {
         &self,
         id: &str,
     ) -> impl futures_util::Stream<Item = Vec<u8>> + 'static {
+        // From a second before now (the engine counts whole seconds), not from the moment
+        // the stream is first polled: the request goes out lazily, after the judgement
+        // that asked for it, and a line written in between would otherwise never wake
+        // anyone. A replayed line costs one extra judgement.
         let opts = qp::LogsOptions {
             follow: true,
             stdout: true,
             stderr: true,
-            tail: "0".to_owned(),
+            since: i32::try_from(now_nano().div_euclid(1_000_000_000) - 1).unwrap_or(0),
             ..Default::default()
         };
         self.docker

@@ -7,6 +7,18 @@ fn every_lab_proves_itself_and_leaves_nothing_behind() {
     let _e = Engine::lock();
     let before = docker(&["ps", "-aq"]);
     let nets_before = docker(&["network", "ls", "-q"]);
+    // Every image under every name, sorted: a lab's `rmi` must be put back, its `commit`
+    // removed, and no hold tag left.
+    let images = || {
+        let mut v: Vec<String> =
+            docker(&["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"])
+                .lines()
+                .map(str::to_owned)
+                .collect();
+        v.sort();
+        v
+    };
+    let images_before = images();
     let out = Test::new().args(&["selftest", "--all"]).run();
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     for lab in LABS {
@@ -28,6 +40,7 @@ fn every_lab_proves_itself_and_leaves_nothing_behind() {
         nets_before,
         "selftest left networks"
     );
+    assert_eq!(images(), images_before, "selftest changed the images");
 }
 
 #[test]
