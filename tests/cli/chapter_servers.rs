@@ -3,27 +3,11 @@
 //! fail at the right step, and the message names the difference.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::harness::{Engine, Tmux, assert_observed, assert_steps, curl, docker, docker_ok};
-
-/// Wait (bounded) until a container is in `state`.
-#[track_caller]
-fn wait_state(name: &str, state: &str) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let now = Command::new("docker")
-            .args(["inspect", "-f", "{{.State.Status}}", name])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .unwrap_or_default();
-        if now == state {
-            return;
-        }
-        assert!(Instant::now() < deadline, "{name} is {now:?}, not {state}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use crate::harness::{
+    Engine, Tmux, assert_observed, assert_steps, curl, docker, docker_ok, wait_state,
+};
 
 mod test_mysql {
     use super::*;

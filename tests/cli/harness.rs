@@ -178,6 +178,51 @@ pub fn docker(args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
 
+/// A container's `State.Status`, or "" once it is gone.
+pub fn state(name: &str) -> String {
+    Command::new("docker")
+        .args(["inspect", "-f", "{{.State.Status}}", name])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// Wait (bounded) until a container is in `want` ("" for removed).
+#[track_caller]
+pub fn wait_state(name: &str, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let now = state(name);
+        if now == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{name} is {now:?}, never {want:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `docker <args>` that must fail; returns what it printed on stderr.
+#[track_caller]
+pub fn docker_fails(args: &[&str]) -> String {
+    let o = Command::new("docker")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run docker");
+    assert!(
+        !o.status.success(),
+        "docker {} should have failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// Run the docker CLI, returning whether it succeeded.
 pub fn docker_ok(args: &[&str]) -> bool {
     Command::new("docker")

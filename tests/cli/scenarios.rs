@@ -3,7 +3,7 @@
 //! names the difference.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::harness::{
     Engine, Test, assert_observed, assert_steps, curl, docker, docker_ok, observed, root,
@@ -13,19 +13,7 @@ const WEB: &str = "diamol/ch02-hello-diamol-web";
 
 /// Wait (bounded) until a container is running; the engine answers quickly but not at once.
 fn wait_running(name: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        let state = Command::new("docker")
-            .args(["inspect", "-f", "{{.State.Status}}", name])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .unwrap_or_default();
-        if state == "running" {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{name} did not start");
+    crate::harness::wait_state(name, "running");
 }
 
 mod hello_diamol {
@@ -198,11 +186,7 @@ mod interactive_shell {
         );
         t.keys("exit");
         t.keys("Enter");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while docker(&["inspect", "-f", "{{.State.Status}}", "dkt-b4"]) != "exited" {
-            assert!(Instant::now() < deadline, "the shell did not exit");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        crate::harness::wait_state("dkt-b4", "exited");
         let r = e.check_with("interactive-shell", &["--answer", &answer]);
         assert_steps(
             &r,
