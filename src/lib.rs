@@ -24,6 +24,7 @@ mod images;
 mod lab;
 mod lookup;
 mod pattern;
+mod preflight;
 mod progress;
 mod render;
 mod report;

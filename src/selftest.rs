@@ -42,6 +42,9 @@ pub(crate) struct Baseline {
     images: Vec<(String, Option<String>)>,
     /// Hold tags added by [`Baseline::hold_images`], taken off by [`cleanup`].
     holds: Vec<String>,
+    /// Everything on the engine before (containers, networks, images, volumes): checks of
+    /// the whole engine (`unused`) leave it out, as the solutions must.
+    spare: HashSet<String>,
 }
 
 impl Baseline {
@@ -58,11 +61,20 @@ impl Baseline {
             .into_iter()
             .map(|n| n.id)
             .collect();
+        let inv = engine.inventory().await?;
+        let spare = inv
+            .containers
+            .into_iter()
+            .chain(inv.networks)
+            .chain(inv.images.into_keys())
+            .chain(inv.volumes)
+            .collect();
         Ok(Baseline {
             containers,
             networks,
             images: Vec::new(),
             holds: Vec::new(),
+            spare,
         })
     }
 
@@ -141,13 +153,48 @@ pub(crate) fn occupied(
 }
 
 /// Runs the proof; `Ok(false)` when some step did not behave.
-pub(crate) async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> Result<bool> {
+pub(crate) async fn prove(
+    app: &App,
+    engine: &Engine,
+    lab: &Lab,
+    ws: &Path,
+    before: &Baseline,
+) -> Result<bool> {
     crate::store::workspace::write_files(lab, ws, true).map_err(Failure::BadInput)?;
     let st = &app.style;
     out(&format!("{} {}\n", st.bold("selftest"), st.bold(&lab.id)));
+    let mut sessions = Sessions::default();
+    // What the lab needs comes first, as a learner makes it before step 1; the steps must
+    // still fail with it in place, or they would pass by doing nothing.
+    if let Some(needs) = &lab.needs {
+        for action in &needs.solution {
+            if let Err(e) = sessions.perform(action, ws).await {
+                out(&format!("  {} needs: solution failed: {e}\n", st.bad("✗")));
+                sessions.close_all();
+                return Ok(false);
+            }
+        }
+        let mut ok = true;
+        for r in crate::preflight::needs_now(engine, lab, Lang::En).await? {
+            if !r.passed {
+                ok = false;
+                out(&format!(
+                    "  {} needs: still unmet after its solution: {}\n",
+                    st.bad("✗"),
+                    r.observed
+                ));
+            }
+        }
+        if !ok {
+            sessions.close_all();
+            return Ok(false);
+        }
+        out(&format!("  {} needs: made by its solution\n", st.ok("✓")));
+    }
     // Events from before this moment are not ours to count.
     let since = crate::engine::now_nano();
     let mut ctx = Ctx::new(engine, lab, Lang::En, since);
+    ctx.spare = before.spare.clone();
     let mut ok = true;
     let clean = ctx.judge().await?;
     for (step, r) in lab.steps.iter().zip(&clean) {
@@ -173,7 +220,6 @@ pub(crate) async fn prove(app: &App, engine: &Engine, lab: &Lab, ws: &Path) -> R
             st.ok("✓")
         ));
     }
-    let mut sessions = Sessions::default();
     let result = async {
         for step in &lab.steps {
             for action in &step.solution {

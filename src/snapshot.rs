@@ -113,8 +113,16 @@ pub(crate) struct Network {
     pub(crate) driver: String,
     /// Not one of `bridge`, `host`, `none` (the engine's own).
     pub(crate) user_defined: bool,
-    /// Names of attached containers.
+    /// Names of attached containers (only for the networks a lab names, or all of them
+    /// when the footprint looks at the whole engine).
     pub(crate) members: Vec<String>,
+    /// IPAM configuration: `(subnet, gateway)` pairs, as `docker network create --subnet
+    /// --gateway` set them (or the engine chose).
+    pub(crate) subnets: Vec<(String, String)>,
+    /// Labels, e.g. `docklings-selftest=...`.
+    pub(crate) labels: BTreeMap<String, String>,
+    /// Unix seconds it was created; 0 if unknown.
+    pub(crate) created: i64,
 }
 
 /// One engine event.
@@ -144,6 +152,19 @@ impl Event {
     }
 }
 
+/// Things on the engine that nothing uses: what `docker system prune` would take.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Unused {
+    /// Containers not running (created, exited, dead), as `(id, name, image)`.
+    pub(crate) stopped_containers: Vec<(String, String, String)>,
+    /// User-defined networks without containers, as `(id, name)`.
+    pub(crate) networks: Vec<(String, String)>,
+    /// Images without a tag that no container uses, as IDs.
+    pub(crate) dangling_images: Vec<String>,
+    /// Volumes no container mounts, by name.
+    pub(crate) volumes: Vec<String>,
+}
+
 /// The whole picture a step's checks read.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Snapshot {
@@ -156,6 +177,12 @@ pub(crate) struct Snapshot {
     pub(crate) images: BTreeMap<String, Option<String>>,
     /// Container events since the lab's start, oldest first, docklings' own probes removed.
     pub(crate) events: Vec<Event>,
+    /// Network, image and volume events since the lab's start, oldest first (`connect`,
+    /// `destroy` of a network, `prune` of each kind). Apart from `events` so that a
+    /// container check reading `destroy` never sees a network's.
+    pub(crate) engine_events: Vec<Event>,
+    /// What the engine holds unused, when the footprint asks (`unused` checks).
+    pub(crate) unused: Option<Unused>,
     /// Unix seconds the snapshot was taken.
     pub(crate) taken_at: i64,
 }

@@ -61,6 +61,14 @@ fn render(lab: &Lab, lang: Lang, only: Option<usize>, mode: Mode) -> String {
         if mode == Mode::Book {
             md.push_str(&how_to_run(lab, lang));
         }
+        if let Some(needs) = &lab.needs {
+            let _ = writeln!(
+                md,
+                "## {}\n\n{}\n",
+                t(lang, "시작하기 전에", "Before you start"),
+                needs.body.get(lang).trim_end()
+            );
+        }
     }
     for (i, step) in lab.steps.iter().enumerate() {
         if only.is_some_and(|o| o != i) {

@@ -122,6 +122,9 @@ impl Kind for ContainerCheck {
         for n in self.networks.iter().flatten() {
             fp.networks.insert(n.clone());
         }
+        for p in self.published.iter().flatten() {
+            fp.ports.insert(p.host);
+        }
     }
 
     async fn evaluate<P: Probe>(

@@ -1,5 +1,6 @@
 //! `event`: the engine recorded an action (`top`, `exec_start` with a command prefix,
-//! `destroy`, …) since the lab started. docklings' own probes never count.
+//! `destroy`, a network's `connect`, a `prune`, …) since the lab started. docklings' own
+//! probes never count.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -17,10 +18,18 @@ use crate::verdict::{Code, Finding, Value, Verdict};
 #[serde(deny_unknown_fields)]
 pub(crate) struct EventCheck {
     /// Engine action: `top`, `exec_start`, `extract-to-dir`, `archive-path`, `attach`,
-    /// `create`, `start`, `die`, `destroy`, ...
+    /// `create`, `start`, `stop`, `restart`, `die`, `destroy`, `prune`; for networks
+    /// `create`, `connect`, `disconnect`, `destroy`, `prune`; for images `delete`,
+    /// `untag`, `prune`.
     pub(crate) action: String,
-    /// Only events of containers matching this.
+    /// What the event is about (default `container`).
+    #[serde(rename = "type")]
+    pub(crate) of: Option<EventType>,
+    /// Only events of containers matching this (for a network's `connect`/`disconnect`:
+    /// the container connected or disconnected).
     pub(crate) select: Option<Select>,
+    /// For `type: network`: only events of the network of this name.
+    pub(crate) network: Option<String>,
     /// For `exec_start`: the command must start with one of these.
     pub(crate) command: Option<Vec<String>>,
     /// How many such events (default 1).
@@ -32,6 +41,28 @@ pub(crate) struct EventCheck {
     pub(crate) exit_code: Option<i64>,
 }
 
+/// The kinds of object whose events a lab can ask about.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum EventType {
+    #[default]
+    Container,
+    Network,
+    Image,
+    Volume,
+}
+
+impl EventType {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            EventType::Container => "container",
+            EventType::Network => "network",
+            EventType::Image => "image",
+            EventType::Volume => "volume",
+        }
+    }
+}
+
 impl Kind for EventCheck {
     const NAME: &'static str = "event";
 
@@ -39,6 +70,22 @@ impl Kind for EventCheck {
         let mut lints = Vec::new();
         if self.action.trim().is_empty() {
             lints.push(Lint::at("action", "`event.action` is empty"));
+        }
+        let of = self.of.unwrap_or_default();
+        if self.network.is_some() && of != EventType::Network {
+            lints.push(Lint::at(
+                "network",
+                "`event.network` names a network: it needs `type: network`",
+            ));
+        }
+        if self.select.is_some() && !matches!(of, EventType::Container | EventType::Network) {
+            lints.push(Lint::at(
+                "select",
+                format!(
+                    "`event.select` picks containers; `{}` events are not about one",
+                    of.as_str()
+                ),
+            ));
         }
         if self.command.as_ref().is_some_and(Vec::is_empty) {
             lints.push(Lint::at(
@@ -52,6 +99,9 @@ impl Kind for EventCheck {
     fn footprint(&self, fp: &mut Footprint) {
         if let Some(s) = &self.select {
             fp.add_select(s);
+        }
+        if let Some(n) = &self.network {
+            fp.networks.insert(n.clone());
         }
     }
 
@@ -68,17 +118,27 @@ impl Kind for EventCheck {
 pub(super) fn judge(e: &EventCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdict {
     let need = e.at_least.unwrap_or(1).max(1) as usize;
     let expected = expected(e);
-    let of_verb: Vec<&Event> = snap
-        .events
+    let of = e.of.unwrap_or_default();
+    let source = match of {
+        EventType::Container => &snap.events,
+        _ => &snap.engine_events,
+    };
+    let of_verb: Vec<&Event> = source
         .iter()
-        .filter(|ev| ev.verb() == e.action)
+        .filter(|ev| ev.kind == of.as_str() && ev.verb() == e.action)
         .collect();
     let hits: Vec<&&Event> = of_verb
         .iter()
         .filter(|ev| {
-            e.select
+            e.network
                 .as_ref()
-                .is_none_or(|s| event_matches_select(ev, s, snap))
+                .is_none_or(|n| ev.attributes.get("name") == Some(n))
+        })
+        .filter(|ev| {
+            e.select.as_ref().is_none_or(|s| match of {
+                EventType::Network => network_event_matches(ev, s, snap),
+                _ => event_matches_select(ev, s, snap),
+            })
         })
         .filter(|ev| {
             e.command
@@ -128,6 +188,20 @@ fn expected(e: &EventCheck) -> Vec<Finding> {
 }
 
 fn expected_event(e: &EventCheck) -> Finding {
+    let of = e.of.unwrap_or_default();
+    if of != EventType::Container {
+        let f = match &e.network {
+            Some(n) => Finding::new(Code::ExpectNetworkEvent).with("network", n),
+            None => Finding::new(Code::ExpectTypedEvent).with("type", of.as_str()),
+        }
+        .with("action", &e.action);
+        return match &e.select {
+            Some(s) => Finding::new(Code::ExpectEventAbout)
+                .with("event", f)
+                .with("sel", s),
+            None => f,
+        };
+    }
     let cmds = e.command.as_ref().map(|c| Value::Alternatives(c.clone()));
     let f = match (&e.select, &cmds) {
         (None, None) => Finding::new(Code::ExpectEvent),
@@ -153,12 +227,38 @@ fn event_on(ev: &Event) -> Finding {
         .with("name", event_name(ev))
 }
 
-/// The container an event is about: its name, or its short ID.
+/// What an event is about: the container's (or network's, image's) name, or its short ID;
+/// for a network's `connect`/`disconnect`, "network ← container".
 pub(super) fn event_name(ev: &Event) -> String {
-    ev.attributes
+    let short = |id: &str| id.chars().take(12).collect::<String>();
+    let name = ev
+        .attributes
         .get("name")
         .cloned()
-        .unwrap_or_else(|| ev.actor_id.chars().take(12).collect())
+        .unwrap_or_else(|| short(&ev.actor_id));
+    match ev
+        .attributes
+        .get("container")
+        .filter(|_| ev.kind == "network")
+    {
+        Some(c) => format!("{name} ← {}", short(c)),
+        None => name,
+    }
+}
+
+/// A network event's container (`connect`/`disconnect` name it by ID) against a selector.
+fn network_event_matches(ev: &Event, s: &Select, snap: &Snapshot) -> bool {
+    let Some(id) = ev.attributes.get("container") else {
+        return false;
+    };
+    if let Some(c) = snap.containers.iter().find(|c| &c.id == id) {
+        return matches_select(c, s, snap);
+    }
+    // A container removed since: only its name can still be matched, from the brief list.
+    snap.all
+        .iter()
+        .find(|c| &c.id == id)
+        .is_some_and(|c| s.name.as_ref().is_none_or(|n| n == &c.name) && s.image.is_none())
 }
 
 /// Does the event's command start with one of these (ignoring repeated spaces and a

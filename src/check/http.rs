@@ -27,6 +27,9 @@ pub(crate) struct HttpCheck {
     pub(crate) body: Option<Vec<String>>,
     /// The body must equal this file inside the container that serves the URL.
     pub(crate) body_equals_file: Option<FileRef>,
+    /// The body must equal the file on the host behind this container path (through the
+    /// container's bind mount), read when the check runs: the page comes from the host.
+    pub(crate) body_equals_host_file: Option<FileRef>,
     /// The body must equal this lab file.
     pub(crate) body_equals_lab_file: Option<String>,
     /// `body`, compiled by `prepare`.
@@ -79,6 +82,13 @@ impl Kind for HttpCheck {
                 "body_equals_file",
             ));
         }
+        if let Some(f) = &self.body_equals_host_file {
+            lints.extend(lint_select(
+                &f.select,
+                "http.body_equals_host_file.select",
+                "body_equals_host_file",
+            ));
+        }
         if let Some(n) = &self.body_equals_lab_file {
             lints.extend(cx.lab_file(n, "body_equals_lab_file"));
         }
@@ -86,7 +96,11 @@ impl Kind for HttpCheck {
     }
 
     fn footprint(&self, fp: &mut Footprint) {
-        if let Some(f) = &self.body_equals_file {
+        for f in self
+            .body_equals_file
+            .iter()
+            .chain(&self.body_equals_host_file)
+        {
             fp.add_select(&f.select);
         }
         if let Some(p) = crate::lab::loopback_port(&self.url) {
@@ -158,6 +172,9 @@ async fn evaluate<P: Probe>(
     if let Some(fref) = &h.body_equals_file {
         problems.extend(compare_with_served_file(cx, h, fref, &resp.body, snap).await?);
     }
+    if let Some(fref) = &h.body_equals_host_file {
+        problems.extend(compare_with_host_file(fref, &resp.body, snap));
+    }
     if problems.is_empty() {
         return Ok(Verdict::pass(
             Finding::new(Code::HttpAnswers)
@@ -197,6 +214,9 @@ fn expected(h: &HttpCheck, pats: &[Pattern], status: u16) -> Vec<Finding> {
     if let Some(f) = &h.body_equals_file {
         e.push(Finding::new(Code::ExpectBodyEqualsFile).with("path", &f.path));
     }
+    if let Some(f) = &h.body_equals_host_file {
+        e.push(Finding::new(Code::ExpectBodyEqualsHostFile).with("path", &f.path));
+    }
     e
 }
 
@@ -230,6 +250,24 @@ async fn compare_with_served_file<P: Probe>(
         ),
         Some(_) => None,
     })
+}
+
+/// The body against the host file behind a container path, read now.
+fn compare_with_host_file(fref: &FileRef, body: &[u8], snap: &Snapshot) -> Vec<Finding> {
+    let host = match super::host_file::behind(&fref.select, &fref.path, snap) {
+        Ok(p) => p,
+        Err(why) => return why,
+    };
+    let shown = host.display().to_string();
+    match std::fs::read(&host) {
+        Err(_) => vec![Finding::new(Code::HostFileUnreadable).with("host", &shown)],
+        Ok(want) if !same_content(&want, body) => vec![
+            Finding::new(Code::HttpBodyDiffersHostFile)
+                .with("host", &shown)
+                .with("diff", first_difference(&want, body)),
+        ],
+        Ok(_) => Vec::new(),
+    }
 }
 
 /// The container behind a loopback URL: a running match publishing that host port, else

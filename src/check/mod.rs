@@ -13,6 +13,7 @@ mod diff;
 mod event;
 mod exec;
 mod file;
+mod host_file;
 mod http;
 mod image;
 mod kind;
@@ -26,6 +27,7 @@ mod request;
 mod select;
 #[cfg(test)]
 pub(crate) mod tests;
+mod unused;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -39,6 +41,7 @@ use crate::verdict::{Finding, Verdict};
 
 pub(crate) use file::FileType;
 pub(crate) use kind::{Lint, LintCx};
+pub(crate) use network::overlaps;
 #[cfg(test)]
 pub(crate) use registry::NAMES;
 pub(crate) use registry::{CheckKind, CheckSpec, written_examples};
@@ -224,6 +227,12 @@ pub(crate) struct Ctx<'a, P: Probe> {
     /// Passes so far. A `Ctx` that judges again and again (start, watch, selftest) keeps
     /// what it saw; `check` and `grade` begin with the passes recorded in progress.
     pub(crate) passed: std::cell::RefCell<Passed>,
+    /// IDs (volumes: names) that checks of the whole engine leave out: what was there
+    /// before `selftest` began, which its solutions must not touch.
+    pub(crate) spare: std::collections::HashSet<String>,
+    /// Checks of `sequence` steps that passed, by (step id, check index), with their
+    /// outcome and time: they stay passed while this `Ctx` judges on.
+    pub(crate) parts: std::cell::RefCell<BTreeMap<(String, usize), (Outcome, i64)>>,
 }
 
 /// What one step's checks count from.
@@ -247,6 +256,8 @@ impl<'a, P: Probe> Ctx<'a, P> {
             answers: BTreeMap::new(),
             retry: true,
             passed: std::cell::RefCell::new(Passed::new()),
+            spare: std::collections::HashSet::new(),
+            parts: std::cell::RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -268,10 +279,14 @@ impl<'a, P: Probe> Ctx<'a, P> {
         at: StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<StepResult, EngineError> {
-        let outcomes = futures_util::future::try_join_all(
-            step.checks.iter().map(|c| self.run_check(c, at, snap)),
-        )
-        .await?;
+        let outcomes = if step.sequence {
+            self.run_sequence(step, at, snap).await?
+        } else {
+            futures_util::future::try_join_all(
+                step.checks.iter().map(|c| self.run_check(c, at, snap)),
+            )
+            .await?
+        };
         let passed = outcomes.iter().all(|(o, _)| o.passed);
         // The step is done when its last act happened; a step of states only (a page is
         // served) adds no time of its own.
@@ -288,6 +303,83 @@ impl<'a, P: Probe> Ctx<'a, P> {
             at: passed.then_some(evidence),
             checks: outcomes.into_iter().map(|(o, _)| o).collect(),
         })
+    }
+
+    /// Checks outside the steps (a lab's `needs`), once, against a snapshot of what they
+    /// look at: states, so no step to count from.
+    pub(crate) async fn judge_checks(&self, checks: &[Check]) -> Result<Vec<Outcome>, EngineError> {
+        let mut fp = Footprint::default();
+        for c in checks {
+            c.kind.footprint(&mut fp);
+        }
+        let snap = self.probe.snapshot(&fp, None).await?;
+        let at = StepCx {
+            id: "needs",
+            after: self.since,
+            after_step: None,
+        };
+        let mut out = Vec::with_capacity(checks.len());
+        for c in checks {
+            out.push(self.run_check(c, at, &snap).await?.0);
+        }
+        Ok(out)
+    }
+
+    /// The checks of a `sequence` step, in order: each counts from the time the one before
+    /// it passed; a check that passed is kept (its container may be gone by now, removed by
+    /// the very act the next check looks for). A check whose predecessor has not passed
+    /// yet cannot pass either: what it saw happened out of order.
+    async fn run_sequence(
+        &self,
+        step: &Step,
+        at: StepCx<'_>,
+        snap: &Snapshot,
+    ) -> Result<Vec<(Outcome, Option<i64>)>, EngineError> {
+        let mut out = Vec::with_capacity(step.checks.len());
+        let mut after = Some(at.after);
+        for (k, check) in step.checks.iter().enumerate() {
+            let key = (step.id.clone(), k);
+            if let Some((o, t)) = self.parts.borrow().get(&key).cloned() {
+                after = Some(t);
+                out.push((o, Some(t)));
+                continue;
+            }
+            let cx = StepCx {
+                after: after.unwrap_or(at.after),
+                ..at
+            };
+            let (mut o, t) = self.run_check(check, cx, snap).await?;
+            match after {
+                Some(_) if o.passed => {
+                    // A state has no time of its own: it holds from this judgement on.
+                    let t = t
+                        .unwrap_or_else(|| snap.taken_at * 1_000_000_000)
+                        .max(cx.after);
+                    self.parts.borrow_mut().insert(key, (o.clone(), t));
+                    after = Some(t);
+                    out.push((o, Some(t)));
+                }
+                Some(_) => {
+                    after = None;
+                    out.push((o, None));
+                }
+                None => {
+                    if o.passed {
+                        o.passed = false;
+                        o.observed = format!(
+                            "{} — {}",
+                            o.observed,
+                            crate::words::render(
+                                &crate::verdict::Finding::new(crate::verdict::Code::SequenceEarly),
+                                self.lang
+                            )
+                        );
+                    }
+                    out.push((o, None));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// One check, re-read until it passes when it has a deadline; with the time of the

@@ -149,6 +149,7 @@ mod tests {
                 checks: Vec::new(),
                 follows: *f,
                 challenge: None,
+                sequence: false,
             })
             .collect()
     }

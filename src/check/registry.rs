@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::kind::{Kind, Lint, LintCx};
 use super::{Ctx, Probe, StepCx};
 use super::{
-    absent, answer, container, event, exec, file, http, image, logs, mount, network, reach, request,
+    absent, answer, container, event, exec, file, host_file, http, image, logs, mount, network,
+    reach, request, unused,
 };
 use crate::engine::EngineError;
 use crate::lab::{Footprint, Text, Within};
@@ -128,6 +129,10 @@ registry! {
         "A container has a bind mount, volume or tmpfs on a path.";
     request => Request(request::RequestCheck),
         "A server logged the learner's own request (docklings' probes never count).";
+    unused => Unused(unused::UnusedCheck),
+        "Nothing of the listed kinds lies unused on the engine (what a prune leaves).";
+    host_file => HostFile(host_file::HostFileCheck),
+        "The host file behind a container path (through its bind mount), edited after the previous step.";
 }
 
 #[cfg(test)]

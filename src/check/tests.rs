@@ -426,12 +426,14 @@ fn networks_and_images() {
         driver: "bridge".into(),
         user_defined: false,
         members: vec![],
+        ..Default::default()
     }];
     let spec = NetworkCheck {
         name: "custom_network".into(),
         driver: Some("bridge".into()),
         user_defined: Some(true),
         min_members: Some(2),
+        ..Default::default()
     };
     let v = network::judge(&spec, &s);
     assert!(!v.passed && has(&v, "network.missing_detail"));
@@ -452,6 +454,7 @@ fn networks_and_images() {
         driver: "overlay".into(),
         user_defined: false,
         members: vec!["a".into()],
+        ..Default::default()
     });
     let v = network::judge(&spec, &s);
     let (_, ko) = both("network", &v);
@@ -527,6 +530,7 @@ fn a_die_event_tells_exit_from_kill_by_its_code() {
         command: None,
         at_least: None,
         exit_code: Some(0),
+        ..Default::default()
     };
     let v = event::judge(&spec, &FROM_START, &s);
     assert!(!v.passed);
@@ -552,6 +556,7 @@ fn events_match_command_prefixes_and_removed_containers() {
         ]),
         at_least: None,
         exit_code: None,
+        ..Default::default()
     };
     let v = event::judge(&spec, &FROM_START, &s);
     assert!(v.passed);
@@ -584,6 +589,7 @@ fn events_match_command_prefixes_and_removed_containers() {
         command: None,
         at_least: None,
         exit_code: None,
+        ..Default::default()
     };
     assert!(!event::judge(&top, &FROM_START, &s).passed);
     let top = EventCheck {
@@ -592,6 +598,7 @@ fn events_match_command_prefixes_and_removed_containers() {
         command: None,
         at_least: None,
         exit_code: None,
+        ..Default::default()
     };
     let (_, ko) = both("event", &event::judge(&top, &FROM_START, &s));
     assert_eq!(

@@ -21,6 +21,14 @@ pub(crate) async fn run(
     let answers = crate::answers::saved_and_given(lab, answers)?;
     let engine = Engine::connect().await?;
     let report = crate::check::check_lab(&engine, lab, app.lang, since, only, answers).await?;
+    // What stands in the lab's way, as one line above a text report (machine formats
+    // stay as they are). Without a known start nothing counts as "before the lab".
+    if format == Format::Text {
+        let p = crate::preflight::look(&engine, &cat, lab, app.lang, since).await?;
+        if let Some(l) = crate::preflight::line(&p, app.lang) {
+            out(&format!("{} {l}\n", app.style.warn("!")));
+        }
+    }
     // A learner who checks after each command builds the same record `start` and `watch`
     // keep: a pass stays, and the next `check` still counts it once its container is gone.
     // (`grade` records nothing: grading must not change what it grades.)

@@ -41,6 +41,7 @@ pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
     let mut session = GuidedSession::resume(lab, app.lang, &saved);
     session.workspace = crate::store::workspace::prepare(lab).map_err(Failure::Io)?;
     let since = saved.started_at.unwrap_or_else(crate::engine::unix_now) * 1_000_000_000;
+    clear_the_way(app, &engine, &cat, lab, since).await?;
 
     let result = crate::tui::drive(app, &engine, &mut session, &store, since).await;
     let done = session.steps.iter().filter(|s| s.passed).count();
@@ -64,6 +65,78 @@ pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
         .to_owned()
     );
     result
+}
+
+/// Before the session takes over the screen: say what the lab needs and what other labs
+/// (or anything else) left in its way, and offer to remove what docklings labs left.
+async fn clear_the_way(
+    app: &App,
+    engine: &Engine,
+    cat: &Catalog,
+    lab: &Lab,
+    since: i64,
+) -> Result<()> {
+    let p = crate::preflight::look(engine, cat, lab, app.lang, since).await?;
+    if p.clear() {
+        return Ok(());
+    }
+    eprint!(
+        "{}",
+        crate::preflight::render(&p, lab, app.lang, &app.style)
+    );
+    let set = p.removable();
+    let n = set.containers.len() + set.networks.len();
+    if n > 0 {
+        let yes = dialoguer::Confirm::with_theme(&dialoguer::theme::SimpleTheme)
+            .with_prompt(pick(
+                app.lang,
+                format!(
+                    "Remove the {n} thing(s) other docklings labs left? Nothing else is touched."
+                ),
+                format!(
+                    "다른 docklings 실습이 남긴 {n}개를 지울까요? 다른 것은 건드리지 않습니다."
+                ),
+            ))
+            .default(false)
+            .interact_opt()
+            .map_err(|e| Failure::Io(format!("cannot ask on the terminal: {e}")))?;
+        if yes == Some(true) {
+            let removed = engine.remove_exactly(&set).await;
+            if let Some(e) = removed.failure("remove other labs' leftovers") {
+                eprintln!("{} {e}", app.style.warn("warning:"));
+            } else {
+                eprintln!(
+                    "{} {}",
+                    app.style.ok("✓"),
+                    pick(
+                        app.lang,
+                        format!(
+                            "removed {} container(s), {} network(s)",
+                            removed.containers, removed.networks
+                        ),
+                        format!(
+                            "컨테이너 {}개, 네트워크 {}개를 지웠습니다",
+                            removed.containers, removed.networks
+                        ),
+                    )
+                );
+            }
+        }
+    }
+    // The session clears the screen: let the learner read this first.
+    eprint!(
+        "{}",
+        pick(
+            app.lang,
+            "Press Enter to begin… ",
+            "Enter 를 누르면 시작합니다… "
+        )
+    );
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Failure::Io(format!("cannot read the terminal: {e}")))?;
+    Ok(())
 }
 
 /// Why `start` cannot run here, and what works instead.

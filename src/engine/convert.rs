@@ -141,7 +141,7 @@ fn parse_time_ns(s: Option<&str>) -> i64 {
     .unwrap_or(0)
 }
 
-fn parse_time(s: Option<&str>) -> i64 {
+pub(super) fn parse_time(s: Option<&str>) -> i64 {
     s.and_then(|s| {
         time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
     })

@@ -22,7 +22,7 @@ pub(crate) use probe::LogLine;
 pub(crate) mod routes;
 
 use crate::lab::Footprint;
-use crate::snapshot::{Container, Event, Network, Snapshot, Summary};
+use crate::snapshot::{Container, Event, Network, Snapshot, Summary, Unused};
 use convert::{convert_container, convert_event};
 
 /// Oldest API we support: Docker 20.10.
@@ -45,6 +45,9 @@ fn stamp(ns: i64) -> String {
 
 /// How many events the Docker engine keeps (moby's `eventsLimit`).
 pub(crate) const EVENT_MEMORY: usize = 256;
+
+/// In the set of networks to inspect: every user-defined one (no network can be named so).
+const ALL_NETWORKS: &str = "*";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
@@ -348,15 +351,33 @@ impl Engine {
         let mut out = Vec::new();
         for n in list {
             let name = n.name.clone().unwrap_or_default();
+            let subnets = n
+                .ipam
+                .as_ref()
+                .and_then(|i| i.config.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| (c.subnet.unwrap_or_default(), c.gateway.unwrap_or_default()))
+                .collect();
             let mut net = Network {
                 id: n.id.clone().unwrap_or_default(),
                 user_defined: !matches!(name.as_str(), "bridge" | "host" | "none"),
-                name,
                 driver: n.driver.clone().unwrap_or_default(),
                 members: Vec::new(),
+                subnets,
+                labels: n.labels.clone().unwrap_or_default().into_iter().collect(),
+                created: n
+                    .created
+                    .as_deref()
+                    .map(|c| convert::parse_time(Some(c)))
+                    .unwrap_or(0),
+                name,
             };
-            // The list endpoint leaves members out; inspect only the networks a lab names.
-            if detail_for.contains(&net.name) {
+            // The list endpoint leaves members out; inspect only the networks a lab names
+            // (all user-defined ones when `ALL_NETWORKS` is asked for).
+            if detail_for.contains(&net.name)
+                || (net.user_defined && detail_for.contains(ALL_NETWORKS))
+            {
                 match self
                     .docker
                     .inspect_network(&net.id, None::<qp::InspectNetworkOptions>)
@@ -378,6 +399,55 @@ impl Engine {
             out.push(net);
         }
         Ok(out)
+    }
+
+    /// What nothing uses: stopped containers, user-defined networks without members
+    /// (`networks` must carry all user-defined networks' members), dangling images and
+    /// volumes no container mounts — what `docker system prune` would look at.
+    async fn unused(&self, all: &[Summary], networks: &[Network]) -> Result<Unused, EngineError> {
+        let stopped_containers = all
+            .iter()
+            .filter(|s| s.state != "running" && s.state != "paused" && s.state != "restarting")
+            .map(|s| (s.id.clone(), s.name.clone(), s.image.clone()))
+            .collect();
+        let networks = networks
+            .iter()
+            .filter(|n| n.user_defined && n.members.is_empty())
+            .map(|n| (n.id.clone(), n.name.clone()))
+            .collect();
+        let mut filters = HashMap::new();
+        filters.insert("dangling".to_owned(), vec!["true".to_owned()]);
+        let opts = qp::ListImagesOptions {
+            filters: Some(filters.clone()),
+            ..Default::default()
+        };
+        let dangling_images = self
+            .docker
+            .list_images(Some(opts))
+            .await
+            .map_err(api_err("list images"))?
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        let opts = qp::ListVolumesOptions {
+            filters: Some(filters),
+        };
+        let volumes = self
+            .docker
+            .list_volumes(Some(opts))
+            .await
+            .map_err(api_err("list volumes"))?
+            .volumes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
+        Ok(Unused {
+            stopped_containers,
+            networks,
+            dangling_images,
+            volumes,
+        })
     }
 
     /// Does the engine still remember every event since `since_ns`? The Docker engine keeps
@@ -405,13 +475,18 @@ impl Engine {
         Ok(n < EVENT_MEMORY)
     }
 
-    /// Container events between `since_ns` (Unix nanoseconds) and now, oldest first,
-    /// without the ones docklings' own probes caused.
+    /// Container, network, image and volume events between `since_ns` (Unix nanoseconds)
+    /// and now, oldest first, without the ones docklings' own probes caused.
     pub(crate) async fn events(&self, since_ns: i64) -> Result<Vec<Event>, EngineError> {
         let since = since_ns.max(0).div_euclid(1_000_000_000);
         let now = now_nano();
         let mut filters = HashMap::new();
-        filters.insert("type".to_owned(), vec!["container".to_owned()]);
+        filters.insert(
+            "type".to_owned(),
+            ["container", "network", "image", "volume"]
+                .map(str::to_owned)
+                .to_vec(),
+        );
         let opts = qp::EventsOptions {
             since: Some(stamp(since.max(0) * 1_000_000_000)),
             until: Some(stamp(now)),
@@ -473,7 +548,10 @@ impl Engine {
         events_since: Option<i64>,
     ) -> Result<Snapshot, EngineError> {
         timed("read the engine's state", CALL_TIMEOUT, async {
-            let nets: HashSet<String> = fp.networks.iter().cloned().collect();
+            let mut nets: HashSet<String> = fp.networks.iter().cloned().collect();
+            if fp.unused {
+                nets.insert(ALL_NETWORKS.to_owned());
+            }
             let image_ids = futures_util::future::try_join_all(
                 fp.images
                     .iter()
@@ -487,6 +565,13 @@ impl Engine {
             };
             let (all, networks, images, events) =
                 futures_util::try_join!(self.summaries(), self.networks(&nets), image_ids, events)?;
+            let (events, engine_events): (Vec<Event>, Vec<Event>) =
+                events.into_iter().partition(|e| e.kind == "container");
+            let unused = if fp.unused {
+                Some(self.unused(&all, &networks).await?)
+            } else {
+                None
+            };
             let images: BTreeMap<String, Option<String>> = images.into_iter().collect();
             let wanted_ids: HashSet<&str> = images.values().flatten().map(String::as_str).collect();
             let member_names: HashSet<&str> = networks
@@ -511,6 +596,8 @@ impl Engine {
                 networks,
                 images,
                 events,
+                engine_events,
+                unused,
                 taken_at: unix_now(),
             })
         })

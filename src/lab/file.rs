@@ -41,8 +41,27 @@ pub(crate) struct LabFile {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub(crate) files: BTreeMap<String, Spanned<String>>,
+    /// A state the lab needs before its first step, made by another lab or by hand
+    /// (`network-commands` needs a running `my-nginx`): shown as "Before you start", checked
+    /// by `start` and `check`, never graded. `selftest` runs its solution first.
+    #[serde(default)]
+    pub(crate) needs: Option<NeedsFile>,
     /// The steps, in order.
     pub(crate) steps: Vec<StepFile>,
+}
+
+/// What a lab needs before its first step.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NeedsFile {
+    /// Markdown: what must be there, why, and how to make it (the command).
+    pub(crate) body: Text,
+    /// How to make it, as a learner would: `selftest` runs it before the steps.
+    #[schemars(with = "Vec<Action>")]
+    pub(crate) solution: Vec<Spanned<Action>>,
+    /// What must hold for the lab to begin.
+    #[schemars(with = "Vec<CheckSpec>")]
+    pub(crate) checks: Vec<Spanned<CheckSpec>>,
 }
 
 /// One step of a lab.
@@ -86,6 +105,12 @@ pub(crate) struct StepFile {
     #[serde(default)]
     #[schemars(with = "Option<Challenge>")]
     pub(crate) challenge: Option<Spanned<Challenge>>,
+    /// The checks are acts in this order (a shell opened, a command typed in it, the shell
+    /// left): each counts only from the moment the check before it passed, and a check that
+    /// passed stays passed while docklings watches — so a step can certify a container
+    /// that no longer exists by the time its last act happens.
+    #[serde(default)]
+    pub(crate) sequence: bool,
 }
 
 /// What a challenge step shows with its reference solution.

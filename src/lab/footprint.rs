@@ -17,6 +17,9 @@ pub(crate) struct Footprint {
     pub(crate) names: BTreeSet<String>,
     pub(crate) networks: BTreeSet<String>,
     pub(crate) ports: BTreeSet<u16>,
+    /// An `unused` check looks at the whole engine: every stopped container, unused
+    /// network, dangling image and volume.
+    pub(crate) unused: bool,
 }
 
 impl Lab {
@@ -43,6 +46,13 @@ impl Lab {
         };
         for check in self.steps.iter().flat_map(|s| &s.checks) {
             check.kind.footprint(&mut fp);
+        }
+        // What the lab needs (another lab's container) is looked at, and a selftest that
+        // made it removes it; a reset of this lab leaves it to its own lab.
+        if with_images {
+            for check in self.needs.iter().flat_map(|n| &n.checks) {
+                check.kind.footprint(&mut fp);
+            }
         }
         fp
     }

@@ -58,6 +58,7 @@ pub(super) fn lint(f: LabFile, src: &LabSource) -> Result<Lab, Vec<LabError>> {
         step.follows = follows;
         steps.push(step);
     }
+    let needs = f.needs.map(|n| lint_needs(n, &files, &mut p));
     lint_sessions(&steps, &mut p);
     if !p.errs.is_empty() {
         return Err(p.errs);
@@ -70,8 +71,36 @@ pub(super) fn lint(f: LabFile, src: &LabSource) -> Result<Lab, Vec<LabError>> {
         images: f.images.into_iter().map(|i| i.value).collect(),
         files,
         steps,
+        needs,
         source: src.path.clone(),
     })
+}
+
+/// `needs:` has checks (or it needs nothing) and a solution (or selftest cannot make it).
+fn lint_needs(
+    n: super::file::NeedsFile,
+    files: &BTreeMap<String, Vec<u8>>,
+    p: &mut Problems,
+) -> super::model::Needs {
+    if n.checks.is_empty() {
+        p.at(
+            None,
+            "`needs` has no checks: say what must hold before the first step".into(),
+        );
+    }
+    if n.solution.is_empty() {
+        p.at(
+            None,
+            "`needs` has no solution: selftest cannot make what the lab needs".into(),
+        );
+    }
+    let checks = lint_checks(&n.checks, files, p);
+    lint_solution(&n.solution, p);
+    super::model::Needs {
+        body: n.body,
+        solution: n.solution.into_iter().map(|a| a.value).collect(),
+        checks,
+    }
 }
 
 fn valid_id(s: &str) -> bool {
@@ -196,6 +225,15 @@ fn lint_step(
     if let Some(c) = &s.challenge {
         lint_challenge(c, &s, p);
     }
+    if s.sequence && s.checks.len() < 2 {
+        p.at(
+            Some(Pos::of(&s.id)),
+            format!(
+                "step `{}` has `sequence: true` with fewer than 2 checks: there is no order to keep",
+                s.id.value
+            ),
+        );
+    }
     Step {
         id: s.id.value,
         title: s.title,
@@ -206,6 +244,7 @@ fn lint_step(
         checks,
         follows: None,
         challenge: s.challenge.map(|c| c.value),
+        sequence: s.sequence,
     }
 }
 

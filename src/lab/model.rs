@@ -65,6 +65,8 @@ pub(crate) struct Lab {
     /// name in workspace → content.
     pub(crate) files: BTreeMap<String, Vec<u8>>,
     pub(crate) steps: Vec<Step>,
+    /// What must be there before the first step (`needs:`).
+    pub(crate) needs: Option<Needs>,
     /// Where it was loaded from (for messages).
     pub(crate) source: PathBuf,
 }
@@ -83,6 +85,16 @@ pub(crate) struct Step {
     pub(crate) follows: Option<usize>,
     /// A challenge step: its solution is shown, with why it works, once it passes.
     pub(crate) challenge: Option<Challenge>,
+    /// Its checks are acts in order (`sequence: true`).
+    pub(crate) sequence: bool,
+}
+
+/// A lab's prior state: what must hold before its first step, and how to make it.
+#[derive(Clone, Debug)]
+pub(crate) struct Needs {
+    pub(crate) body: Text,
+    pub(crate) solution: Vec<Action>,
+    pub(crate) checks: Vec<Check>,
 }
 
 impl Step {

@@ -16,7 +16,7 @@ pub(crate) async fn run(app: &App, ids: &[String], all: bool) -> Result<()> {
         before.hold_images(&engine, lab).await?;
         let ws = tempdir()?;
         let outcome = {
-            let proof = prove(app, &engine, lab, ws.path());
+            let proof = prove(app, &engine, lab, ws.path(), &before);
             tokio::select! {
                 r = proof => r,
                 _ = tokio::signal::ctrl_c() => Err(Failure::BadInput("interrupted; cleaning up".into())),
