@@ -178,6 +178,10 @@ pub(crate) enum Command {
         /// Load an archive made with --save.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["standin", "remove_standins"])]
         load: Option<PathBuf>,
+        /// Show what `docker system prune -a --volumes` would remove now, marking the labs'
+        /// images (which `docklings images` restores) and what is not theirs. Removes nothing.
+        #[arg(long, conflicts_with_all = ["standin", "remove_standins", "save", "load"])]
+        prune_preview: bool,
     },
     /// Write the labs as an mdBook (Korean and English), with the authoring guide.
     Book {

@@ -152,8 +152,10 @@ async fn dispatch(app: &App, cmd: Command) -> Result<()> {
             remove_standins,
             save,
             load,
+            prune_preview,
         } => {
             let action = match (save, load) {
+                _ if prune_preview => images::Action::PrunePreview,
                 (Some(file), _) => images::Action::Save(file),
                 (_, Some(file)) => images::Action::Load(file),
                 _ if remove_standins => images::Action::RemoveStandins,

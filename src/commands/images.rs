@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::app::{App, Failure, Result, out};
 use crate::engine::Engine;
 use crate::lab::Lang;
+use crate::words::pick;
 
 /// What `images` was asked to do; the flags exclude one another.
 pub(crate) enum Action {
@@ -24,6 +25,8 @@ pub(crate) enum Action {
     Save(PathBuf),
     /// `--load FILE`.
     Load(PathBuf),
+    /// `--prune-preview`.
+    PrunePreview,
 }
 
 /// The labs and images named, or every lab when nothing is.
@@ -50,6 +53,10 @@ pub(crate) async fn run(app: &App, ids: &[String], action: Action) -> Result<()>
         }
     }
     match action {
+        Action::PrunePreview => {
+            let all: Vec<&crate::lab::Lab> = cat.labs.iter().collect();
+            prune_preview(app, &crate::images::wanted(&all)).await
+        }
         Action::Save(file) => save(app, &images, &file).await,
         Action::Load(file) => load(app, &file).await,
         Action::RemoveStandins => {
@@ -65,6 +72,109 @@ pub(crate) async fn run(app: &App, ids: &[String], action: Action) -> Result<()>
             crate::images::provide(app, &engine, &images, Some(&busybox)).await
         }
     }
+}
+
+/// `--prune-preview`: what a full prune would take, the labs' images told apart from the
+/// learner's own — the one kind of loss `docklings images` cannot undo.
+async fn prune_preview(app: &App, lab_images: &[String]) -> Result<()> {
+    let engine = Engine::connect().await?;
+    let view = engine.prune_view().await?;
+    let st = &app.style;
+    let lang = app.lang;
+    let mut s = String::new();
+    s.push_str(&format!(
+        "{}\n",
+        st.bold(pick(
+            lang,
+            "What `docker system prune -a --volumes` would remove now:",
+            "지금 `docker system prune -a --volumes` 를 실행하면 지워지는 것:"
+        ))
+    ));
+    let none = pick(lang, "none", "없음");
+    let list = |v: Vec<String>| if v.is_empty() { none.to_owned() } else { v.join(", ") };
+    s.push_str(&format!(
+        "  {} ({}): {}\n",
+        pick(lang, "stopped containers", "정지된 컨테이너"),
+        view.containers.len(),
+        list(view.containers.iter().map(|(n, i)| format!("{n} ({i})")).collect())
+    ));
+    s.push_str(&format!(
+        "  {} ({}): {}\n",
+        pick(lang, "networks no running container uses", "실행 중인 컨테이너가 쓰지 않는 네트워크"),
+        view.networks.len(),
+        list(view.networks.clone())
+    ));
+    let total: i64 = view.images.iter().map(|i| i.size).sum();
+    s.push_str(&format!(
+        "  {} ({}, {:.1} MiB):\n",
+        pick(lang, "images no running container uses", "실행 중인 컨테이너가 쓰지 않는 이미지"),
+        view.images.len(),
+        total as f64 / 1_048_576.0
+    ));
+    let mut theirs = 0;
+    for i in &view.images {
+        let name = if i.tags.is_empty() {
+            format!("<none> {}", crate::engine::short_id(&i.id))
+        } else {
+            i.tags.join(", ")
+        };
+        let lab = i
+            .tags
+            .iter()
+            .any(|t| lab_images.contains(&crate::standin::normalize(t)));
+        let note = match (lab, i.standin) {
+            (true, _) | (false, true) => st.dim(pick(
+                lang,
+                "a lab's image: `docklings images` restores it",
+                "실습 이미지: `docklings images` 로 되돌릴 수 있음",
+            )),
+            _ => {
+                theirs += 1;
+                st.warn(pick(
+                    lang,
+                    "NOT a lab's image: gone unless you can pull or build it again",
+                    "실습 이미지가 아님: 다시 받거나 빌드할 수 없다면 사라짐",
+                ))
+            }
+        };
+        s.push_str(&format!("    {name:<36} {note}\n"));
+    }
+    s.push_str(&format!(
+        "  {} ({}): {}\n",
+        pick(lang, "volumes no running container uses", "실행 중인 컨테이너가 쓰지 않는 볼륨"),
+        view.volumes.len(),
+        list(view.volumes.clone())
+    ));
+    if !view.volumes.is_empty() {
+        s.push_str(&format!(
+            "    {}\n",
+            st.warn(pick(
+                lang,
+                "a volume may hold your own data (a database's files): `--volumes` deletes it for good",
+                "볼륨에는 직접 만든 데이터(데이터베이스 파일 등)가 있을 수 있습니다. `--volumes` 는 이를 영구히 지웁니다",
+            ))
+        ));
+    }
+    if theirs > 0 {
+        s.push_str(&format!(
+            "{} {}\n",
+            st.warn("!"),
+            pick(
+                lang,
+                format!("{theirs} image(s) above are not the labs': think twice before `-a`."),
+                format!("위 이미지 중 {theirs}개는 실습 이미지가 아닙니다. `-a` 를 붙이기 전에 다시 생각하세요."),
+            )
+        ));
+    }
+    s.push_str(&format!(
+        "{}\n  docker container prune   {}\n  docker image prune       {}\n  docker network prune     {}\n",
+        pick(lang, "Scoped, safer:", "범위를 좁힌, 더 안전한 명령:"),
+        pick(lang, "stopped containers only", "정지된 컨테이너만"),
+        pick(lang, "dangling (untagged) images only", "태그 없는(dangling) 이미지만"),
+        pick(lang, "unused networks only", "쓰이지 않는 네트워크만"),
+    ));
+    out(&s);
+    Ok(())
 }
 
 /// `--save FILE`: these images in one archive, for classrooms with poor internet. Missing

@@ -43,7 +43,9 @@ pub(crate) async fn run(app: &App, id: Option<&str>) -> Result<()> {
     let since = saved.started_at.unwrap_or_else(crate::engine::unix_now) * 1_000_000_000;
     clear_the_way(app, &engine, &cat, lab, since).await?;
 
+    let had = present_images(&engine, &cat).await;
     let result = crate::tui::drive(app, &engine, &mut session, &store, since).await;
+    offer_restore(app, &engine, &cat, &had).await;
     let done = session.steps.iter().filter(|s| s.passed).count();
     eprintln!(
         "{}",
@@ -137,6 +139,55 @@ async fn clear_the_way(
         .read_line(&mut line)
         .map_err(|e| Failure::Io(format!("cannot read the terminal: {e}")))?;
     Ok(())
+}
+
+/// The labs' images the engine has now.
+async fn present_images(engine: &Engine, cat: &Catalog) -> Vec<String> {
+    let all: Vec<&Lab> = cat.labs.iter().collect();
+    let mut v = Vec::new();
+    for i in crate::images::wanted(&all) {
+        if matches!(engine.image_id(&i).await, Ok(Some(_))) {
+            v.push(i);
+        }
+    }
+    v
+}
+
+/// After a session: a prune (week1-practice's last problem) may have taken the labs'
+/// images with it. Say which of those there before are gone, and offer to get them back.
+async fn offer_restore(app: &App, engine: &Engine, cat: &Catalog, had: &[String]) {
+    let now = present_images(engine, cat).await;
+    let missing: Vec<String> = had.iter().filter(|i| !now.contains(i)).cloned().collect();
+    if missing.is_empty() {
+        return;
+    }
+    eprintln!(
+        "{} {}",
+        app.style.warn("!"),
+        pick(
+            app.lang,
+            format!("{} of the labs' images are gone (a prune takes them): {}", missing.len(), missing.join(", ")),
+            format!("실습 이미지 {}개가 없습니다 (prune 이 지웠을 수 있습니다): {}", missing.len(), missing.join(", ")),
+        )
+    );
+    let yes = dialoguer::Confirm::with_theme(&dialoguer::theme::SimpleTheme)
+        .with_prompt(pick(app.lang, "Get them back now (`docklings images`)?", "지금 되돌릴까요 (`docklings images`)?"))
+        .default(true)
+        .interact_opt();
+    if !matches!(yes, Ok(Some(true))) {
+        return;
+    }
+    if let Err(e) = crate::images::provide(app, engine, &missing, None).await {
+        eprintln!(
+            "{} {e}\n{}",
+            app.style.warn("warning:"),
+            pick(
+                app.lang,
+                "Offline? `docklings images --standin` builds stand-ins instead.",
+                "오프라인인가요? `docklings images --standin` 으로 대역 이미지를 만들 수 있습니다.",
+            )
+        );
+    }
 }
 
 /// Why `start` cannot run here, and what works instead.

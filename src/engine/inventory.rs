@@ -64,7 +64,88 @@ pub(super) fn real_tags(tags: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// What `docker system prune -a --volumes` would remove now: it removes stopped containers
+/// first, then every network, image and volume that no remaining (running) container uses.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PruneView {
+    /// `(name, image)` of containers that are not running.
+    pub(crate) containers: Vec<(String, String)>,
+    /// User-defined networks no running container is attached to.
+    pub(crate) networks: Vec<String>,
+    pub(crate) images: Vec<PrunableImage>,
+    /// Volumes no running container mounts (`--volumes`: anonymous ones only on engines
+    /// from 23.0 on, every unused one before).
+    pub(crate) volumes: Vec<String>,
+}
+
+/// An image a `prune -a` would delete.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PrunableImage {
+    pub(crate) id: String,
+    /// `repo:tag`s; empty for a dangling image.
+    pub(crate) tags: Vec<String>,
+    pub(crate) size: i64,
+    /// docklings built it (a stand-in).
+    pub(crate) standin: bool,
+}
+
 impl Engine {
+    /// What a full prune would take (see [`PruneView`]), for showing before one is run.
+    pub(crate) async fn prune_view(&self) -> Result<PruneView, EngineError> {
+        let all = self.summaries().await?;
+        let mut running_images = HashSet::new();
+        let mut running_networks = HashSet::new();
+        let mut running_volumes = HashSet::new();
+        let mut view = PruneView::default();
+        for s in &all {
+            if s.state == "running" || s.state == "paused" || s.state == "restarting" {
+                running_images.insert(s.image_id.clone());
+                if let Some(c) = self.container(&s.id).await? {
+                    running_networks.extend(c.networks.into_iter().map(|a| a.network));
+                    running_volumes.extend(c.mounts.into_iter().map(|m| m.name));
+                }
+            } else {
+                view.containers.push((s.name.clone(), s.image.clone()));
+            }
+        }
+        view.networks = self
+            .docker
+            .list_networks(None::<qp::ListNetworksOptions>)
+            .await
+            .map_err(api_err("list networks"))?
+            .into_iter()
+            .filter_map(|n| n.name)
+            .filter(|n| !matches!(n.as_str(), "bridge" | "host" | "none"))
+            .filter(|n| !running_networks.contains(n))
+            .collect();
+        view.images = self
+            .docker
+            .list_images(None::<qp::ListImagesOptions>)
+            .await
+            .map_err(api_err("list images"))?
+            .into_iter()
+            .filter(|i| !running_images.contains(&i.id))
+            .map(|i| PrunableImage {
+                standin: i.labels.contains_key(crate::standin::LABEL_STANDIN),
+                id: i.id,
+                tags: real_tags(i.repo_tags),
+                size: i.size,
+            })
+            .collect();
+        view.volumes = self
+            .docker
+            .list_volumes(None::<qp::ListVolumesOptions>)
+            .await
+            .map_err(api_err("list volumes"))?
+            .volumes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.name)
+            .filter(|v| !running_volumes.contains(v))
+            .collect();
+        Ok(view)
+    }
+
     /// Every container, network, image (intermediate ones too) and volume, now.
     pub(crate) async fn inventory(&self) -> Result<Inventory, EngineError> {
         let containers = self.summaries().await?.into_iter().map(|s| s.id).collect();
