@@ -2,7 +2,8 @@
 //! in its way on a machine that other labs — or the learner's own work — share.
 //!
 //! The course reuses names, ports and subnets on purpose (`my-nginx` and `custom-nginx`
-//! both want 8080; `network-ping`'s subnet overlaps `network-commands`'). A leftover makes
+//! both want 8080; a network left with an automatic `172.19.0.0/16` — Docker hands out
+//! 172.18, 172.19, … in turn — overlaps `network-commands`' `172.19.0.0/24`). A leftover makes
 //! the lab's first command fail with an engine error that names the symptom, not the cause.
 //! So `start` (and a line in `check`) says exactly what blocks the lab and why, and offers
 //! to remove only what a docklings lab left — an object whose name or port belongs to a lab
@@ -230,7 +231,7 @@ pub(crate) async fn look(
 }
 
 /// The subnets the lab's networks are asked to have: `(network, subnet)`.
-fn lab_subnets(lab: &Lab) -> Vec<(String, String)> {
+pub(crate) fn lab_subnets(lab: &Lab) -> Vec<(String, String)> {
     lab.steps
         .iter()
         .flat_map(|s| &s.checks)

@@ -45,6 +45,8 @@ pub(crate) struct Baseline {
     /// Everything on the engine before (containers, networks, images, volumes): checks of
     /// the whole engine (`unused`) leave it out, as the solutions must.
     spare: HashSet<String>,
+    /// Networks made by [`Baseline::guard_subnets`], removed by [`cleanup`].
+    guards: Vec<String>,
 }
 
 impl Baseline {
@@ -75,7 +77,48 @@ impl Baseline {
             images: Vec::new(),
             holds: Vec::new(),
             spare,
+            guards: Vec::new(),
         })
+    }
+
+    /// Keep the engine from handing a lab's own subnet to one of its automatic networks.
+    /// Docker gives each `network create` without `--subnet` the next free /16 of
+    /// 172.17–172.31: on some runs `my-custom-network` would get 172.19.0.0/16, and the next
+    /// step's `--subnet 172.19.0.0/24` would fail with "Pool overlaps" — a flaky proof, not
+    /// a broken lab. A small network at the far end of that /16 makes Docker skip it.
+    pub(crate) async fn guard_subnets(&mut self, engine: &Engine, lab: &Lab) -> Result<()> {
+        let taken: Vec<String> = engine
+            .networks(&HashSet::new())
+            .await?
+            .into_iter()
+            .flat_map(|n| n.subnets.into_iter().map(|(s, _)| s))
+            .collect();
+        for (i, (_, subnet)) in crate::preflight::lab_subnets(lab).iter().enumerate() {
+            let Some((addr, len)) = crate::check::parse_cidr(subnet) else {
+                continue;
+            };
+            if len < 16 {
+                continue;
+            }
+            let block = std::net::Ipv4Addr::from(addr & 0xFFFF_0000);
+            let block = format!("{block}/16");
+            let o = std::net::Ipv4Addr::from(addr).octets();
+            let guard = format!("{}.{}.255.0/24", o[0], o[1]);
+            if crate::check::overlaps(&guard, subnet)
+                || taken.iter().any(|t| crate::check::overlaps(t, &block))
+            {
+                continue;
+            }
+            let name = format!("docklings-selftest-guard-{}-{i}", std::process::id());
+            // Best effort: a guard that cannot be made leaves the proof as it was.
+            if let Ok(id) = engine
+                .create_network(&name, &guard, "docklings-selftest-guard")
+                .await
+            {
+                self.guards.push(id);
+            }
+        }
+        Ok(())
     }
 
     /// Record what each of the lab's image references names, and hold each existing image
@@ -331,6 +374,7 @@ async fn lab_leftovers(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<
         .collect();
     let mut set = Leftovers::default();
     images_back(engine, before, &mut set).await?;
+    set.networks.extend(before.guards.iter().cloned());
     for s in engine.summaries().await? {
         if before.containers.contains(&s.id) {
             continue;

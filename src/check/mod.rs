@@ -41,7 +41,7 @@ use crate::verdict::{Finding, Verdict};
 
 pub(crate) use file::FileType;
 pub(crate) use kind::{Lint, LintCx};
-pub(crate) use network::overlaps;
+pub(crate) use network::{overlaps, parse_cidr};
 #[cfg(test)]
 pub(crate) use registry::NAMES;
 pub(crate) use registry::{CheckKind, CheckSpec, written_examples};

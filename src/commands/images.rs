@@ -91,23 +91,42 @@ async fn prune_preview(app: &App, lab_images: &[String]) -> Result<()> {
         ))
     ));
     let none = pick(lang, "none", "없음");
-    let list = |v: Vec<String>| if v.is_empty() { none.to_owned() } else { v.join(", ") };
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            none.to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
     s.push_str(&format!(
         "  {} ({}): {}\n",
         pick(lang, "stopped containers", "정지된 컨테이너"),
         view.containers.len(),
-        list(view.containers.iter().map(|(n, i)| format!("{n} ({i})")).collect())
+        list(
+            view.containers
+                .iter()
+                .map(|(n, i)| format!("{n} ({i})"))
+                .collect()
+        )
     ));
     s.push_str(&format!(
         "  {} ({}): {}\n",
-        pick(lang, "networks no running container uses", "실행 중인 컨테이너가 쓰지 않는 네트워크"),
+        pick(
+            lang,
+            "networks no running container uses",
+            "실행 중인 컨테이너가 쓰지 않는 네트워크"
+        ),
         view.networks.len(),
         list(view.networks.clone())
     ));
     let total: i64 = view.images.iter().map(|i| i.size).sum();
     s.push_str(&format!(
         "  {} ({}, {:.1} MiB):\n",
-        pick(lang, "images no running container uses", "실행 중인 컨테이너가 쓰지 않는 이미지"),
+        pick(
+            lang,
+            "images no running container uses",
+            "실행 중인 컨테이너가 쓰지 않는 이미지"
+        ),
         view.images.len(),
         total as f64 / 1_048_576.0
     ));
@@ -141,7 +160,11 @@ async fn prune_preview(app: &App, lab_images: &[String]) -> Result<()> {
     }
     s.push_str(&format!(
         "  {} ({}): {}\n",
-        pick(lang, "volumes no running container uses", "실행 중인 컨테이너가 쓰지 않는 볼륨"),
+        pick(
+            lang,
+            "volumes no running container uses",
+            "실행 중인 컨테이너가 쓰지 않는 볼륨"
+        ),
         view.volumes.len(),
         list(view.volumes.clone())
     ));

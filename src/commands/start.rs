@@ -166,12 +166,24 @@ async fn offer_restore(app: &App, engine: &Engine, cat: &Catalog, had: &[String]
         app.style.warn("!"),
         pick(
             app.lang,
-            format!("{} of the labs' images are gone (a prune takes them): {}", missing.len(), missing.join(", ")),
-            format!("실습 이미지 {}개가 없습니다 (prune 이 지웠을 수 있습니다): {}", missing.len(), missing.join(", ")),
+            format!(
+                "{} of the labs' images are gone (a prune takes them): {}",
+                missing.len(),
+                missing.join(", ")
+            ),
+            format!(
+                "실습 이미지 {}개가 없습니다 (prune 이 지웠을 수 있습니다): {}",
+                missing.len(),
+                missing.join(", ")
+            ),
         )
     );
     let yes = dialoguer::Confirm::with_theme(&dialoguer::theme::SimpleTheme)
-        .with_prompt(pick(app.lang, "Get them back now (`docklings images`)?", "지금 되돌릴까요 (`docklings images`)?"))
+        .with_prompt(pick(
+            app.lang,
+            "Get them back now (`docklings images`)?",
+            "지금 되돌릴까요 (`docklings images`)?",
+        ))
         .default(true)
         .interact_opt();
     if !matches!(yes, Ok(Some(true))) {

@@ -450,6 +450,33 @@ impl Engine {
         })
     }
 
+    /// Create a bridge network on a subnet, labelled as docklings' own; its ID.
+    pub(crate) async fn create_network(
+        &self,
+        name: &str,
+        subnet: &str,
+        label: &str,
+    ) -> Result<String, EngineError> {
+        let config = bollard::models::NetworkCreateRequest {
+            name: name.to_owned(),
+            ipam: Some(bollard::models::Ipam {
+                config: Some(vec![bollard::models::IpamConfig {
+                    subnet: Some(subnet.to_owned()),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            labels: Some([(label.to_owned(), "1".to_owned())].into_iter().collect()),
+            ..Default::default()
+        };
+        let r = self
+            .docker
+            .create_network(config)
+            .await
+            .map_err(api_err(format!("create network `{name}`")))?;
+        Ok(r.id)
+    }
+
     /// Does the engine still remember every event since `since_ns`? The Docker engine keeps
     /// its last [`EVENT_MEMORY`] events of all kinds and drops older ones. Asked for the
     /// events since a moment, it returns what it kept from then: fewer than that many means
@@ -522,6 +549,8 @@ impl Engine {
                 "container".to_owned(),
                 "network".to_owned(),
                 "image".to_owned(),
+                // `volume prune`: the `unused` check reads volumes.
+                "volume".to_owned(),
             ],
         );
         let opts = qp::EventsOptions {

@@ -160,12 +160,30 @@ impl Catalog {
 }
 
 /// "2.10" sorts after "2.9"; chapters that are not numbers sort after the numbered ones.
-fn chapter_key(ch: &str) -> (u8, Vec<u64>, String) {
-    let nums: Option<Vec<u64>> = ch.split('.').map(|p| p.trim().parse().ok()).collect();
-    match nums {
-        Some(n) => (0, n, String::new()),
-        None => (1, Vec::new(), ch.to_owned()),
+fn chapter_key(ch: &str) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    let mut rest = ch;
+    while let Some(c) = rest.chars().next() {
+        let digits = c.is_ascii_digit();
+        let end = rest
+            .find(|x: char| x.is_ascii_digit() != digits)
+            .unwrap_or(rest.len());
+        let (part, tail) = rest.split_at(end);
+        out.push(match part.parse() {
+            Ok(n) if digits => Chunk::Num(n),
+            _ => Chunk::Text(part.to_owned()),
+        });
+        rest = tail;
     }
+    out
+}
+
+/// A run of digits (compared as a number) or of anything else (compared as text); numbers
+/// sort before text, so numbered chapters come before named ones.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Chunk {
+    Num(u64),
+    Text(String),
 }
 
 #[cfg(test)]
@@ -185,5 +203,8 @@ mod tests {
     fn chapters_sort_naturally() {
         assert!(chapter_key("2.9") < chapter_key("2.10"));
         assert!(chapter_key("2.10") < chapter_key("week1"));
+        assert!(chapter_key("lifecycle 3.2.2") < chapter_key("week1 3.2.3"));
+        assert!(chapter_key("week1 3.2.3") < chapter_key("week1 3.2.14"));
+        assert!(chapter_key("week1 5.1–5.3") < chapter_key("week1-network"));
     }
 }

@@ -49,10 +49,19 @@ impl Lab {
         }
         // What the lab needs (another lab's container) is looked at, and a selftest that
         // made it removes it; a reset of this lab leaves it to its own lab.
+        let mut needed = Footprint::default();
+        for check in self.needs.iter().flat_map(|n| &n.checks) {
+            check.kind.footprint(&mut needed);
+        }
         if with_images {
             for check in self.needs.iter().flat_map(|n| &n.checks) {
                 check.kind.footprint(&mut fp);
             }
+        } else {
+            // A step may name the needed container (`connect` names `my-nginx`): still not
+            // this lab's to reset.
+            fp.names.retain(|n| !needed.names.contains(n));
+            fp.networks.retain(|n| !needed.networks.contains(n));
         }
         fp
     }

@@ -14,6 +14,7 @@ pub(crate) async fn run(app: &App, ids: &[String], all: bool) -> Result<()> {
         preflight(app, &engine, lab).await?;
         let mut before = Baseline::take(&engine).await?;
         before.hold_images(&engine, lab).await?;
+        before.guard_subnets(&engine, lab).await?;
         let ws = tempdir()?;
         let outcome = {
             let proof = prove(app, &engine, lab, ws.path(), &before);
