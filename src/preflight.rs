@@ -138,12 +138,12 @@ pub(crate) async fn look(
     }
     let networks = engine.networks(&Default::default()).await?;
     let started = started_labs();
-    let owner = |names: &dyn Fn(&crate::lab::Footprint) -> bool, created: i64| {
+    let owner = |names: &dyn Fn(&Lab, &crate::lab::Footprint) -> bool, created: i64| {
         cat.labs
             .iter()
             .filter(|l| l.id != lab.id)
             .filter(|l| started.iter().any(|(id, at)| id == &l.id && *at <= created))
-            .find(|l| names(&l.checked_footprint()))
+            .find(|l| names(l, &l.checked_footprint()))
             .map(|l| l.id.clone())
     };
 
@@ -158,7 +158,10 @@ pub(crate) async fn look(
             blockers.push(Blocker {
                 object: object.clone(),
                 reason: Reason::Name,
-                left_by: owner(&|fp| fp.names.contains(&c.name), c.created),
+                left_by: owner(
+                    &|l, fp| fp.names.contains(&c.name) || mentions(l, &c.name),
+                    c.created,
+                ),
             });
         }
         let held: BTreeSet<u16> = c
@@ -175,7 +178,11 @@ pub(crate) async fn look(
                 object: object.clone(),
                 reason: Reason::Port(port),
                 left_by: owner(
-                    &|fp| fp.names.contains(&c.name) || fp.ports.contains(&port),
+                    &|l, fp| {
+                        fp.names.contains(&c.name)
+                            || mentions(l, &c.name)
+                            || fp.ports.contains(&port)
+                    },
                     c.created,
                 ),
             });
@@ -203,7 +210,10 @@ pub(crate) async fn look(
             id: n.id.clone(),
             name: n.name.clone(),
         };
-        let left_by = owner(&|fp| fp.networks.contains(&n.name), n.created);
+        let left_by = owner(
+            &|l, fp| fp.networks.contains(&n.name) || mentions(l, &n.name),
+            n.created,
+        );
         if wanted.networks.contains(&n.name) {
             blockers.push(Blocker {
                 object: object.clone(),
@@ -228,6 +238,26 @@ pub(crate) async fn look(
         }
     }
     Ok(Preflight { needs, blockers })
+}
+
+/// Does the lab's reference solution name this (a `--name custom-nginx` that its checks
+/// select by network instead, a network its solution creates)? Names are matched as whole
+/// words of the commands.
+fn mentions(lab: &Lab, name: &str) -> bool {
+    use crate::lab::Action;
+    lab.steps
+        .iter()
+        .flat_map(|s| &s.solution)
+        .chain(lab.needs.iter().flat_map(|n| &n.solution))
+        .any(|a| {
+            let text = match a {
+                Action::Run(t) | Action::Answer(t) => t,
+                Action::Tty { command, .. } => command,
+                Action::Send { .. } => return false,
+            };
+            text.split(|c: char| c.is_whitespace() || c == '=' || c == ';')
+                .any(|w| w == name)
+        })
 }
 
 /// The subnets the lab's networks are asked to have: `(network, subnet)`.

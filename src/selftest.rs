@@ -265,7 +265,12 @@ pub(crate) async fn prove(
     }
     let result = async {
         for step in &lab.steps {
-            for action in &step.solution {
+            for (k, action) in step.solution.iter().enumerate() {
+                // A `sequence` step's acts are judged as they happen, as a watching learner's
+                // would be: by its last act the first one's container may be gone.
+                if step.sequence && k > 0 {
+                    settle_part(&ctx, step).await?;
+                }
                 match sessions.perform(action, ws).await {
                     Ok(Some(answer)) => {
                         ctx.answers.insert(step.id.clone(), answer);
@@ -343,6 +348,27 @@ async fn settle(ctx: &Ctx<'_, Engine>, step: &str) -> Result<StepResult> {
     }
 }
 
+/// Judge until one more of a `sequence` step's checks passed, or [`SETTLE`] runs out (an
+/// act that completes no check, like typing before the output shows, is fine).
+async fn settle_part(ctx: &Ctx<'_, Engine>, step: &crate::lab::Step) -> Result<()> {
+    let parts = || {
+        ctx.parts
+            .borrow()
+            .keys()
+            .filter(|(id, _)| id == &step.id)
+            .count()
+    };
+    let before = parts();
+    let deadline = Instant::now() + SETTLE;
+    loop {
+        ctx.judge().await?;
+        if parts() > before || parts() == step.checks.len() || Instant::now() >= deadline {
+            return Ok(());
+        }
+        tokio::time::sleep(crate::check::POLL).await;
+    }
+}
+
 /// Remove new containers and networks that belong to the lab. Anything else that appeared
 /// meanwhile (the learner's own work in another terminal) is left alone.
 pub(crate) async fn cleanup(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<usize> {
@@ -374,7 +400,6 @@ async fn lab_leftovers(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<
         .collect();
     let mut set = Leftovers::default();
     images_back(engine, before, &mut set).await?;
-    set.networks.extend(before.guards.iter().cloned());
     for s in engine.summaries().await? {
         if before.containers.contains(&s.id) {
             continue;
@@ -397,6 +422,7 @@ async fn lab_leftovers(engine: &Engine, lab: &Lab, before: &Baseline) -> Result<
         .filter(|n| !before.networks.contains(&n.id) && fp.networks.contains(&n.name))
         .map(|n| n.id)
         .collect();
+    set.networks.extend(before.guards.iter().cloned());
     Ok(set)
 }
 

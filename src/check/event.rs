@@ -53,6 +53,20 @@ pub(crate) enum EventType {
 }
 
 impl EventType {
+    /// Its name in a sentence, in either language.
+    fn words(self) -> crate::lab::Text {
+        let (en, ko) = match self {
+            EventType::Container => ("container", "컨테이너"),
+            EventType::Network => ("network", "네트워크"),
+            EventType::Image => ("image", "이미지"),
+            EventType::Volume => ("volume", "볼륨"),
+        };
+        crate::lab::Text::Localized {
+            ko: ko.to_owned(),
+            en: en.to_owned(),
+        }
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             EventType::Container => "container",
@@ -192,7 +206,7 @@ fn expected_event(e: &EventCheck) -> Finding {
     if of != EventType::Container {
         let f = match &e.network {
             Some(n) => Finding::new(Code::ExpectNetworkEvent).with("network", n),
-            None => Finding::new(Code::ExpectTypedEvent).with("type", of.as_str()),
+            None => Finding::new(Code::ExpectTypedEvent).with("type", Value::LabText(of.words())),
         }
         .with("action", &e.action);
         return match &e.select {

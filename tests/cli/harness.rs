@@ -286,6 +286,10 @@ pub const LABS: &[&str] = &[
     "container-test1",
     "test-mysql",
     "nginx-server",
+    "my-nginx",
+    "custom-nginx-volume",
+    "network-commands",
+    "week1-practice",
 ];
 
 pub const LAB_IMAGES: &[&str] = &[
@@ -299,6 +303,7 @@ pub const LAB_IMAGES: &[&str] = &[
     "centos:7",
     "mysql",
     "nginx:1.18",
+    "httpd",
 ];
 
 impl Engine {

@@ -30,6 +30,10 @@ fn list_shows_the_labs_in_chapter_order() {
             "nginx-server",
             "test-mysql",
             // the week-1 course
+            "custom-nginx-volume",
+            "my-nginx",
+            "network-commands",
+            "week1-practice",
             "network-ping"
         ]
     );

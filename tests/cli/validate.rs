@@ -123,12 +123,12 @@ fn the_bundled_labs_are_valid() {
         .args(&["validate"])
         .run()
         .code(0)
-        .stdout_has("11 labs");
+        .stdout_has("15 labs");
     Test::new()
         .args(&["validate", "labs"])
         .run_in_root()
         .code(0)
-        .stdout_has("11 labs");
+        .stdout_has("15 labs");
 }
 
 #[test]
