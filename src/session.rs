@@ -555,8 +555,24 @@ impl<'a> GuidedSession<'a> {
                         Lang::Ko => ("기대", "실제"),
                         Lang::En => ("expected", "found"),
                     };
+                    // A challenge's expectation spells out the flags the learner is to find:
+                    // it shows once the hints have climbed to the command, or the solution is
+                    // open.
+                    let step = &self.lab.steps[self.current];
+                    let hidden = step.challenge.is_some()
+                        && !st.solution_shown
+                        && (st.hints_shown as usize) < step.hints.len();
+                    let expected = if hidden {
+                        style.dim(pick(
+                            lang,
+                            "(a challenge: the hints, `h`, lead to it)",
+                            "(도전 과제: 힌트 `h` 가 길을 알려 줍니다)",
+                        ))
+                    } else {
+                        c.expected.clone()
+                    };
                     v.push(clip(
-                        &format!("  {} {}", style.dim(&format!("{e}:")), c.expected),
+                        &format!("  {} {}", style.dim(&format!("{e}:")), expected),
                         width,
                     ));
                     v.push(clip(

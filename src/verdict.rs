@@ -522,6 +522,7 @@ codes! {
     EventNoneSince = "event.none_since",
     EventSeenOnly = "event.seen_only",
     SequenceEarly = "order.sequence_early",
+    ActBeforePart = "order.act_before_part",
     // the order of steps
     OrderBlocked = "order.blocked",
     ExpectAfter = "expect.after",

@@ -249,6 +249,7 @@ mod tests {
             id: "edit",
             after: 0,
             after_step: Some("browse"),
+            part: false,
         };
         let v = judge(&check, &before, &s);
         assert!(v.passed);

@@ -48,6 +48,12 @@ pub(crate) trait Kind {
 impl StepCx<'_> {
     /// "that act was before the step it follows passed": why an act does not count.
     pub(crate) fn too_early(&self, act: Finding, time: i64) -> Finding {
+        if self.part {
+            return Finding::new(Code::ActBeforePart)
+                .with("act", act)
+                .with("time", Value::Clock(time))
+                .with("after", Value::Clock(self.after));
+        }
         match self.after_step {
             Some(step) => Finding::new(Code::ActBefore)
                 .with("act", act)

@@ -243,6 +243,8 @@ pub(crate) struct StepCx<'s> {
     pub(crate) after: i64,
     /// The step whose pass set `after`; `None` when it is the lab's start.
     pub(crate) after_step: Option<&'s str>,
+    /// `after` is when the previous check of this `sequence` step passed.
+    pub(crate) part: bool,
 }
 
 impl<'a, P: Probe> Ctx<'a, P> {
@@ -317,6 +319,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
             id: "needs",
             after: self.since,
             after_step: None,
+            part: false,
         };
         let mut out = Vec::with_capacity(checks.len());
         for c in checks {
@@ -346,6 +349,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
             }
             let cx = StepCx {
                 after: after.unwrap_or(at.after),
+                part: k > 0,
                 ..at
             };
             let (mut o, t) = self.run_check(check, cx, snap).await?;

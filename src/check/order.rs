@@ -66,6 +66,7 @@ impl<P: Probe> Ctx<'_, P> {
                         id: &step.id,
                         after,
                         after_step: from.map(|k| steps[k].id.as_str()),
+                        part: false,
                     };
                     self.check_step_at(step, at, snap).await?
                 }

@@ -112,6 +112,7 @@ fn container(spec: &ContainerCheck, s: &Snapshot) -> Verdict {
 
 /// A step that counts from the very beginning.
 const FROM_START: StepCx<'static> = StepCx {
+    part: false,
     id: "s",
     after: 0,
     after_step: None,
@@ -387,6 +388,7 @@ fn absent_after_rm() {
         id: "remove",
         after: 3_000_000_000,
         after_step: Some("run-detached"),
+        part: false,
     };
     let v = absent::judge(&s, &later, &removed);
     assert!(!v.passed && has(&v, "order.act_before"), "{:?}", v.codes());

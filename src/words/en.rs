@@ -265,6 +265,9 @@ impl Words for En {
             ExpectEventForRunning => {
                 "`{action}` recorded for a container with {sel} running {commands}"
             }
+            ActBeforePart => {
+                "{act} was at {time}, before this step's previous check passed at {after}: do it again now"
+            }
             SequenceEarly => "this counts only after the check before it passed",
             EventOk => "The engine saw you do it.",
             ExpectNetworkEvent => "`{action}` recorded for network `{network}`",

@@ -277,6 +277,9 @@ impl Words for Ko {
             ExpectEventForRunning => {
                 "{sel} 인 컨테이너에서 {commands} 을(를) 실행한 `{action}` 이벤트가 기록됨"
             }
+            ActBeforePart => {
+                "{act}: {time} 의 일로, 이 단계의 앞 확인이 {after} 에 통과하기 전임 — 지금 다시 하세요"
+            }
             SequenceEarly => "앞의 확인을 통과한 뒤에야 인정됨",
             EventOk => "도커 엔진이 그 작업을 기록했습니다.",
             ExpectNetworkEvent => "네트워크 `{network}` 의 `{action}` 이벤트가 기록됨",
