@@ -130,8 +130,30 @@ pub fn format_lab_error(e: &LabError) -> String {
     s
 }
 
-/// Unix seconds (fractions allowed) or RFC 3339, as Unix nanoseconds.
+/// Unix seconds (fractions allowed) or RFC 3339, as Unix nanoseconds; not in the future
+/// (the engine refuses such a `since` with a bare HTTP 400, and nothing could count yet).
 pub fn parse_since(s: &str) -> Result<i64> {
+    let at = parse_time(s)?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+    if i128::from(at) > now {
+        let shown = time::OffsetDateTime::from_unix_timestamp_nanos(now)
+            .ok()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_default();
+        return Err(Failure::BadInput(format!(
+            "`--since {s}` is in the future (it is now {shown}): only what happens after it would \
+             count, and nothing has yet. Give a time before now, or leave `--since` out to count \
+             from the lab's start"
+        )));
+    }
+    Ok(at)
+}
+
+/// `--since`'s two forms, as Unix nanoseconds.
+fn parse_time(s: &str) -> Result<i64> {
     let t = s.trim();
     if let Some((secs, frac)) = t.split_once('.').or(Some((t, "")))
         && let Ok(secs) = secs.parse::<i64>()
@@ -146,7 +168,8 @@ pub fn parse_since(s: &str) -> Result<i64> {
         return Ok(secs.saturating_mul(1_000_000_000).saturating_add(frac_ns));
     }
     time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-        .map(|t| t.unix_timestamp_nanos() as i64)
+        // Past 2262 nanoseconds overflow i64; such a time is simply later than any.
+        .map(|t| i64::try_from(t.unix_timestamp_nanos()).unwrap_or(i64::MAX))
         .map_err(|_| {
             Failure::BadInput(format!(
                 "`--since {s}`: write Unix seconds (1767225600) or RFC 3339 (2026-01-01T00:00:00Z)"
@@ -199,5 +222,16 @@ mod tests {
         assert_eq!(n("1970-01-01T00:00:10Z"), Some(10_000_000_000));
         assert_eq!(n("yesterday"), None);
         assert_eq!(n("1.2.3"), None);
+    }
+
+    #[test]
+    fn since_in_the_future_is_bad_input() {
+        let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
+        let e = parse_since(&later.to_string()).expect_err("refused");
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("in the future"), "{e}");
+        assert!(parse_since("2999-01-01T00:00:00Z").is_err());
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        assert!(parse_since(&(now - 5).to_string()).is_ok());
     }
 }

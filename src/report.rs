@@ -1,14 +1,32 @@
-//! Reports: step verdicts gathered into a lab report, printed as text, JSON or JUnit XML.
+//! Reports: step verdicts gathered into a lab report, printed as text, JSON, JUnit XML or
+//! GitHub Classroom's JSON — each shaped for the tool that reads it.
 //!
-//! The JSON keys `lab`, `passed`, `score`, `max_score`, `steps[].id/title/passed/points`,
-//! `steps[].checks[].kind/passed/message/expected/observed` and, for several labs,
-//! `labs`/`score`/`max_score`/`passed` are a contract: tools read them.
+//! The JSON report is a contract: `docklings schema --report` prints its JSON Schema,
+//! generated from the structs here (their `///` docs are its descriptions) and committed as
+//! `docs/report.schema.json`. Its `format_version` changes when a change could break a
+//! reader. `check` prints one lab's report, `grade` a report of several labs (the same
+//! shape whatever their number), and either prints an error report (`error`) when it ends
+//! with exit 2 or 3, so a reader never finds an empty file.
 //!
 //! `grade --submission` adds a section to the grade report, not a report of its own:
 //! `SubmissionSection`, which every format includes when it is there (`render`).
+//!
+//! What each consumer needs (each has a test that reads the output the way it does):
+//! - JUnit: a `time` on every suite and case (test-report actions show `NaN` without one),
+//!   the lab file on its suite (`file`, the one place the xunit `junit-10.xsd` allows it)
+//!   and the step's `FILE:LINE` in the failure text, where annotation actions look for a
+//!   line; the failing check's code as the failure `type`; the submission's output inside
+//!   a test case, since GitLab drops a suite's.
+//! - Classroom: the reporter prints a failed test's name and `test_code`, never its
+//!   `message`, so the reason goes in `test_code` too; it computes totals once by counting
+//!   passed tests and once by adding scores, so every test is worth the same (a step worth
+//!   more points is several tests); a rejected submission scores nothing.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::app::{App, Failure, Result, out};
@@ -16,26 +34,42 @@ use crate::check::StepResult;
 use crate::engine::cleanup::Removed;
 use crate::lab::Lang;
 use crate::style::Style;
+use crate::words::pick;
 
-#[derive(Clone, Debug, Serialize)]
+/// The JSON report's `format_version`: raised when a change could break a reader (a key
+/// removed, renamed or changed in meaning); new keys do not raise it.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// One lab's verdicts: `check`'s JSON report, and each of a grade report's `labs`.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct LabReport {
+    /// The lab's id.
     pub lab: String,
+    /// The lab's title, in the report's language.
     pub title: String,
     pub chapter: String,
+    /// The lab file it was loaded from (`labs/<id>/lab.yaml` for the labs built in).
+    pub file: String,
+    /// Every step passed.
     pub passed: bool,
+    /// The points of the steps that passed.
     pub score: u32,
+    /// The points of all its steps.
     pub max_score: u32,
     pub steps: Vec<StepResult>,
     /// Unix seconds from which engine events counted as the learner's.
     pub since: i64,
     /// RFC 3339 time of the check.
     pub checked_at: String,
-    /// How long checking took.
+    /// How long checking took, in milliseconds.
     pub duration_ms: u64,
     /// The engine no longer remembers every event since `since` (it keeps its last 256):
     /// acts whose only trace was an event may be missing, and nothing recorded them.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub events_forgotten: bool,
+    /// The line of each step in `file`, by step id, for JUnit annotations.
+    #[serde(skip)]
+    pub(crate) lines: BTreeMap<String, u64>,
 }
 
 impl LabReport {
@@ -51,6 +85,8 @@ impl LabReport {
             lab: lab.id.clone(),
             title: lab.title.get(lang).to_owned(),
             chapter: lab.chapter.clone(),
+            // Forward slashes on every OS: annotation tools match it against repository paths.
+            file: lab.source.to_string_lossy().replace('\\', "/"),
             passed: steps.iter().all(|s| s.passed),
             score,
             max_score,
@@ -59,17 +95,24 @@ impl LabReport {
             checked_at: now_rfc3339(),
             duration_ms: 0,
             events_forgotten: false,
+            lines: lab.steps.iter().map(|s| (s.id.clone(), s.line)).collect(),
         }
     }
 }
 
-/// Several labs graded together.
-#[derive(Clone, Debug, Serialize)]
+/// Several labs graded together: `grade`'s JSON report.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct GradeReport {
     pub labs: Vec<LabReport>,
+    /// The labs' scores added up; 0 when the submission was rejected.
     pub score: u32,
     pub max_score: u32,
+    /// The grade passed, as the exit code says: the score reached `min_score` when one was
+    /// given, else every step passed; never when the submission was rejected.
     pub passed: bool,
+    /// `--min-score`, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) min_score: Option<u32>,
     /// With `grade --submission`: how the script ran, what the guard refused, what was
     /// cleaned up.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,14 +126,26 @@ impl GradeReport {
             max_score: labs.iter().map(|l| l.max_score).sum(),
             passed: labs.iter().all(|l| l.passed),
             labs,
+            min_score: None,
             submission: None,
         }
     }
 
-    /// Add a submission's section; a rejected submission does not pass.
+    /// Add a submission's section. A rejected submission does not pass and scores 0 (its
+    /// labs keep their scores, for reference).
     pub(crate) fn with_submission(mut self, section: SubmissionSection) -> Self {
-        self.passed &= !section.rejected;
+        if section.rejected {
+            self.passed = false;
+            self.score = 0;
+        }
         self.submission = Some(section);
+        self
+    }
+
+    /// Grade by `--min-score`: `passed` (and Classroom's status) follows the pass rule.
+    pub(crate) fn with_min_score(mut self, min_score: Option<u32>) -> Self {
+        self.min_score = min_score;
+        self.passed = self.passes(min_score);
         self
     }
 
@@ -107,7 +162,7 @@ impl GradeReport {
 }
 
 /// One request the submission guard refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub(crate) struct Denial {
     pub(crate) method: String,
     /// As the client sent it, query included.
@@ -116,10 +171,12 @@ pub(crate) struct Denial {
 }
 
 /// The `submission` section of a grade report. Its JSON keys are a contract, as the rest.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub(crate) struct SubmissionSection {
+    /// The script, as given.
     pub(crate) path: String,
     pub(crate) interpreter: String,
+    /// The script's exit code; `null` when a signal or the time limit ended it.
     pub(crate) exit_code: Option<i32>,
     /// The signal that ended the script, if one did.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,11 +185,14 @@ pub(crate) struct SubmissionSection {
     /// `exit code 3`, `timed out after 3s`: what a person reads (in English here; the text
     /// report words it in the learner's language).
     pub(crate) status: String,
+    /// How long the script ran, in milliseconds.
     pub(crate) duration_ms: u64,
     /// The last lines of stdout and stderr together.
     pub(crate) output_tail: Vec<String>,
     pub(crate) output_bytes: u64,
+    /// Requests the guard refused: each would have changed what the script did not create.
     pub(crate) denied: Vec<Denial>,
+    /// The guard refused something: the submission does not pass and scores 0.
     pub(crate) rejected: bool,
     pub(crate) cleaned_up: Removed,
     /// The time limit (`--timeout`), for wording a timeout.
@@ -155,10 +215,125 @@ impl SubmissionSection {
     }
 }
 
+/// What `check` or `grade` writes instead of a report when it ends with exit 2 or 3, so
+/// that a tool reading a machine format finds a report saying why, not an empty file.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub(crate) struct ErrorReport {
+    /// Always false: nothing was graded.
+    pub(crate) passed: bool,
+    /// Always 0.
+    pub(crate) score: u32,
+    /// The points the labs are worth when they were known before the failure, else 0.
+    pub(crate) max_score: u32,
+    pub(crate) error: ErrorInfo,
+}
+
+/// Why no report could be made.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub(crate) struct ErrorInfo {
+    /// docklings' exit code: 2 bad input, 3 the engine or the system failed.
+    pub(crate) exit_code: u8,
+    pub(crate) kind: ErrorKind,
+    /// What went wrong, as docklings printed it on stderr.
+    pub(crate) message: String,
+}
+
+/// The kind of failure, as the exit code tells it and a bit more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ErrorKind {
+    /// Exit 2: an unknown lab, a bad flag or value, a lab file with problems.
+    BadInput,
+    /// Exit 3: the Docker engine could not be reached, is too old, or failed.
+    Engine,
+    /// Exit 3: the system failed under docklings (a file it must write).
+    System,
+}
+
+impl ErrorReport {
+    /// The error report of a failure, or `None` when the failure is not an error (exit 1:
+    /// the checks ran, and their report is already out).
+    pub(crate) fn of(f: &Failure, max_score: u32) -> Option<ErrorReport> {
+        let kind = match f {
+            Failure::ChecksFailed => return None,
+            Failure::BadInput(_) | Failure::Labs(_) => ErrorKind::BadInput,
+            Failure::Engine(_) => ErrorKind::Engine,
+            Failure::Io(_) => ErrorKind::System,
+        };
+        Some(ErrorReport {
+            passed: false,
+            score: 0,
+            max_score,
+            error: ErrorInfo {
+                exit_code: f.exit_code(),
+                kind,
+                message: f.to_string().trim_end().to_owned(),
+            },
+        })
+    }
+}
+
+/// A JSON report as written: the format's version and language, then the report's keys.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[schemars(rename = "{T}Document")]
+pub(crate) struct Document<T> {
+    /// The report format's version: 1.
+    #[schemars(range(min = 1, max = 1))]
+    format_version: u32,
+    /// The language of the texts (`title`, `message`, `expected`, `observed`). Codes and
+    /// `findings` are the same in every language.
+    lang: Lang,
+    #[serde(flatten)]
+    report: T,
+}
+
+/// Every JSON report docklings writes: the one thing `docs/report.schema.json` describes.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub(crate) enum JsonReport {
+    /// `check LAB --format json`: one lab.
+    Lab(Document<LabReport>),
+    /// `grade --format json`: the labs graded (however many), their total, and a
+    /// submission's section.
+    Grade(Document<GradeReport>),
+    /// Either, when it ended with exit 2 or 3 instead.
+    Error(Document<ErrorReport>),
+}
+
+impl JsonReport {
+    fn lab(r: &LabReport, lang: Lang) -> JsonReport {
+        JsonReport::Lab(Document::new(r.clone(), lang))
+    }
+    fn grade(g: &GradeReport, lang: Lang) -> JsonReport {
+        JsonReport::Grade(Document::new(g.clone(), lang))
+    }
+    fn text(&self) -> String {
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(self).unwrap_or_default()
+        )
+    }
+}
+
+impl<T> Document<T> {
+    fn new(report: T, lang: Lang) -> Document<T> {
+        Document {
+            format_version: FORMAT_VERSION,
+            lang,
+            report,
+        }
+    }
+}
+
 pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+/// `expected` and `observed`, labelled in `lang`.
+fn labels(lang: Lang) -> (&'static str, &'static str) {
+    pick(lang, ("expected", "observed"), ("기대", "실제"))
 }
 
 /// Human-readable report: each step ✓/✗, and for each failed check what was expected, what
@@ -188,10 +363,7 @@ pub fn text(r: &LabReport, st: &Style, lang: crate::lab::Lang) -> String {
         );
         for c in s.checks.iter().filter(|c| !c.passed) {
             let _ = writeln!(out, "      {} {}", st.bad("✗"), c.message);
-            let (exp, obs) = match lang {
-                crate::lab::Lang::Ko => ("기대", "실제"),
-                crate::lab::Lang::En => ("expected", "observed"),
-            };
+            let (exp, obs) = labels(lang);
             let _ = writeln!(out, "        {} {}", st.dim(&format!("{exp}:")), c.expected);
             let _ = writeln!(out, "        {} {}", st.dim(&format!("{obs}:")), c.observed);
         }
@@ -202,13 +374,10 @@ pub fn text(r: &LabReport, st: &Style, lang: crate::lab::Lang) -> String {
         (false, crate::lab::Lang::Ko) => st.bad("아직 통과하지 못한 단계가 있습니다"),
         (false, crate::lab::Lang::En) => st.bad("some steps do not pass yet"),
     };
-    let score = match lang {
-        crate::lab::Lang::Ko => "점수",
-        crate::lab::Lang::En => "score",
-    };
+    let score = pick(lang, "score", "점수");
     let _ = writeln!(out, "  {score} {}/{}: {verdict}", r.score, r.max_score);
     if r.events_forgotten && !r.passed {
-        let note = crate::words::pick(
+        let note = pick(
             lang,
             "note: the Docker engine keeps only its last 256 events, and older ones since this \
              lab started are gone; a step whose act left no other trace may show as not done. \
@@ -222,46 +391,132 @@ pub fn text(r: &LabReport, st: &Style, lang: crate::lab::Lang) -> String {
     out
 }
 
-/// The JSON GitHub Classroom's autograding reporter reads from `<RUNNER>_RESULTS`
-/// (base64-encoded): version 1, an overall status, the maximum score, and one test per step
-/// with its score, so partial credit shows up in Classroom.
-pub fn classroom(labs: &[LabReport]) -> serde_json::Value {
-    let tests: Vec<serde_json::Value> = labs
+/// Why a step failed, a few lines per failed check: `✗ message`, then what was expected
+/// and observed, labelled in `lang`.
+fn reasons(s: &StepResult, lang: Lang) -> String {
+    let (exp, obs) = labels(lang);
+    s.checks
         .iter()
-        .flat_map(|l| {
-            l.steps.iter().map(move |s| {
-                let message = s
-                    .checks
-                    .iter()
-                    .filter(|c| !c.passed)
-                    .map(|c| {
-                        format!(
-                            "{} (expected: {}; observed: {})",
-                            c.message, c.expected, c.observed
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                serde_json::json!({
-                    "name": format!("{} / {}", l.lab, s.id),
-                    "status": if s.passed { "pass" } else { "fail" },
-                    "score": if s.passed { s.points } else { 0 },
-                    "max_score": s.points,
-                    "message": message,
-                    "test_code": format!("docklings check {} --step {}", l.lab, s.id),
-                    "filename": "",
-                    "line_no": 0,
-                    "execution_time": "0s",
-                })
-            })
+        .filter(|c| !c.passed)
+        .map(|c| {
+            format!(
+                "✗ {}\n  {exp}: {}\n  {obs}: {}",
+                c.message, c.expected, c.observed
+            )
         })
-        .collect();
-    let all_pass = labs.iter().all(|l| l.passed);
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The points one Classroom test is worth: the greatest common divisor of the steps'
+/// points. The reporter totals a run once by counting passed tests and once by adding
+/// scores; only tests of equal worth make the two agree, so a step worth `k` of these is
+/// `k` tests.
+fn classroom_unit(labs: &[LabReport]) -> u32 {
+    fn gcd(a: u32, b: u32) -> u32 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    labs.iter()
+        .flat_map(|l| &l.steps)
+        .map(|s| s.points)
+        .fold(0, gcd)
+        .max(1)
+}
+
+/// The JSON GitHub Classroom's autograding reporter reads from `<RUNNER>_RESULTS`
+/// (base64-encoded): version 1, an overall status (the grade's pass rule, `--min-score`
+/// included), the maximum score, and tests that carry the steps' points, so partial
+/// credit shows up in Classroom.
+pub(crate) fn classroom(g: &GradeReport, lang: Lang) -> serde_json::Value {
+    let unit = classroom_unit(&g.labs);
+    let rejected = g.submission.as_ref().filter(|s| s.rejected);
+    let rejection = rejected.map(|sub| {
+        format!(
+            "{}\n{}",
+            pick(
+                lang,
+                "REJECTED: the submission tried to touch what it did not create, so it scores 0.",
+                "거부됨: 제출물이 자기가 만들지 않은 것을 건드리려 했으므로 0점입니다.",
+            ),
+            refusal_lines(sub, pick(lang, "refused ", "거부한 요청 "))
+        )
+    });
+    // Steps worth nothing are no test: the reporter would count them (unless no step is
+    // worth anything, when there is no total to skew).
+    let any_points = g.max_score > 0;
+    let mut tests = Vec::new();
+    for l in &g.labs {
+        for s in l.steps.iter().filter(|s| s.points > 0 || !any_points) {
+            let passed = s.passed && rejected.is_none();
+            let why = [rejection.clone(), (!s.passed).then(|| reasons(s, lang))]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n");
+            let check = format!("docklings check {} --step {}", l.lab, s.id);
+            let parts = (s.points / unit).max(1);
+            for part in 1..=parts {
+                let name = if parts > 1 {
+                    format!("{} / {} ({part}/{parts})", l.lab, s.id)
+                } else {
+                    format!("{} / {}", l.lab, s.id)
+                };
+                let worth = if s.points == 0 { 0 } else { unit };
+                tests.push(serde_json::json!({
+                    "name": name,
+                    "status": if passed { "pass" } else { "fail" },
+                    "score": if passed { worth } else { 0 },
+                    "max_score": worth,
+                    "message": why,
+                    // The reporter prints a failed test's name and this, not its message.
+                    "test_code": if why.is_empty() { check.clone() } else { format!("{check}\n{why}") },
+                    "filename": l.file,
+                    "line_no": 0,
+                    "execution_time": format!("{:.3}s", s.duration_ms as f64 / 1000.0),
+                }));
+            }
+        }
+    }
+    if let Some(sub) = rejected {
+        let why = rejection.clone().unwrap_or_default();
+        tests.push(serde_json::json!({
+            "name": "submission / guard",
+            "status": "fail",
+            "score": 0,
+            "max_score": 0,
+            "message": why,
+            "test_code": format!("docklings grade --submission {}\n{why}", sub.path),
+            "filename": sub.path,
+            "line_no": 0,
+            "execution_time": format!("{:.3}s", sub.duration_ms as f64 / 1000.0),
+        }));
+    }
     serde_json::json!({
         "version": 1,
-        "status": if all_pass { "pass" } else { "fail" },
-        "max_score": labs.iter().map(|l| l.max_score).sum::<u32>(),
+        "status": if g.passed { "pass" } else { "fail" },
+        "max_score": g.max_score,
         "tests": tests,
+    })
+}
+
+/// Classroom's report of a run that ended in exit 2 or 3: status `error` (the reporter
+/// fails the run and prints the message), with the points there were to get.
+fn classroom_error(e: &ErrorReport) -> serde_json::Value {
+    serde_json::json!({
+        "version": 1,
+        "status": "error",
+        "max_score": e.max_score,
+        "tests": [{
+            "name": "docklings",
+            "status": "error",
+            "score": 0,
+            "max_score": e.max_score,
+            "message": e.error.message,
+            "test_code": "",
+            "filename": "",
+            "line_no": 0,
+            "execution_time": "0s",
+        }],
     })
 }
 
@@ -282,8 +537,16 @@ fn xml_escape(s: &str) -> String {
     o
 }
 
-/// JUnit XML, and a `submission` suite last when there is one; the totals count it.
-fn junit_with(labs: &[LabReport], submission: Option<&SubmissionSection>) -> String {
+/// Milliseconds as JUnit's seconds.
+fn secs(ms: u64) -> String {
+    format!("{:.3}", ms as f64 / 1000.0)
+}
+
+/// JUnit XML, and a `submission` suite last when there is one; the totals count it. It
+/// stays within the xunit plugin's `junit-10.xsd` (which Jenkins validates against), so
+/// the lab file is on the suite and the step's line is in the failure text, as
+/// `FILE:LINE`, where annotation actions find it.
+fn junit_with(labs: &[LabReport], submission: Option<&SubmissionSection>, lang: Lang) -> String {
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let tests: usize =
         labs.iter().map(|l| l.steps.len()).sum::<usize>() + usize::from(submission.is_some());
@@ -292,27 +555,33 @@ fn junit_with(labs: &[LabReport], submission: Option<&SubmissionSection>) -> Str
         .map(|l| l.steps.iter().filter(|s| !s.passed).count())
         .sum::<usize>()
         + usize::from(submission.is_some_and(|s| s.rejected));
+    let total_ms =
+        labs.iter().map(|l| l.duration_ms).sum::<u64>() + submission.map_or(0, |s| s.duration_ms);
     let _ = writeln!(
         o,
-        "<testsuites name=\"docklings\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
+        "<testsuites name=\"docklings\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"{}\">",
+        secs(total_ms)
     );
+    let (exp, obs) = labels(lang);
     for l in labs {
         let f = l.steps.iter().filter(|s| !s.passed).count();
         let _ = writeln!(
             o,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"0\" time=\"{:.3}\" timestamp=\"{}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"0\" time=\"{}\" timestamp=\"{}\" file=\"{}\">",
             xml_escape(&l.lab),
             l.steps.len(),
-            l.duration_ms as f64 / 1000.0,
+            secs(l.duration_ms),
             // JUnit's schema wants a local date-time without zone or fraction.
-            xml_escape(l.checked_at.get(..19).unwrap_or(&l.checked_at))
+            xml_escape(l.checked_at.get(..19).unwrap_or(&l.checked_at)),
+            xml_escape(&l.file),
         );
         for s in &l.steps {
             let _ = write!(
                 o,
-                "    <testcase classname=\"{}\" name=\"{}\"",
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
                 xml_escape(&l.lab),
-                xml_escape(&s.id)
+                xml_escape(&s.id),
+                secs(s.duration_ms)
             );
             if s.passed {
                 o.push_str("/>\n");
@@ -325,20 +594,35 @@ fn junit_with(labs: &[LabReport], submission: Option<&SubmissionSection>) -> Str
                 .map(|c| c.message.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            let body = failed
+            let mut body = failed
                 .iter()
                 .map(|c| {
                     format!(
-                        "[{}] {}\nexpected: {}\nobserved: {}",
+                        "[{}] {}\n{exp}: {}\n{obs}: {}",
                         c.kind, c.message, c.expected, c.observed
                     )
                 })
                 .collect::<Vec<_>>()
                 .join("\n\n");
+            if let Some(line) = l.lines.get(&s.id) {
+                // After a space: that is how action-junit-report finds `FILE:LINE` in it.
+                let _ = write!(
+                    body,
+                    "\n\n{} {}:{line}",
+                    pick(
+                        lang,
+                        format!("step `{}` is written at", s.id),
+                        format!("단계 `{}` 의 위치:", s.id)
+                    ),
+                    l.file
+                );
+            }
+            let kind = failed.first().map_or("check", |c| c.code);
             let _ = writeln!(
                 o,
-                "      <failure message=\"{}\" type=\"check\">{}</failure>",
+                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
                 xml_escape(&msg),
+                xml_escape(kind),
                 xml_escape(&body)
             );
             o.push_str("    </testcase>\n");
@@ -346,24 +630,47 @@ fn junit_with(labs: &[LabReport], submission: Option<&SubmissionSection>) -> Str
         o.push_str("  </testsuite>\n");
     }
     if let Some(sub) = submission {
-        o.push_str(&submission_junit(sub));
+        o.push_str(&submission_junit(sub, lang));
     }
     o.push_str("</testsuites>\n");
     o
+}
+
+/// JUnit of a run that ended in exit 2 or 3: one case with an `error`, so a test-report
+/// tool shows why instead of failing on an empty file.
+fn junit_error(e: &ErrorReport) -> String {
+    let kind = serde_json::to_value(e.error.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let stamp = now_rfc3339();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <testsuites name=\"docklings\" tests=\"1\" failures=\"0\" errors=\"1\" time=\"0.000\">\n  \
+         <testsuite name=\"docklings\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\" timestamp=\"{}\">\n    \
+         <testcase classname=\"docklings\" name=\"docklings\" time=\"0.000\">\n      \
+         <error message=\"{}\" type=\"{}\">{}</error>\n    \
+         </testcase>\n  \
+         </testsuite>\n\
+         </testsuites>\n",
+        xml_escape(stamp.get(..19).unwrap_or(&stamp)),
+        xml_escape(e.error.message.lines().next().unwrap_or_default()),
+        xml_escape(&kind),
+        xml_escape(&e.error.message),
+    )
 }
 
 /// The whole of a `grade` report in `format`: each lab, the total when there are several,
 /// and the submission section when there is one.
 pub(crate) fn render(g: &GradeReport, format: Format, st: &Style, lang: Lang) -> String {
     match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(g).unwrap_or_default()),
-        Format::Junit => junit_with(&g.labs, g.submission.as_ref()),
+        Format::Json => JsonReport::grade(g, lang).text(),
+        Format::Junit => junit_with(&g.labs, g.submission.as_ref(), lang),
         Format::Classroom => {
-            let mut v = classroom(&g.labs);
-            if let Some(sub) = &g.submission {
-                add_guard_test(&mut v, sub);
-            }
-            format!("{}\n", serde_json::to_string(&v).unwrap_or_default())
+            format!(
+                "{}\n",
+                serde_json::to_string(&classroom(g, lang)).unwrap_or_default()
+            )
         }
         Format::Text => {
             let mut s = String::new();
@@ -371,7 +678,13 @@ pub(crate) fn render(g: &GradeReport, format: Format, st: &Style, lang: Lang) ->
                 s.push_str(&text(r, st, lang));
             }
             if g.labs.len() > 1 {
-                let _ = writeln!(s, "total {}/{}", g.score, g.max_score);
+                let _ = writeln!(
+                    s,
+                    "{} {}/{}",
+                    pick(lang, "total", "합계"),
+                    g.score,
+                    g.max_score
+                );
             }
             if let Some(sub) = &g.submission {
                 s.push_str(&submission_text(sub, st, lang));
@@ -381,26 +694,70 @@ pub(crate) fn render(g: &GradeReport, format: Format, st: &Style, lang: Lang) ->
     }
 }
 
-/// Render `g` and print it, or write it to `output` (atomically, and without colour).
+/// Set once a report has been printed or written: a failure after that (cleaning up after
+/// a submission) must not replace it with an error report.
+static EMITTED: AtomicBool = AtomicBool::new(false);
+
+/// Render `g` and print it, or write it to `output` (atomically, and without colour) and
+/// print the text report too, so the CI log shows what the file holds.
 pub(crate) fn emit(
     app: &App,
     g: &GradeReport,
     format: Format,
     output: Option<&std::path::Path>,
 ) -> Result<()> {
-    let style = if output.is_some() {
-        Style::plain()
-    } else {
-        app.style
-    };
-    let text = render(g, format, &style, app.lang);
     match output {
-        Some(path) => crate::store::atomic::write(path, text.as_bytes())
-            .map_err(|e| Failure::io("write", path, e)),
-        None => {
-            out(&text);
-            Ok(())
+        Some(path) => {
+            let text = render(g, format, &Style::plain(), app.lang);
+            crate::store::atomic::write(path, text.as_bytes())
+                .map_err(|e| Failure::io("write", path, e))?;
+            EMITTED.store(true, Ordering::Relaxed);
+            out(&render(g, Format::Text, &app.style, app.lang));
         }
+        None => {
+            EMITTED.store(true, Ordering::Relaxed);
+            out(&render(g, format, &app.style, app.lang));
+        }
+    }
+    Ok(())
+}
+
+/// When `check` or `grade` ends with exit 2 or 3 in a machine format, write an error report
+/// where the report would have gone, so the tool reading it learns why (it still exits
+/// with that code, and says why on stderr too). `max_score`: the labs' points, if known.
+pub(crate) fn emit_failure(
+    app: &App,
+    f: &Failure,
+    format: Format,
+    output: Option<&std::path::Path>,
+    max_score: u32,
+) {
+    if format == Format::Text || EMITTED.load(Ordering::Relaxed) {
+        return;
+    }
+    let Some(e) = ErrorReport::of(f, max_score) else {
+        return;
+    };
+    let text = render_error(&e, format, app.lang);
+    match output {
+        // The error is on stderr already; one about this file would only hide it.
+        Some(path) => {
+            let _ = crate::store::atomic::write(path, text.as_bytes());
+        }
+        None => out(&text),
+    }
+}
+
+/// An error report in `format` (text has none: the error is on stderr).
+pub(crate) fn render_error(e: &ErrorReport, format: Format, lang: Lang) -> String {
+    match format {
+        Format::Json => JsonReport::Error(Document::new(e.clone(), lang)).text(),
+        Format::Junit => junit_error(e),
+        Format::Classroom => format!(
+            "{}\n",
+            serde_json::to_string(&classroom_error(e)).unwrap_or_default()
+        ),
+        Format::Text => String::new(),
     }
 }
 
@@ -481,9 +838,9 @@ fn refusals_text(denied: &[Denial], st: &Style, ko: bool) -> String {
         s,
         "  {}",
         st.bad(if ko {
-            "거부됨: 제출물이 자기가 만들지 않은 것을 건드리려 했으므로 통과하지 못합니다 (점수는 참고용)."
+            "거부됨: 제출물이 자기가 만들지 않은 것을 건드리려 했으므로 통과하지 못하며 0점입니다 (실습별 점수는 참고용)."
         } else {
-            "REJECTED: the submission tried to touch what it did not create, so it does not pass (the score is for reference)."
+            "REJECTED: the submission tried to touch what it did not create, so it does not pass and scores 0 (the labs' scores are for reference)."
         })
     );
     s
@@ -519,46 +876,35 @@ fn refusal_lines(sub: &SubmissionSection, prefix: &str) -> String {
         .join("\n")
 }
 
-/// Classroom: a rejected submission fails the run, with a `guard` test saying why.
-fn add_guard_test(v: &mut serde_json::Value, sub: &SubmissionSection) {
-    if !sub.rejected {
-        return;
-    }
-    v["status"] = "fail".into();
-    if let Some(tests) = v["tests"].as_array_mut() {
-        tests.push(serde_json::json!({
-            "name": "submission / guard",
-            "status": "fail",
-            "score": 0,
-            "max_score": 0,
-            "message": refusal_lines(sub, "refused "),
-            "test_code": format!("docklings grade --submission {}", sub.path),
-            "filename": sub.path,
-            "line_no": 0,
-            "execution_time": format!("{}ms", sub.duration_ms),
-        }));
-    }
-}
-
 /// JUnit: a `submission` suite whose `guard` case fails when the submission was rejected.
-fn submission_junit(sub: &SubmissionSection) -> String {
+/// The script's output is the case's `system-out` (GitLab reads a case's, not a suite's).
+fn submission_junit(sub: &SubmissionSection, lang: Lang) -> String {
     let failed = usize::from(sub.rejected);
+    let time = secs(sub.duration_ms);
     let mut suite = format!(
-        "  <testsuite name=\"submission\" tests=\"1\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n    <testcase classname=\"submission\" name=\"guard\""
+        "  <testsuite name=\"submission\" tests=\"1\" failures=\"{failed}\" errors=\"0\" skipped=\"0\" time=\"{time}\" file=\"{}\">\n    <testcase classname=\"submission\" name=\"guard\" time=\"{time}\">\n",
+        xml_escape(&sub.path)
     );
     if sub.rejected {
-        let _ = write!(
+        let _ = writeln!(
             suite,
-            ">\n      <failure message=\"the submission tried to change what it did not create\" type=\"rejected\">{}</failure>\n    </testcase>\n",
+            "      <failure message=\"{}\" type=\"rejected\">{}</failure>",
+            xml_escape(pick(
+                lang,
+                "the submission tried to change what it did not create",
+                "제출물이 자기가 만들지 않은 것을 바꾸려 했습니다",
+            )),
             xml_escape(&refusal_lines(sub, ""))
         );
-    } else {
-        suite.push_str("/>\n");
     }
     let _ = write!(
         suite,
-        "    <system-out>{}</system-out>\n  </testsuite>\n",
-        xml_escape(&format!("{}\n{}", sub.status, sub.output_tail.join("\n")))
+        "      <system-out>{}</system-out>\n    </testcase>\n  </testsuite>\n",
+        xml_escape(&format!(
+            "{}\n{}",
+            sub.status_in(lang),
+            sub.output_tail.join("\n")
+        ))
     );
     suite
 }
@@ -577,7 +923,7 @@ pub enum Format {
 /// wraps labs, so tools see one shape whatever their number), the rest as `grade` would.
 pub(crate) fn render_lab(r: &LabReport, format: Format, st: &Style, lang: Lang) -> String {
     match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(r).unwrap_or_default()),
+        Format::Json => JsonReport::lab(r, lang).text(),
         _ => render(&GradeReport::new(vec![r.clone()]), format, st, lang),
     }
 }
@@ -587,11 +933,38 @@ mod tests {
     use super::*;
     use crate::check::Outcome;
 
+    fn step(id: &str, passed: bool, points: u32) -> StepResult {
+        StepResult {
+            at: passed.then_some(1_700_000_000_000_000_000),
+            id: id.into(),
+            title: format!("Step {id}"),
+            passed,
+            points,
+            duration_ms: 7,
+            checks: if passed {
+                vec![]
+            } else {
+                vec![Outcome::with_texts(
+                    "http",
+                    false,
+                    "Nothing answers & \u{1}",
+                    "GET → 200",
+                    "refused",
+                )]
+            },
+        }
+    }
+
     fn sample() -> LabReport {
+        let mut run = step("run-detached", true, 1);
+        run.title = "Run it".into();
+        let mut browse = step("browse", false, 1);
+        browse.title = "Browse <it>".into();
         LabReport {
             lab: "published-web".into(),
             title: "Host a web site".into(),
             chapter: "2.4".into(),
+            file: "labs/published-web/lab.yaml".into(),
             passed: false,
             score: 1,
             max_score: 2,
@@ -599,40 +972,61 @@ mod tests {
             checked_at: "2026-01-01T00:00:00Z".into(),
             duration_ms: 42,
             events_forgotten: false,
-            steps: vec![
-                StepResult {
-                    at: Some(1_700_000_000_000_000_000),
-                    id: "run-detached".into(),
-                    title: "Run it".into(),
-                    passed: true,
-                    points: 1,
-                    checks: vec![],
-                },
-                StepResult {
-                    at: None,
-                    id: "browse".into(),
-                    title: "Browse <it>".into(),
-                    passed: false,
-                    points: 1,
-                    checks: vec![Outcome::with_texts(
-                        "http",
-                        false,
-                        "Nothing answers & \u{1}",
-                        "GET → 200",
-                        "refused",
-                    )],
-                },
-            ],
+            steps: vec![run, browse],
+            lines: [("run-detached".into(), 8), ("browse".into(), 30)].into(),
         }
+    }
+
+    /// A lab whose steps are worth 1, 2 and 3 points; the first and last pass.
+    fn weighted() -> LabReport {
+        let mut r = sample();
+        r.steps = vec![
+            step("one", true, 1),
+            step("two", false, 2),
+            step("three", true, 3),
+        ];
+        r.score = 4;
+        r.max_score = 6;
+        r
     }
 
     #[test]
     fn junit_escapes_and_counts() {
-        let x = junit_with(&[sample()], None);
+        let x = junit_with(&[sample()], None, Lang::En);
         assert!(x.contains("tests=\"2\" failures=\"1\""));
         assert!(x.contains("Nothing answers &amp; "));
         assert!(!x.contains('\u{1}'));
         insta::assert_snapshot!(x);
+    }
+
+    #[test]
+    fn junit_has_times_the_lab_file_and_the_failing_code() {
+        let x = junit_with(&[sample()], None, Lang::En);
+        assert!(
+            x.contains("<testcase classname=\"published-web\" name=\"browse\" time=\"0.007\">"),
+            "{x}"
+        );
+        assert!(x.contains("file=\"labs/published-web/lab.yaml\""), "{x}");
+        assert!(x.contains("type=\"container.not_as_asked\""), "{x}");
+        assert!(!x.contains("type=\"check\""), "{x}");
+        // The step's line, after a space, where annotation actions look for `FILE:LINE`.
+        assert!(x.contains(" labs/published-web/lab.yaml:30"), "{x}");
+    }
+
+    #[test]
+    fn korean_reports_use_korean_labels() {
+        let x = junit_with(&[sample()], None, Lang::Ko);
+        assert!(
+            x.contains("기대: GET") && x.contains("실제: refused"),
+            "{x}"
+        );
+        assert!(!x.contains("expected:") && !x.contains("observed:"), "{x}");
+        let c = classroom(&GradeReport::new(vec![sample()]), Lang::Ko).to_string();
+        assert!(
+            c.contains("기대: GET") && c.contains("실제: refused"),
+            "{c}"
+        );
+        assert!(!c.contains("expected") && !c.contains("observed"), "{c}");
     }
 
     #[test]
@@ -645,7 +1039,7 @@ mod tests {
 
     #[test]
     fn classroom_scores_each_step() {
-        let v = classroom(&[sample()]);
+        let v = classroom(&GradeReport::new(vec![sample()]), Lang::En);
         assert_eq!(v["version"], 1);
         assert_eq!(v["status"], "fail");
         assert_eq!(v["max_score"], 2);
@@ -656,6 +1050,64 @@ mod tests {
         assert_eq!(tests[1]["score"], 0);
         let total: u64 = tests.iter().map(|t| t["score"].as_u64().unwrap_or(0)).sum();
         assert_eq!(total, 1);
+        // The reporter prints a failed test's name and test_code: the reason is in both
+        // places it could be read.
+        let code = tests[1]["test_code"].as_str().unwrap_or_default();
+        assert!(code.contains("Nothing answers") && code.contains("observed: refused"));
+        assert!(
+            tests[1]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Nothing")
+        );
+        assert_eq!(tests[0]["execution_time"], "0.007s");
+    }
+
+    /// The autograding reporter's three totals: the runner's line and the summary table
+    /// count passed tests (`passed / tests × max_score`), the notice adds scores.
+    fn reporter_totals(v: &serde_json::Value) -> (f64, f64) {
+        let tests = v["tests"].as_array().expect("tests");
+        let passed = tests.iter().filter(|t| t["status"] == "pass").count() as f64;
+        let max = v["max_score"].as_f64().unwrap_or(0.0);
+        let counted = passed / tests.len() as f64 * max;
+        let added: f64 = tests
+            .iter()
+            .map(|t| t["score"].as_f64().unwrap_or(0.0))
+            .sum();
+        (counted, added)
+    }
+
+    #[test]
+    fn weighted_points_give_one_total() {
+        let g = GradeReport::new(vec![weighted(), sample()]);
+        let v = classroom(&g, Lang::En);
+        let (counted, added) = reporter_totals(&v);
+        assert_eq!(counted, added, "{v}");
+        assert_eq!(added, f64::from(g.score));
+        assert_eq!(v["max_score"], g.max_score);
+        let names: Vec<&str> = v["tests"]
+            .as_array()
+            .expect("tests")
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        assert!(names.contains(&"published-web / three (3/3)"), "{names:?}");
+        // Equal points need no splitting.
+        let mut even = weighted();
+        even.steps.iter_mut().for_each(|s| s.points = 2);
+        let v = classroom(&GradeReport::new(vec![even]), Lang::En);
+        assert_eq!(v["tests"].as_array().map(Vec::len), Some(3));
+        assert_eq!(v["tests"][0]["max_score"], 2);
+    }
+
+    #[test]
+    fn a_step_worth_nothing_is_no_classroom_test() {
+        let mut r = weighted();
+        r.steps[1].points = 0;
+        r.max_score = 4;
+        let v = classroom(&GradeReport::new(vec![r]), Lang::En);
+        let (counted, added) = reporter_totals(&v);
+        assert_eq!(counted, added, "{v}");
     }
 
     fn rejected_submission() -> SubmissionSection {
@@ -666,7 +1118,7 @@ mod tests {
             signal: None,
             timed_out: false,
             status: "exit code 0".into(),
-            duration_ms: 1,
+            duration_ms: 1500,
             output_tail: vec!["<hi>".into()],
             output_bytes: 5,
             denied: vec![Denial {
@@ -682,10 +1134,55 @@ mod tests {
 
     #[test]
     fn junit_counts_the_guard() {
-        let out = junit_with(&[sample()], Some(&rejected_submission()));
+        let out = junit_with(&[sample()], Some(&rejected_submission()), Lang::En);
         assert!(out.contains("tests=\"3\" failures=\"2\""), "{out}");
         assert!(out.contains("&lt;hi&gt;"), "{out}");
         assert!(out.trim_end().ends_with("</testsuites>"), "{out}");
+        // The suite and its case have times; the output is inside the case.
+        assert!(
+            out.contains("<testsuite name=\"submission\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" time=\"1.500\""),
+            "{out}"
+        );
+        let case = out.find("name=\"guard\"").expect("guard case");
+        let case_end = out.find("</testcase>\n  </testsuite>\n</testsuites>");
+        let system_out = out.find("<system-out>").expect("system-out");
+        assert!(case < system_out && Some(system_out) < case_end, "{out}");
+    }
+
+    #[test]
+    fn a_rejected_submission_scores_nothing() {
+        let mut passing = sample();
+        passing.passed = true;
+        passing.steps.retain(|s| s.passed);
+        passing.score = 1;
+        passing.max_score = 1;
+        let g = GradeReport::new(vec![passing]).with_submission(rejected_submission());
+        assert_eq!(g.score, 0);
+        let v = classroom(&g, Lang::En);
+        assert_eq!(v["status"], "fail");
+        let (counted, added) = reporter_totals(&v);
+        assert_eq!((counted, added), (0.0, 0.0), "{v}");
+        let json = serde_json::to_value(&g).expect("json");
+        assert_eq!(json["score"], 0);
+        assert_eq!(
+            json["labs"][0]["score"], 1,
+            "the lab's score stays, for reference"
+        );
+    }
+
+    #[test]
+    fn classroom_status_follows_min_score() {
+        let g = GradeReport::new(vec![sample()]).with_min_score(Some(1));
+        assert!(g.passed);
+        assert_eq!(classroom(&g, Lang::En)["status"], "pass");
+        let g = GradeReport::new(vec![sample()]).with_min_score(Some(2));
+        assert_eq!(classroom(&g, Lang::En)["status"], "fail");
+        let v = serde_json::to_value(GradeReport::new(vec![sample()]).with_min_score(Some(1)))
+            .expect("json");
+        assert_eq!(
+            (v["passed"].clone(), v["min_score"].clone()),
+            (true.into(), 1.into())
+        );
     }
 
     #[test]
@@ -743,9 +1240,10 @@ mod tests {
     #[test]
     fn json_keys() {
         let v = serde_json::to_value(sample()).expect("serializes");
-        for k in ["lab", "passed", "score", "max_score", "steps"] {
+        for k in ["lab", "passed", "score", "max_score", "steps", "file"] {
             assert!(v.get(k).is_some(), "{k}");
         }
+        assert!(v.get("lines").is_none());
         let c = &v["steps"][1]["checks"][0];
         for k in ["kind", "passed", "message", "expected", "observed"] {
             assert!(c.get(k).is_some(), "{k}");
@@ -755,5 +1253,51 @@ mod tests {
         assert_eq!(g["score"], 2);
         assert_eq!(g["max_score"], 4);
         assert_eq!(g["passed"], false);
+    }
+
+    #[test]
+    fn json_reports_say_their_version_and_language_first() {
+        let lab = render_lab(&sample(), Format::Json, &Style::plain(), Lang::Ko);
+        assert!(
+            lab.starts_with("{\n  \"format_version\": 1,\n  \"lang\": \"ko\",\n  \"lab\""),
+            "{lab}"
+        );
+        let g = render(
+            &GradeReport::new(vec![sample()]),
+            Format::Json,
+            &Style::plain(),
+            Lang::En,
+        );
+        let v: serde_json::Value = serde_json::from_str(&g).expect("json");
+        assert_eq!(v["format_version"], FORMAT_VERSION);
+        assert_eq!(v["lang"], "en");
+        assert!(
+            v["labs"][0].get("format_version").is_none(),
+            "only at the top"
+        );
+    }
+
+    #[test]
+    fn error_reports_in_every_machine_format() {
+        let f = Failure::BadInput("no lab `nope`".into());
+        let e = ErrorReport::of(&f, 5).expect("an error");
+        assert!(ErrorReport::of(&Failure::ChecksFailed, 0).is_none());
+        let json: serde_json::Value =
+            serde_json::from_str(&render_error(&e, Format::Json, Lang::En)).expect("json");
+        assert_eq!(json["error"]["exit_code"], 2);
+        assert_eq!(json["error"]["kind"], "bad_input");
+        assert_eq!(json["passed"], false);
+        let c: serde_json::Value =
+            serde_json::from_str(&render_error(&e, Format::Classroom, Lang::En)).expect("json");
+        assert_eq!(c["status"], "error");
+        assert_eq!(c["max_score"], 5);
+        assert_eq!(c["tests"][0]["message"], "no lab `nope`");
+        let x = render_error(&e, Format::Junit, Lang::En);
+        assert!(
+            x.contains("errors=\"1\"")
+                && x.contains("<error message=\"no lab `nope`\" type=\"bad_input\">"),
+            "{x}"
+        );
+        assert!(render_error(&e, Format::Text, Lang::En).is_empty());
     }
 }

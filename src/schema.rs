@@ -1,12 +1,16 @@
 //! The JSON Schema of a lab file, generated from the structs in `lab` so that editors,
 //! `docklings schema`, `labs/lab.schema.json` and the book's authoring guide all read the same
-//! doc comments and can never drift from what the loader accepts.
+//! doc comments and can never drift from what the loader accepts; and the JSON Schema of the
+//! reports `check` and `grade` write (`docklings schema --report`, committed as
+//! `docs/report.schema.json`), generated from the structs in `report` the same way.
 //!
 //! Draft-07 rather than schemars' default 2020-12: it is the draft editors' YAML and JSON
 //! language servers support best, and the labs point their `$schema` modeline at this file.
 
-use schemars::Schema;
+use std::borrow::Cow;
+
 use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::Value;
 
 use crate::lab::LabFile;
@@ -52,7 +56,77 @@ pub(crate) fn lab_schema() -> Value {
     let mut v = root.to_value();
     drop_null(&mut v);
     unwrap_descriptions(&mut v);
+    kind_lints(&mut v);
     v
+}
+
+/// Where `http` checks' URL sits in the lab schema.
+const HTTP_URL: &str = "/definitions/HttpCheck/properties/url";
+
+/// What a check kind's lint refuses that its field's type lets through, where a pattern
+/// can say it, so an editor flags it before `validate`: an `http` check's URL is
+/// `http://HOST[:PORT][/PATH]` without userinfo (the lint's `split_http_url`; that HOST is
+/// loopback only `validate` says). The kinds' structs live in `check/`, one file each; their
+/// one schema rule the type cannot carry is added here.
+fn kind_lints(v: &mut Value) {
+    if let Some(Value::Object(url)) = v.pointer_mut(HTTP_URL) {
+        url.insert("pattern".into(), r"^http://[^/@\s]+(/|$)".into());
+    }
+}
+
+/// The schema of every JSON report `check` and `grade` write (a lab's, several labs', or
+/// an error report), as a JSON value. Generated for what serializing writes: a key that
+/// is always written is required, an `Option` written as `null` may be `null`.
+pub(crate) fn report_schema() -> Value {
+    let generator = SchemaSettings::draft07().for_serialize().into_generator();
+    let mut root = generator.into_root_schema_for::<crate::report::JsonReport>();
+    root.insert("title".into(), "docklings report".into());
+    root.insert(
+        "description".into(),
+        "What `docklings check --format json` and `docklings grade --format json` write. \
+         `format_version` changes only when a change could break a reader."
+            .into(),
+    );
+    let mut v = root.to_value();
+    unwrap_descriptions(&mut v);
+    v
+}
+
+/// What `docklings schema --report` prints and `docs/report.schema.json` holds.
+pub(crate) fn report_schema_text() -> String {
+    let mut s = serde_json::to_string_pretty(&report_schema()).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A finding is written as its code and, when it has any, its values by name; the values'
+/// shapes belong to each code (see `words/` for what each means).
+impl JsonSchema for crate::verdict::Finding {
+    fn schema_name() -> Cow<'static, str> {
+        "Finding".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "One statement about the engine, as data: a stable code (`kind.what`) and named values, the same in every language.",
+            "type": "object",
+            "properties": {
+                "code": { "type": "string", "pattern": "^[a-z_]+\\.[a-z_]+$" },
+                "values": { "type": "object" }
+            },
+            "required": ["code"],
+            "additionalProperties": false
+        })
+    }
+}
+
+/// The report's language, as `--lang` spells it.
+impl JsonSchema for crate::lab::Lang {
+    fn schema_name() -> Cow<'static, str> {
+        "Lang".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({ "type": "string", "enum": ["ko", "en"] })
+    }
 }
 
 /// schemars lets every `Option` be `null` too; an optional key is simply written or left
@@ -145,6 +219,45 @@ mod tests {
         assert_eq!(kinds.len(), crate::check::NAMES.len(), "{kinds:?}");
         assert!(kinds.contains(&"container".to_owned()));
         assert!(!kinds.contains(&"fail".to_owned()));
+    }
+
+    #[test]
+    fn the_url_pattern_lands_on_the_http_check() {
+        let s = lab_schema();
+        let url = s
+            .pointer(HTTP_URL)
+            .expect("an http check's url in the schema");
+        assert_eq!(url["pattern"], r"^http://[^/@\s]+(/|$)");
+        let re = regex::Regex::new(url["pattern"].as_str().unwrap_or_default()).expect("regex");
+        for (u, valid) in [
+            ("http://localhost:8088/", true),
+            ("http://127.0.0.1:8080", true),
+            ("http://[::1]:80/x", true),
+            ("localhost:8080/", false),
+            ("https://localhost/", false),
+            ("http://user@localhost/", false),
+        ] {
+            assert_eq!(re.is_match(u), valid, "{u}");
+            assert_eq!(crate::lab::split_http_url(u).is_some(), valid, "{u}");
+        }
+    }
+
+    #[test]
+    fn the_report_schema_describes_every_report() {
+        let s = report_schema();
+        let any = s["anyOf"].as_array().expect("one schema per report");
+        assert_eq!(any.len(), 3);
+        for name in [
+            "LabReportDocument",
+            "GradeReportDocument",
+            "ErrorReportDocument",
+            "LabReport",
+            "StepResult",
+            "Outcome",
+            "SubmissionSection",
+        ] {
+            assert!(definition(&s, name).is_some(), "{name}");
+        }
     }
 
     #[test]

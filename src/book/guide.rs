@@ -198,6 +198,7 @@ impl<'a> Guide<'a> {
             },
             Some("string") => t(lang, "문자열", "string").to_owned(),
             Some("integer") => t(lang, "정수", "integer").to_owned(),
+            Some("number") => t(lang, "숫자", "number").to_owned(),
             Some("boolean") => "`true`/`false`".to_owned(),
             Some(other) => other.to_owned(),
             None => String::new(),

@@ -4,6 +4,8 @@ use crate::app::{App, Failure, Result, out};
 use crate::engine::Engine;
 use crate::report::Format;
 
+/// Check, and when that ends with exit 2 or 3 in a machine format, print an error report
+/// in it instead of nothing, for the tool that reads stdout.
 pub(crate) async fn run(
     app: &App,
     id: &str,
@@ -12,11 +14,32 @@ pub(crate) async fn run(
     since: Option<String>,
     answers: &[String],
 ) -> Result<()> {
+    let mut max_score = 0;
+    let result = check(app, id, step, format, since, answers, &mut max_score).await;
+    if let Err(f) = &result {
+        crate::report::emit_failure(app, f, format, None, max_score);
+    }
+    result
+}
+
+async fn check(
+    app: &App,
+    id: &str,
+    step: Option<&str>,
+    format: Format,
+    since: Option<String>,
+    answers: &[String],
+    max_score: &mut u32,
+) -> Result<()> {
     let cat = app.catalog()?;
     let lab = crate::lookup::lab(&cat, id)?;
     let only = step
         .map(|s| crate::lookup::step_index(lab, s))
         .transpose()?;
+    *max_score = match only {
+        Some(i) => lab.steps[i].points,
+        None => lab.steps.iter().map(|s| s.points).sum(),
+    };
     let since = app.since(lab, &since)?;
     let answers = crate::answers::saved_and_given(lab, answers)?;
     let engine = Engine::connect().await?;

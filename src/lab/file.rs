@@ -26,7 +26,9 @@ pub(crate) struct LabFile {
     /// lowercase letters, digits and `-`.
     #[schemars(with = "String", regex(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"))]
     pub(crate) id: Spanned<String>,
-    /// Where the lab comes from in the source chapters, e.g. `"2.4"`.
+    /// Where the lab comes from in the source chapters, e.g. `"2.4"`. A bare number
+    /// (`chapter: 2.4`) is read as it is written.
+    #[schemars(schema_with = "chapter_schema")]
     pub(crate) chapter: String,
     /// The lab's title.
     pub(crate) title: Text,
@@ -47,7 +49,14 @@ pub(crate) struct LabFile {
     #[serde(default)]
     pub(crate) needs: Option<NeedsFile>,
     /// The steps, in order.
+    #[schemars(length(min = 1))]
     pub(crate) steps: Vec<StepFile>,
+}
+
+/// `chapter` is text, but YAML reads `2.4` as a number and the loader takes its digits as
+/// written, so the schema accepts both, as `validate` does.
+fn chapter_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "anyOf": [{ "type": "string" }, { "type": "number" }] })
 }
 
 /// What a lab needs before its first step.
@@ -57,16 +66,17 @@ pub(crate) struct NeedsFile {
     /// Markdown: what must be there, why, and how to make it (the command).
     pub(crate) body: Text,
     /// How to make it, as a learner would: `selftest` runs it before the steps.
-    #[schemars(with = "Vec<Action>")]
+    #[schemars(with = "Vec<Action>", length(min = 1))]
     pub(crate) solution: Vec<Spanned<Action>>,
     /// What must hold for the lab to begin.
-    #[schemars(with = "Vec<CheckSpec>")]
+    #[schemars(with = "Vec<CheckSpec>", length(min = 1))]
     pub(crate) checks: Vec<Spanned<CheckSpec>>,
 }
 
 /// One step of a lab.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = step_requires)]
 pub(crate) struct StepFile {
     /// Stable id within the lab (used by `--step` and in reports): lowercase letters,
     /// digits and `-`.
@@ -91,11 +101,11 @@ pub(crate) struct StepFile {
     pub(crate) hints: Vec<Text>,
     /// The reference solution: what a learner types. `selftest` runs it.
     #[serde(default)]
-    #[schemars(with = "Vec<Action>")]
+    #[schemars(with = "Vec<Action>", length(min = 1))]
     pub(crate) solution: Vec<Spanned<Action>>,
     /// What must hold on the engine for the step to pass. All must pass.
     #[serde(default)]
-    #[schemars(with = "Vec<CheckSpec>")]
+    #[schemars(with = "Vec<CheckSpec>", length(min = 1))]
     pub(crate) checks: Vec<Spanned<CheckSpec>>,
     /// Makes the step a challenge ("solve it yourself"): the body states the goal only, with
     /// no command in it; the hints climb from a nudge to the command; the reference
@@ -121,11 +131,43 @@ pub(crate) struct Challenge {
     pub(crate) why: Text,
     /// The Docker documentation page of the command, e.g.
     /// `https://docs.docker.com/reference/cli/docker/container/run/`.
+    #[schemars(regex(pattern = r"^https://"))]
     pub(crate) docs: String,
 }
 
 fn one() -> u32 {
     1
+}
+
+/// A step's `checks` and `solution` read as empty when left out, so that `validate` can say
+/// why a step needs them (it would pass by doing nothing; selftest could not prove it);
+/// the schema says it at once: both are required, with no default.
+fn step_requires(schema: &mut schemars::Schema) {
+    const NEEDED: [&str; 2] = ["checks", "solution"];
+    if let Some(props) = schema
+        .get_mut("properties")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for key in NEEDED {
+            if let Some(p) = props
+                .get_mut(key)
+                .and_then(serde_json::Value::as_object_mut)
+            {
+                p.remove("default");
+            }
+        }
+    }
+    let required = schema
+        .ensure_object()
+        .entry("required")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if let serde_json::Value::Array(list) = required {
+        for key in NEEDED {
+            if !list.iter().any(|k| k == key) {
+                list.push(key.into());
+            }
+        }
+    }
 }
 
 /// One action of a reference solution.

@@ -235,6 +235,7 @@ fn lint_step(
         );
     }
     Step {
+        line: Pos::of(&s.id).line,
         id: s.id.value,
         title: s.title,
         body: s.body,

@@ -87,6 +87,9 @@ pub(crate) struct Step {
     pub(crate) challenge: Option<Challenge>,
     /// Its checks are acts in order (`sequence: true`).
     pub(crate) sequence: bool,
+    /// The line of the lab file where the step is written (its `id:`), so reports can point
+    /// at it (JUnit annotations).
+    pub(crate) line: u64,
 }
 
 /// A lab's prior state: what must hold before its first step, and how to make it.

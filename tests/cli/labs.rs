@@ -104,7 +104,7 @@ fn grade_formats_and_exit_codes() {
     let xml = std::fs::read_to_string(&file).expect("report written");
     assert!(xml.starts_with("<?xml"));
     assert_eq!(xml.matches("<testsuite ").count(), 2);
-    assert!(xml.contains("<testcase classname=\"published-web\" name=\"run-detached\">"));
+    assert!(xml.contains("<testcase classname=\"published-web\" name=\"run-detached\" time=\""));
     assert!(xml.contains("<failure "));
 
     let text = Test::new()
