@@ -27,8 +27,8 @@ pub(crate) struct Leftovers {
 }
 
 /// What a cleanup removed or put back, and what it could not. Serialized as a submission
-/// report's `cleaned_up`, whose keys are a contract for tools.
-#[derive(Clone, Debug, Default, Serialize)]
+/// report's `cleaned_up`, whose keys are a contract for tools (and in the report's schema).
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub(crate) struct Removed {
     pub(crate) containers: usize,
     pub(crate) networks: usize,

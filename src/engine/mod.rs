@@ -16,6 +16,7 @@ use futures_util::{StreamExt, TryStreamExt};
 mod archive;
 pub(crate) mod cleanup;
 mod convert;
+pub(crate) mod endpoint;
 pub(crate) mod inventory;
 mod probe;
 pub(crate) use probe::LogLine;
@@ -54,8 +55,14 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug)]
 pub enum EngineError {
-    /// No engine answered at `target`.
-    Unreachable { target: String, detail: String },
+    /// No engine answered at `target`, found as `from` says ("context `colima` from …").
+    Unreachable {
+        target: String,
+        from: String,
+        detail: String,
+    },
+    /// No address to try: the docker CLI's settings name no usable engine.
+    Endpoint(endpoint::EndpointError),
     /// It answered but speaks an API older than we support.
     TooOld { version: String, api: String },
     /// A call failed.
@@ -67,12 +74,11 @@ pub enum EngineError {
 impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            EngineError::Unreachable { target, detail } => {
-                let from = if std::env::var_os("DOCKER_HOST").is_some() {
-                    "from DOCKER_HOST"
-                } else {
-                    "the default; set DOCKER_HOST to use another"
-                };
+            EngineError::Unreachable {
+                target,
+                from,
+                detail,
+            } => {
                 write!(
                     f,
                     "cannot reach the Docker engine at `{target}` ({from}): {detail}\n\
@@ -89,6 +95,7 @@ impl fmt::Display for EngineError {
                 }
                 Ok(())
             }
+            EngineError::Endpoint(e) => write!(f, "{e}"),
             EngineError::TooOld { version, api } => write!(
                 f,
                 "the Docker engine is version {version} (API {api}); docklings needs Docker 20.10 (API {}.{}) or newer",
@@ -107,9 +114,21 @@ impl fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
-/// Where we will connect, as a user would write it.
+/// Where we will connect, as a user would write it (`unix:///var/run/docker.sock`), found
+/// as the docker CLI finds it (`endpoint`); the address it could not use when none is usable.
 pub(crate) fn target() -> String {
-    std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_owned())
+    use endpoint::EndpointError as E;
+    match endpoint::resolve() {
+        Ok(e) => e.host,
+        Err(
+            E::NeedsTls { host, .. } | E::Unsupported { host, .. } | E::BadAddress { host, .. },
+        ) => host,
+        Err(E::UnknownContext { name, .. } | E::BadMeta { name, .. }) => {
+            format!("context `{name}`")
+        }
+        Err(E::BadConfig { path, .. }) => path,
+        Err(E::BothFlags) => "--host/--context".to_owned(),
+    }
 }
 
 fn api_err(what: impl Into<String>) -> impl FnOnce(BollardError) -> EngineError {
@@ -215,21 +234,43 @@ pub(crate) enum Progress {
 
 impl Engine {
     /// Connect and agree on an API version; fails within a few seconds when no engine answers.
+    /// The engine is the one the docker CLI would use (`endpoint`: flags, DOCKER_HOST,
+    /// contexts, the OS default), so docklings checks what the learner's `docker` changes.
     pub(crate) async fn connect() -> Result<Engine, EngineError> {
-        let target = target();
+        let found = endpoint::resolve().map_err(EngineError::Endpoint)?;
         let unreachable = |detail: String| EngineError::Unreachable {
-            target: target.clone(),
+            target: found.host.clone(),
+            from: found.source.to_string(),
             detail,
         };
-        // A unix socket that does not exist is the most common case; say it plainly.
-        if let Some(path) = target.strip_prefix("unix://")
-            && !std::path::Path::new(path).exists()
-        {
-            return Err(unreachable(format!("the socket `{path}` does not exist")));
+        let secs = CALL_TIMEOUT.as_secs();
+        let version = bollard::API_DEFAULT_VERSION;
+        let docker = match &found.address {
+            // A unix socket that does not exist is the most common case; say it plainly.
+            endpoint::Address::Unix(path) if !path.exists() => {
+                return Err(unreachable(format!(
+                    "the socket `{}` does not exist",
+                    path.display()
+                )));
+            }
+            #[cfg(unix)]
+            endpoint::Address::Unix(path) => {
+                Docker::connect_with_unix(&path.to_string_lossy(), secs, version)
+            }
+            endpoint::Address::Tcp(addr) => {
+                Docker::connect_with_http(&format!("tcp://{addr}"), secs, version)
+            }
+            #[cfg(windows)]
+            endpoint::Address::Pipe(pipe) => Docker::connect_with_named_pipe(pipe, secs, version),
+            // A pipe off Windows or a socket on it: resolution already refused both.
+            _ => {
+                return Err(unreachable(
+                    "this system has no transport for that address".to_owned(),
+                ));
+            }
         }
-        let docker = Docker::connect_with_defaults()
-            .map_err(|e| unreachable(short_error(&e)))?
-            .with_timeout(CALL_TIMEOUT);
+        .map_err(|e| unreachable(short_error(&e)))?
+        .with_timeout(CALL_TIMEOUT);
         let docker = match tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version()).await {
             Ok(Ok(d)) => d,
             Ok(Err(e)) => return Err(unreachable(short_error(&e))),

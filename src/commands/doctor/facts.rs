@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 
+use crate::engine::endpoint::{self, Elsewhere, EndpointError, Source};
 use crate::engine::{Engine, EngineError, VersionInfo};
 use crate::lab::{Lab, Lang};
 use crate::standin::LABEL_STANDIN;
@@ -49,14 +50,16 @@ pub(crate) enum Tool {
 #[derive(Clone, Debug)]
 pub(crate) struct Host {
     pub(crate) platform: Platform,
-    /// `engine::target()`: DOCKER_HOST, or the default socket.
+    /// `engine::target()`: the engine's address, found as the docker CLI finds it.
     pub(crate) target: String,
-    pub(crate) docker_host_set: bool,
+    /// How it was found (`None`: it could not be, and `EngineState::NoEndpoint` says why).
+    pub(crate) source: Option<Source>,
     pub(crate) tools: BTreeSet<Tool>,
-    /// Engine sockets that exist other than the target: (whose, path). The docker CLI may
-    /// find these through `docker context`; docklings (like most API clients) only through
-    /// DOCKER_HOST, so this is the usual reason "docker works but docklings does not".
+    /// Engine sockets that exist other than the target: (whose, path). An engine that runs
+    /// but that neither a context nor DOCKER_HOST names is one more reason "nothing works".
     pub(crate) sockets: Vec<(String, String)>,
+    /// Where the learner's own `docker` goes instead of docklings' engine, if anywhere.
+    pub(crate) elsewhere: Vec<Elsewhere>,
 }
 
 #[derive(Clone, Debug)]
@@ -65,6 +68,8 @@ pub(crate) enum EngineState {
     Up(std::result::Result<VersionInfo, String>),
     /// Nothing usable answered at the target.
     Unreachable(String),
+    /// No address to try: the docker CLI's settings name no engine docklings can use.
+    NoEndpoint(EndpointError),
     /// It answered with an API older than docklings supports.
     TooOld { version: String, api: String },
 }
@@ -164,6 +169,7 @@ pub(crate) async fn gather_with(labs: &[&Lab], bind: impl Fn(u16) -> Bind) -> Fa
         ),
         Err(EngineError::Unreachable { detail, .. }) => (EngineState::Unreachable(detail), None),
         Err(EngineError::TooOld { version, api }) => (EngineState::TooOld { version, api }, None),
+        Err(EngineError::Endpoint(e)) => (EngineState::NoEndpoint(e), None),
         Err(other) => (EngineState::Unreachable(other.to_string()), None),
     };
 
@@ -325,13 +331,24 @@ pub(crate) fn probe_port(ip: IpAddr, port: u16) -> Bind {
 }
 
 fn host_facts() -> Host {
-    let target = crate::engine::target();
+    let env = endpoint::Env::from_process();
+    let flags = endpoint::flags();
+    let found = endpoint::resolve_with(&flags, &env);
+    let elsewhere = match &found {
+        Ok(ours) => endpoint::elsewhere(ours, &flags, &env),
+        Err(_) => Vec::new(),
+    };
+    let target = match &found {
+        Ok(e) => e.host.clone(),
+        Err(_) => crate::engine::target(),
+    };
     Host {
         platform: platform(),
-        docker_host_set: std::env::var_os("DOCKER_HOST").is_some(),
+        source: found.ok().map(|e| e.source),
         tools: tools(),
         sockets: other_sockets(&target),
         target,
+        elsewhere,
     }
 }
 

@@ -7,6 +7,7 @@ use super::facts::{
     Terminal, Tool,
 };
 use super::{Findings, Line, Status};
+use crate::engine::endpoint::{ContextBy, Elsewhere, EndpointError, Place, Source, Unsupported};
 use crate::engine::{MIN_API, VersionInfo};
 use crate::lab::Lang;
 use crate::words::pick;
@@ -14,6 +15,12 @@ use crate::words::pick;
 /// Turn facts into findings, in the order a learner should fix them.
 pub(crate) fn judge(f: &Facts, lang: Lang) -> Findings {
     let mut lines = vec![judge_engine(&f.host, &f.engine, lang)];
+    lines.extend(
+        f.host
+            .elsewhere
+            .iter()
+            .map(|e| judge_elsewhere(&f.host, e, lang)),
+    );
     if f.engine.is_up() {
         lines.extend(f.images.iter().map(|i| judge_image(i, lang)));
     } else if !f.images.is_empty() {
@@ -52,12 +59,22 @@ pub(crate) fn judge(f: &Facts, lang: Lang) -> Findings {
 fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
     let what = pick(lang, "Docker engine".into(), "Docker 엔진".into());
     match e {
-        EngineState::Up(Ok(v)) => Line {
-            status: Status::Pass,
-            what,
-            detail: pick(lang, format!("{} at {}", version_text(v), h.target), format!("{}, {}", h.target, version_text(v))),
-            fix: None,
-        },
+        EngineState::Up(Ok(v)) => {
+            // All is well: the default needs no story.
+            let found = match &h.source {
+                Some(Source::Default {
+                    by: None,
+                    desktop: false,
+                }) => pick(lang, "the default".into(), "기본값".into()),
+                other => found_words(other.as_ref(), lang),
+            };
+            Line {
+                status: Status::Pass,
+                what,
+                detail: pick(lang, format!("{} at {} ({found})", version_text(v), h.target), format!("{} ({found}), {}", h.target, version_text(v))),
+                fix: None,
+            }
+        }
         EngineState::Up(Err(err)) => Line {
             status: Status::Warn,
             what,
@@ -76,13 +93,14 @@ fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
                 )),
             fix: Some(pick(lang, "Update Docker: https://docs.docker.com/engine/install/ (Docker Desktop: Check for updates in its menu)".into(), "Docker 를 업데이트하세요: https://docs.docker.com/engine/install/ (Docker Desktop 은 메뉴의 Check for updates)".into())),
         },
+        EngineState::NoEndpoint(e) => Line {
+            status: Status::Fail,
+            what,
+            detail: endpoint_problem(e, lang),
+            fix: Some(endpoint_hint(e, lang)),
+        },
         EngineState::Unreachable(detail) => {
-            let from = match (h.docker_host_set, lang) {
-                (true, Lang::Ko) => "DOCKER_HOST 에 설정된 주소",
-                (true, Lang::En) => "from DOCKER_HOST",
-                (false, Lang::Ko) => "기본값, DOCKER_HOST 는 설정되지 않음",
-                (false, Lang::En) => "the default; DOCKER_HOST is not set",
-            };
+            let from = found_words(h.source.as_ref(), lang);
             Line {
                 status: Status::Fail,
                 what,
@@ -94,6 +112,242 @@ fn judge_engine(h: &Host, e: &EngineState, lang: Lang) -> Line {
                 fix: Some(start_fix(h, detail, lang)),
             }
         }
+    }
+}
+
+/// How the engine was found: "context `colima` from ~/.docker/config.json".
+fn found_words(source: Option<&Source>, lang: Lang) -> String {
+    let by_words = |by: &ContextBy| match (by, lang) {
+        (ContextBy::Flag, Lang::En) => "from --context".to_owned(),
+        (ContextBy::Flag, Lang::Ko) => "--context 로 지정".to_owned(),
+        (ContextBy::Env, Lang::En) => "from DOCKER_CONTEXT".to_owned(),
+        (ContextBy::Env, Lang::Ko) => "DOCKER_CONTEXT 로 지정".to_owned(),
+        (ContextBy::Config(path), Lang::En) => format!("from {path}"),
+        (ContextBy::Config(path), Lang::Ko) => format!("{path} 의 현재 컨텍스트"),
+    };
+    match source {
+        None => pick(lang, "not found".into(), "찾지 못함".into()),
+        Some(Source::HostFlag) => pick(lang, "from --host".into(), "--host 로 지정".into()),
+        Some(Source::DockerHost) => pick(
+            lang,
+            "from DOCKER_HOST".into(),
+            "DOCKER_HOST 에 설정된 주소".into(),
+        ),
+        Some(Source::Context { name, by }) => pick(
+            lang,
+            format!("context `{name}` {}", by_words(by)),
+            format!("컨텍스트 `{name}`, {}", by_words(by)),
+        ),
+        Some(Source::Default { by, desktop }) => {
+            let mut s = match by {
+                Some(by) => pick(
+                    lang,
+                    format!("context `default` {}", by_words(by)),
+                    format!("컨텍스트 `default`, {}", by_words(by)),
+                ),
+                None => pick(
+                    lang,
+                    "the default; no DOCKER_HOST or docker context is set".into(),
+                    "기본값, DOCKER_HOST 도 docker 컨텍스트도 설정되지 않음".into(),
+                ),
+            };
+            if *desktop {
+                s.push_str(pick(
+                    lang,
+                    "; Docker Desktop's own socket, as /var/run/docker.sock does not exist",
+                    "; /var/run/docker.sock 이 없어 Docker Desktop 의 소켓",
+                ));
+            }
+            s
+        }
+    }
+}
+
+/// A context name for a socket's owner: "Docker Desktop" → `docker-desktop`.
+fn context_name(who: &str) -> String {
+    let mut name = String::new();
+    for c in who.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    name.trim_end_matches('-').to_owned()
+}
+
+/// Why no engine address could be found, in the learner's language.
+fn endpoint_problem(e: &EndpointError, lang: Lang) -> String {
+    if lang == Lang::En {
+        return e.problem();
+    }
+    match e {
+        EndpointError::BothFlags => {
+            "--host 와 --context 는 함께 쓸 수 없습니다(docker 와 같습니다)".to_owned()
+        }
+        EndpointError::UnknownContext { name, by, dir } => format!(
+            "docker 컨텍스트 `{name}` ({}) 가 없습니다: `{dir}` 에 그런 컨텍스트가 없습니다",
+            ko_by(by)
+        ),
+        EndpointError::BadConfig { path, detail } => {
+            format!("docker CLI 설정 파일 `{path}` 을 읽을 수 없습니다: {detail}")
+        }
+        EndpointError::BadMeta { name, path, detail } => {
+            format!("docker 컨텍스트 `{name}` 가 망가졌습니다: `{path}`: {detail}")
+        }
+        EndpointError::NeedsTls { host, source } => format!(
+            "`{host}` ({}) 의 엔진은 TLS 로 연결해야 하는데, docklings 는 TLS 를 지원하지 않습니다",
+            found_words(Some(source), lang)
+        ),
+        EndpointError::Unsupported { host, source, what } => {
+            let why = match what {
+                Unsupported::Ssh => "docklings 는 ssh 로 연결하지 않습니다",
+                Unsupported::Fd => "fd:// 는 데몬이 듣는 소켓이지 연결할 주소가 아닙니다",
+                Unsupported::PipeOffWindows => "named pipe 는 Windows 에만 있습니다",
+                Unsupported::UnixOnWindows => {
+                    "Windows 의 docklings 는 named pipe 나 tcp 로 연결합니다"
+                }
+                Unsupported::TcpPath => "docklings 는 tcp 주소 뒤의 경로를 지원하지 않습니다",
+            };
+            format!(
+                "`{host}` ({}) 에 연결할 수 없습니다: {why}",
+                found_words(Some(source), lang)
+            )
+        }
+        EndpointError::BadAddress {
+            host,
+            source,
+            detail,
+        } => format!(
+            "`{host}` ({}) 는 엔진 주소가 아닙니다: {detail}",
+            found_words(Some(source), lang)
+        ),
+    }
+}
+
+fn ko_by(by: &ContextBy) -> String {
+    match by {
+        ContextBy::Flag => "--context 로 지정".to_owned(),
+        ContextBy::Env => "DOCKER_CONTEXT 로 지정".to_owned(),
+        ContextBy::Config(path) => format!("{path} 의 현재 컨텍스트"),
+    }
+}
+
+/// What to do about it, in the learner's language.
+fn endpoint_hint(e: &EndpointError, lang: Lang) -> String {
+    if lang == Lang::En {
+        return e.hint();
+    }
+    match e {
+        EndpointError::BothFlags => "둘 중 하나만 주세요.".to_owned(),
+        EndpointError::UnknownContext { by, .. } => {
+            let back = match by {
+                ContextBy::Flag => "그중 하나를 --context 로 주세요",
+                ContextBy::Env => "`unset DOCKER_CONTEXT` 하면 현재 컨텍스트를 씁니다",
+                ContextBy::Config(_) => "`docker context use default` 로 기본 엔진으로 돌아갑니다",
+            };
+            format!("`docker context ls` 로 있는 컨텍스트를 봅니다. {back}.")
+        }
+        EndpointError::BadConfig { .. } => "파일을 고치거나 다른 곳으로 옮기세요(docker CLI 는 경고만 하고 기본 엔진을 쓰지만, docklings 는 어느 엔진인지 짐작하지 않습니다).".to_owned(),
+        EndpointError::BadMeta { name, .. } => format!(
+            "`docker context inspect {name}` 로 확인하고, `docker context rm {name}` 후 다시 만들거나 `docker context use default` 하세요."
+        ),
+        EndpointError::NeedsTls { .. } | EndpointError::Unsupported { .. } => "로컬 소켓의 엔진을 쓰거나(Docker Desktop, colima, OrbStack, Rancher Desktop, Podman 모두 있습니다), 원격 엔진을 로컬 소켓으로 넘기세요: `ssh -nNT -L /tmp/docker.sock:/var/run/docker.sock USER@HOST` 후 `--host unix:///tmp/docker.sock`.".to_owned(),
+        EndpointError::BadAddress { .. } => "unix:///path/to/docker.sock, tcp://HOST:PORT, (Windows) npipe:////./pipe/NAME 꼴로 쓰세요.".to_owned(),
+    }
+}
+
+/// The learner's `docker` reaches another engine than docklings: steps typed there would
+/// never be seen. A warning, not a failure: docklings' own engine works.
+fn judge_elsewhere(h: &Host, e: &Elsewhere, lang: Lang) -> Line {
+    let what = "docker CLI".to_owned();
+    let ours = &h.target;
+    let other = match &e.found {
+        Ok(other) => other,
+        Err(err) => {
+            return Line {
+                status: Status::Warn,
+                what,
+                detail: pick(
+                    lang,
+                    format!("its own settings name no usable engine: {}", err.problem()),
+                    format!(
+                        "docker CLI 자체 설정으로는 쓸 엔진이 없습니다: {}",
+                        endpoint_problem(err, lang)
+                    ),
+                ),
+                fix: Some(endpoint_hint(err, lang)),
+            };
+        }
+    };
+    let found = found_words(Some(&other.source), lang);
+    let there = &other.host;
+    // What made docklings' choice differ from docker's own, to undo.
+    let (drop_en, drop_ko) = match &h.source {
+        Some(Source::HostFlag) => ("leave `--host` out", "`--host` 를 빼세요"),
+        Some(Source::Context {
+            by: ContextBy::Flag,
+            ..
+        })
+        | Some(Source::Default {
+            by: Some(ContextBy::Flag),
+            ..
+        }) => ("leave `--context` out", "`--context` 를 빼세요"),
+        Some(Source::Context {
+            by: ContextBy::Env, ..
+        }) => ("`unset DOCKER_CONTEXT`", "`unset DOCKER_CONTEXT` 하세요"),
+        _ => ("`unset DOCKER_HOST`", "`unset DOCKER_HOST` 하세요"),
+    };
+    let same = match &h.source {
+        Some(Source::Context {
+            name,
+            by: ContextBy::Flag,
+        }) => format!("docker --context {name} …"),
+        _ => format!("docker --host {ours} …"),
+    };
+    let (detail, fix) = match e.place {
+        Place::NewTerminal => (
+            pick(
+                lang,
+                format!(
+                    "`docker` in a new terminal uses `{there}` ({found}), not `{ours}` that docklings checks: docker commands typed there would not be seen"
+                ),
+                format!(
+                    "새 터미널의 `docker` 는 `{there}` ({found}) 를 씁니다. docklings 가 보는 `{ours}` 가 아니므로, 거기서 입력한 docker 명령은 보이지 않습니다"
+                ),
+            ),
+            pick(
+                lang,
+                format!(
+                    "Use one engine everywhere: make the one you want docker's current context (`docker context use NAME`; `docker context ls` lists them) and {drop_en} — docklings follows the docker CLI."
+                ),
+                format!(
+                    "한 엔진만 쓰세요: 원하는 엔진을 docker 의 현재 컨텍스트로 정하고(`docker context use 이름`, 목록은 `docker context ls`) {drop_ko} — docklings 는 docker CLI 를 따라갑니다."
+                ),
+            ),
+        ),
+        Place::ThisShell => (
+            pick(
+                lang,
+                format!(
+                    "`docker` in this terminal uses `{there}` ({found}), not `{ours}` that docklings was told to check"
+                ),
+                format!(
+                    "이 터미널의 `docker` 는 `{there}` ({found}) 를 씁니다. docklings 에 지정한 `{ours}` 가 아닙니다"
+                ),
+            ),
+            pick(
+                lang,
+                format!("Give docker the same (`{same}`), or {drop_en}."),
+                format!("docker 에도 같은 것을 주거나(`{same}`), {drop_ko}."),
+            ),
+        ),
+    };
+    Line {
+        status: Status::Warn,
+        what,
+        detail,
+        fix: Some(fix),
     }
 }
 
@@ -131,11 +385,23 @@ fn start_fix(h: &Host, detail: &str, lang: Lang) -> String {
         lines.push(pick(lang, "Permission denied: join the `docker` group with `sudo usermod -aG docker $USER`, then log out and back in (or run `newgrp docker`).".into(), "권한이 없습니다: `sudo usermod -aG docker $USER` 로 `docker` 그룹에 들어간 뒤 로그아웃했다가 다시 로그인하세요(또는 `newgrp docker`).".into()));
         return lines.join("\n");
     }
-    if h.docker_host_set {
-        lines.push(pick(lang, format!("DOCKER_HOST is set to `{}`. If your engine is elsewhere, `unset DOCKER_HOST` or point it at the right socket.", h.target), format!("DOCKER_HOST 가 `{}` 로 설정되어 있습니다. 엔진이 다른 곳에 있다면 `unset DOCKER_HOST` 하거나 올바른 소켓으로 바꾸세요.", h.target)));
+    let t = &h.target;
+    match &h.source {
+        Some(Source::DockerHost) => lines.push(pick(lang, format!("DOCKER_HOST is set to `{t}`. If your engine is elsewhere, `unset DOCKER_HOST` or point it at the right socket."), format!("DOCKER_HOST 가 `{t}` 로 설정되어 있습니다. 엔진이 다른 곳에 있다면 `unset DOCKER_HOST` 하거나 올바른 소켓으로 바꾸세요."))),
+        Some(Source::HostFlag) => lines.push(pick(lang, format!("`--host` is `{t}`. If your engine is elsewhere, give its address, or leave `--host` out to use the docker CLI's engine."), format!("`--host` 가 `{t}` 입니다. 엔진이 다른 곳에 있다면 그 주소를 주거나, `--host` 를 빼서 docker CLI 가 쓰는 엔진을 쓰세요."))),
+        Some(Source::Context { name, by }) => {
+            let other = match by {
+                ContextBy::Flag => pick(lang, "give another `--context`", "다른 `--context` 를 주세요"),
+                ContextBy::Env => pick(lang, "`unset DOCKER_CONTEXT`", "`unset DOCKER_CONTEXT` 하세요"),
+                ContextBy::Config(_) => pick(lang, "switch with `docker context use NAME`", "`docker context use 이름` 으로 바꾸세요"),
+            };
+            lines.push(pick(lang, format!("The docker context `{name}` points at `{t}`: start that engine, or {other} (`docker context ls` lists the contexts)."), format!("docker 컨텍스트 `{name}` 는 `{t}` 를 가리킵니다: 그 엔진을 시작하거나, {other} (`docker context ls` 로 컨텍스트 목록을 봅니다).")));
+        }
+        Some(Source::Default { .. }) | None => {}
     }
     for (who, path) in &h.sockets {
-        lines.push(pick(lang, format!("A {who} socket exists at `{path}`: `export DOCKER_HOST=unix://{path}` (the docker CLI finds it through `docker context`; docklings only through DOCKER_HOST)"), format!("{who} 의 소켓이 `{path}` 에 있습니다: `export DOCKER_HOST=unix://{path}` (docker CLI 는 `docker context` 로 찾지만 docklings 는 DOCKER_HOST 만 봅니다)")));
+        let name = context_name(who);
+        lines.push(pick(lang, format!("A {who} socket exists at `{path}`: make it docker's engine, and docklings follows: `docker context create {name} --docker host=unix://{path}` then `docker context use {name}` (this terminal only: `export DOCKER_HOST=unix://{path}`)"), format!("{who} 의 소켓이 `{path}` 에 있습니다: docker 가 쓰게 하면 docklings 도 따라갑니다: `docker context create {name} --docker host=unix://{path}` 후 `docker context use {name}` (이 터미널에서만: `export DOCKER_HOST=unix://{path}`)")));
     }
 
     let options = start_options(h.platform, h.tools.contains(&Tool::Systemctl), lang);

@@ -104,6 +104,9 @@ mod tests {
     use super::judge::*;
     use super::*;
     use crate::engine::VersionInfo;
+    use crate::engine::endpoint::{
+        Address, ContextBy, Elsewhere, Endpoint, EndpointError, Place, Source,
+    };
     use crate::lab::Lang;
 
     /// A healthy Linux machine with the stand-ins built and port 8088 free.
@@ -119,9 +122,13 @@ mod tests {
             host: Host {
                 platform: Platform::Linux,
                 target: "unix:///var/run/docker.sock".to_owned(),
-                docker_host_set: false,
+                source: Some(Source::Default {
+                    by: None,
+                    desktop: false,
+                }),
                 tools: [Tool::Dockerd, Tool::Systemctl].into_iter().collect(),
                 sockets: Vec::new(),
+                elsewhere: Vec::new(),
             },
             engine: EngineState::Up(Ok(VersionInfo {
                 version: "20.10.24".to_owned(),
@@ -253,12 +260,216 @@ mod tests {
         let denied = fix(&f);
         assert!(denied.contains("usermod -aG docker"), "{denied}");
 
-        f.host.docker_host_set = true;
+        f.host.source = Some(Source::DockerHost);
         f.host.target = "tcp://10.0.0.9:2375".to_owned();
         f.engine = EngineState::Unreachable("Connection refused (os error 111)".to_owned());
         let line = &judge(&f, Lang::En).lines[0];
         assert!(line.detail.contains("from DOCKER_HOST"), "{}", line.detail);
         assert!(fix(&f).contains("unset DOCKER_HOST"));
+    }
+
+    fn colima() -> Source {
+        Source::Context {
+            name: "colima".to_owned(),
+            by: ContextBy::Config("~/.docker/config.json".to_owned()),
+        }
+    }
+
+    #[test]
+    fn the_engine_line_says_how_the_engine_was_found() {
+        let mut f = healthy();
+        f.host.target = "unix:///Users/me/.colima/default/docker.sock".to_owned();
+        f.host.source = Some(colima());
+        let en = &judge(&f, Lang::En).lines[0];
+        assert_eq!(en.status, Status::Pass);
+        assert!(
+            en.detail.ends_with(
+                "at unix:///Users/me/.colima/default/docker.sock (context `colima` from ~/.docker/config.json)"
+            ),
+            "{}",
+            en.detail
+        );
+        let ko = &judge(&f, Lang::Ko).lines[0];
+        assert!(
+            ko.detail
+                .contains("컨텍스트 `colima`, ~/.docker/config.json 의 현재 컨텍스트"),
+            "{}",
+            ko.detail
+        );
+
+        // Down, found through a context: the fix is about that context, not DOCKER_HOST.
+        f.engine = EngineState::Unreachable(
+            "the socket `/Users/me/.colima/default/docker.sock` does not exist".to_owned(),
+        );
+        let line = &judge(&f, Lang::En).lines[0];
+        assert!(
+            line.detail
+                .contains("(context `colima` from ~/.docker/config.json)"),
+            "{}",
+            line.detail
+        );
+        let fix = line.fix.as_deref().expect("a fix");
+        assert!(
+            fix.contains("The docker context `colima` points at"),
+            "{fix}"
+        );
+        assert!(fix.contains("docker context use"), "{fix}");
+        assert!(!fix.contains("DOCKER_HOST is set"), "{fix}");
+
+        // A socket nobody names: a context for it fixes docker and docklings at once.
+        f.host.sockets = vec![(
+            "Docker Desktop".to_owned(),
+            "/Users/me/.docker/run/docker.sock".to_owned(),
+        )];
+        let fix = judge(&f, Lang::En).lines[0].fix.clone().expect("a fix");
+        assert!(
+            fix.contains("docker context create docker-desktop --docker host=unix:///Users/me/.docker/run/docker.sock"),
+            "{fix}"
+        );
+
+        f.host.source = Some(Source::HostFlag);
+        let fix = judge(&f, Lang::Ko).lines[0].fix.clone().expect("a fix");
+        assert!(fix.contains("`--host`"), "{fix}");
+    }
+
+    #[test]
+    fn no_usable_address_is_one_failure_in_both_languages() {
+        let mut f = healthy();
+        f.host.source = None;
+        f.engine = EngineState::NoEndpoint(EndpointError::UnknownContext {
+            name: "gone".to_owned(),
+            by: ContextBy::Config("~/.docker/config.json".to_owned()),
+            dir: "~/.docker/contexts".to_owned(),
+        });
+        for i in &mut f.images {
+            i.state = ImageState::NotChecked;
+        }
+        f.ports[0].holders = Err("the engine is not reachable".to_owned());
+        let en = judge(&f, Lang::En);
+        assert_eq!(
+            en.lines.iter().filter(|l| l.status == Status::Fail).count(),
+            1
+        );
+        assert!(
+            en.lines[0].detail.contains("`gone`"),
+            "{}",
+            en.lines[0].detail
+        );
+        assert!(
+            en.lines[0]
+                .fix
+                .as_deref()
+                .is_some_and(|x| x.contains("docker context use default")),
+            "{:?}",
+            en.lines[0].fix
+        );
+        let ko = judge(&f, Lang::Ko);
+        assert!(
+            ko.lines[0].detail.contains("컨텍스트 `gone`"),
+            "{}",
+            ko.lines[0].detail
+        );
+        assert!(
+            ko.lines[0]
+                .fix
+                .as_deref()
+                .is_some_and(|x| x.contains("docker context use default"))
+        );
+
+        f.engine = EngineState::NoEndpoint(EndpointError::NeedsTls {
+            host: "tcp://10.0.0.9:2376".to_owned(),
+            source: Source::Context {
+                name: "remote".to_owned(),
+                by: ContextBy::Flag,
+            },
+        });
+        let en = &judge(&f, Lang::En).lines[0];
+        assert!(
+            en.detail.contains("TLS, which docklings does not support"),
+            "{}",
+            en.detail
+        );
+        let ko = &judge(&f, Lang::Ko).lines[0];
+        assert!(
+            ko.detail.contains("TLS 를 지원하지 않습니다"),
+            "{}",
+            ko.detail
+        );
+        assert!(
+            ko.detail.contains("컨텍스트 `remote`, --context 로 지정"),
+            "{}",
+            ko.detail
+        );
+    }
+
+    #[test]
+    fn a_docker_cli_on_another_engine_is_a_warning() {
+        let mut f = healthy();
+        f.host.source = Some(Source::DockerHost);
+        f.host.elsewhere = vec![Elsewhere {
+            place: Place::NewTerminal,
+            found: Ok(Endpoint {
+                host: "unix:///Users/me/.colima/default/docker.sock".to_owned(),
+                address: Address::Unix("/Users/me/.colima/default/docker.sock".into()),
+                source: colima(),
+            }),
+        }];
+        let findings = judge(&f, Lang::En);
+        let line = &findings.lines[1];
+        assert_eq!(line.status, Status::Warn);
+        assert!(!findings.failed());
+        assert!(
+            line.detail.contains("`docker` in a new terminal uses `unix:///Users/me/.colima/default/docker.sock` (context `colima` from ~/.docker/config.json)"),
+            "{}",
+            line.detail
+        );
+        assert!(
+            line.fix
+                .as_deref()
+                .is_some_and(|x| x.contains("`unset DOCKER_HOST`")),
+            "{line:?}"
+        );
+        // The lines after it keep their order.
+        assert_eq!(
+            findings.lines[2].what,
+            "image diamol/ch02-hello-diamol:latest"
+        );
+        insta::assert_snapshot!(both(&f));
+
+        // Told by a flag: this terminal's docker goes elsewhere, and the fix names the flag.
+        f.host.source = Some(Source::HostFlag);
+        f.host.elsewhere[0].place = Place::ThisShell;
+        let line = &judge(&f, Lang::En).lines[1];
+        assert!(line.detail.contains("in this terminal"), "{}", line.detail);
+        assert!(
+            line.fix
+                .as_deref()
+                .is_some_and(|x| x.contains("leave `--host` out")),
+            "{line:?}"
+        );
+        let ko = &judge(&f, Lang::Ko).lines[1];
+        assert!(
+            ko.fix
+                .as_deref()
+                .is_some_and(|x| x.contains("`--host` 를 빼세요")),
+            "{ko:?}"
+        );
+
+        // docker's own settings broken while DOCKER_HOST spared docklings.
+        f.host.elsewhere[0] = Elsewhere {
+            place: Place::NewTerminal,
+            found: Err(EndpointError::BadConfig {
+                path: "~/.docker/config.json".to_owned(),
+                detail: "not JSON: EOF while parsing an object at line 1 column 1".to_owned(),
+            }),
+        };
+        let line = &judge(&f, Lang::En).lines[1];
+        assert_eq!(line.status, Status::Warn);
+        assert!(
+            line.detail.contains("~/.docker/config.json"),
+            "{}",
+            line.detail
+        );
     }
 
     #[test]
