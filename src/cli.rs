@@ -28,6 +28,13 @@ pub(crate) struct Cli {
     /// Colour output.
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub(crate) color: ColorChoice,
+    /// The Docker engine to use, as with `docker -H` (default: as the docker CLI finds it:
+    /// DOCKER_HOST, DOCKER_CONTEXT, the current docker context, the system's socket).
+    #[arg(long, short = 'H', global = true, value_name = "URL")]
+    pub(crate) host: Option<String>,
+    /// The docker context to use, as with `docker --context` (`docker context ls`).
+    #[arg(long, global = true, value_name = "NAME", conflicts_with = "host")]
+    pub(crate) context: Option<String>,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -193,11 +200,31 @@ pub(crate) enum Command {
         check: bool,
     },
     /// Print the JSON Schema of a lab file (what `labs/lab.schema.json` holds).
-    Schema,
+    Schema {
+        /// The schema of the JSON reports of `check` and `grade` instead (what
+        /// `docs/report.schema.json` holds).
+        #[arg(long)]
+        report: bool,
+    },
     /// Start a new lab: writes LAB/lab.yaml in the labs folder (--labs, else ./labs).
     New {
         #[arg(value_name = "LAB")]
         lab: String,
+    },
+    /// Print a shell's completion script (where to put it: the README's Install section).
+    Completions {
+        #[arg(value_name = "SHELL", value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `docklings man > docklings.1`; `docklings man start`
+    /// prints the page of `start` (`docklings-start.1`).
+    Man {
+        /// The command whose page to print (`progress reset` for a nested one).
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+        /// Write every page (docklings.1 and one per command) into this folder instead.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        out: Option<PathBuf>,
     },
 }
 

@@ -768,6 +768,7 @@ mod tests {
             passed,
             points: 1,
             at: passed.then_some(1),
+            duration_ms: 0,
             checks: vec![Outcome::with_texts(
                 "container",
                 passed,

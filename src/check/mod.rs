@@ -75,9 +75,12 @@ impl Probe for crate::engine::Engine {
     }
 }
 
-/// The verdict of one check, in the learner's words and as data.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+/// The verdict of one check, in the learner's words and as data. Its doc comments are the
+/// JSON report's schema (`docklings schema --report`).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub(crate) struct Outcome {
+    /// The check's kind (`container`, `http`, ...), or `order` for a step that waits on
+    /// another.
     pub(crate) kind: &'static str,
     pub(crate) passed: bool,
     /// The stable code of the summary finding: the same in every language.
@@ -102,7 +105,7 @@ pub(crate) struct Outcome {
 }
 
 /// What a check found, as data (the `findings` of the JSON report).
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub(crate) struct Findings {
     pub(crate) summary: Finding,
     pub(crate) expected: Vec<Finding>,
@@ -174,20 +177,25 @@ impl Outcome {
 }
 
 /// The verdict of one step.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub(crate) struct StepResult {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) passed: bool,
     pub(crate) points: u32,
-    /// When the learner's act that passed it happened (Unix nanoseconds): the moment later
-    /// steps count from.
+    /// When the learner's act that passed it happened (Unix nanoseconds; RFC 3339 in the
+    /// JSON report): the moment later steps count from.
     #[serde(
         rename = "evidence_at",
         serialize_with = "serialize_time",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "Option<String>")]
     pub(crate) at: Option<i64>,
+    /// How long judging this step took, its checks' probes and `within` retries included
+    /// (the snapshot they share is the lab's `duration_ms`); 0 for a step that waits on
+    /// another or was already passed.
+    pub(crate) duration_ms: u64,
     pub(crate) checks: Vec<Outcome>,
 }
 
@@ -281,6 +289,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
         at: StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<StepResult, EngineError> {
+        let started = Instant::now();
         let outcomes = if step.sequence {
             self.run_sequence(step, at, snap).await?
         } else {
@@ -303,6 +312,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
             passed,
             points: step.points,
             at: passed.then_some(evidence),
+            duration_ms: started.elapsed().as_millis() as u64,
             checks: outcomes.into_iter().map(|(o, _)| o).collect(),
         })
     }

@@ -127,6 +127,7 @@ impl<P: Probe> Ctx<'_, P> {
             passed: v.passed,
             points: step.points,
             at,
+            duration_ms: 0,
             checks: vec![Outcome::new("order", v, self.lang, None)],
         }
     }
@@ -151,6 +152,7 @@ mod tests {
                 follows: *f,
                 challenge: None,
                 sequence: false,
+                line: 0,
             })
             .collect()
     }

@@ -5,10 +5,12 @@
 
 pub(crate) mod author;
 pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod doctor;
 pub(crate) mod grade;
 pub(crate) mod images;
 pub(crate) mod list;
+pub(crate) mod man;
 pub(crate) mod progress;
 pub(crate) mod reset;
 pub(crate) mod show;

@@ -48,7 +48,9 @@ pub(crate) async fn run(
     // Unlike `check`, watching with no start recorded means "from now", taken once the
     // event stream is followed: old events would otherwise replay as fresh verdicts.
     let since = since.unwrap_or_else(crate::engine::now_nano);
-    let mut ctx = Ctx::new(&engine, lab, app.lang, since);
+    // Checks read the engine through the trigger, which adds the events it saw.
+    let watched = trigger.probe();
+    let mut ctx = Ctx::new(&watched, lab, app.lang, since);
     ctx.retry = false;
     ctx.answers = crate::answers::saved(lab);
     // Passes stick across commands: what `start` or an earlier `watch` saw still counts.

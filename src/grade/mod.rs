@@ -21,31 +21,45 @@
 //! The guard keeps honest mistakes (`docker rm -f $(docker ps -aq)`, `docker system
 //! prune`) away from other work on the engine. It is not a sandbox: a script that ignores
 //! `DOCKER_HOST` talks to the engine directly.
+//!
+//! All of this is unix-only (a unix socket for the guard, the script in a process group of
+//! its own, unix signals): elsewhere `--submission` is refused with exit 2.
 
+#[cfg(unix)]
 mod cleanup;
+#[cfg(unix)]
 mod folder;
+#[cfg(unix)]
 mod policy;
+#[cfg(unix)]
 mod proxy;
+#[cfg(unix)]
 mod script;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
 
 use crate::app::{App, Failure, Result};
-use crate::check::Ctx;
-use crate::engine::Engine;
-use crate::engine::cleanup::Removed;
-use crate::lab::{Lab, Lang};
-use crate::report::{Denial, Format, GradeReport, LabReport, SubmissionSection};
-use crate::store::temp::TempDir;
-use crate::watch::{Trigger, needs_safety_recheck, output_to_follow};
-use policy::Policy;
-use proxy::Guard;
-use script::ScriptRun;
+use crate::lab::Lab;
+use crate::report::Format;
+#[cfg(unix)]
+use {
+    crate::check::Ctx,
+    crate::engine::Engine,
+    crate::engine::cleanup::Removed,
+    crate::lab::Lang,
+    crate::report::{Denial, GradeReport, LabReport, SubmissionSection},
+    crate::store::temp::TempDir,
+    crate::watch::{Trigger, Watched, needs_safety_recheck, output_to_follow},
+    policy::Policy,
+    proxy::Guard,
+    script::ScriptRun,
+    std::sync::Arc,
+    std::time::Duration,
+};
 
 /// Entry point from `grade`: the chosen labs with their answers, the script, the limit.
+#[cfg(unix)]
 pub(crate) async fn submission(
     app: &App,
     plans: Vec<(&Lab, BTreeMap<String, String>)>,
@@ -101,7 +115,9 @@ pub(crate) async fn submission(
     };
     let problem = cleaned.failure("clean up after the submission");
     let section = job.section(script, run, denied, cleaned);
-    let report = GradeReport::new(labs).with_submission(section);
+    let report = GradeReport::new(labs)
+        .with_submission(section)
+        .with_min_score(min_score);
     crate::report::emit(app, &report, format, output.as_deref())?;
     if let Some(e) = problem {
         return Err(Failure::Engine(e));
@@ -113,7 +129,37 @@ pub(crate) async fn submission(
     }
 }
 
+/// Elsewhere (Windows): refused before anything runs, saying why and what works instead.
+#[cfg(not(unix))]
+pub(crate) async fn submission(
+    app: &App,
+    _plans: Vec<(&Lab, BTreeMap<String, String>)>,
+    _script: &Path,
+    _timeout_secs: u64,
+    _format: Format,
+    _output: Option<PathBuf>,
+    _min_score: Option<u32>,
+) -> Result<()> {
+    Err(Failure::BadInput(unsupported(app.lang).into()))
+}
+
+/// Why `--submission` cannot run on this OS. Compiled for tests on unix too, so both
+/// languages are checked where the tests run.
+#[cfg(any(test, not(unix)))]
+fn unsupported(lang: crate::lab::Lang) -> &'static str {
+    crate::words::pick(
+        lang,
+        "grading submissions needs Linux or macOS: the guard between the script and the \
+         engine is a unix socket, and the script runs in a process group of its own. Grade \
+         without `--submission` here, or grade submissions on Linux, macOS or WSL.",
+        "제출물 채점에는 Linux나 macOS가 필요합니다: 스크립트와 엔진 사이의 보호 장치가 \
+         유닉스 소켓이고, 스크립트는 자기만의 프로세스 그룹에서 실행됩니다. 여기서는 \
+         `--submission` 없이 채점하거나, 제출물은 Linux·macOS·WSL에서 채점하세요.",
+    )
+}
+
 /// How the script is to run.
+#[cfg(unix)]
 struct Job {
     interpreter: String,
     /// Its file name, inside `work`.
@@ -123,6 +169,7 @@ struct Job {
     limit: Duration,
 }
 
+#[cfg(unix)]
 impl Job {
     fn section(
         &self,
@@ -153,6 +200,7 @@ impl Job {
 }
 
 /// The submission must be a readable file: the script itself, not its folder.
+#[cfg(unix)]
 fn check_script(script: &Path) -> Result<()> {
     let meta = std::fs::metadata(script).map_err(|e| {
         Failure::BadInput(format!(
@@ -171,6 +219,7 @@ fn check_script(script: &Path) -> Result<()> {
 }
 
 /// The engine's unix socket, which the guard forwards to.
+#[cfg(unix)]
 fn engine_socket() -> Result<PathBuf> {
     let target = crate::engine::target();
     match target.strip_prefix("unix://") {
@@ -189,6 +238,7 @@ fn engine_socket() -> Result<PathBuf> {
 /// once the script removes the server. So passes stick, as in `start` and `watch`, and the
 /// labs are judged on every engine event and before every request that changes the engine
 /// (the guard's checkpoints), then once more after the script, with `within` deadlines.
+#[cfg(unix)]
 async fn run_and_grade(
     app: &App,
     engine: &Engine,
@@ -199,17 +249,20 @@ async fn run_and_grade(
 ) -> Result<(ScriptRun, Vec<LabReport>)> {
     // Events before this moment are not the script's.
     let since = crate::engine::now_nano();
-    let mut ctxs: Vec<Ctx<'_, Engine>> = plans
+    // Followed before the script starts, so none of its events slip by; and what the
+    // trigger saw joins every look, so a busy engine's short memory of events (its last
+    // 256) loses none of the script's, not even by the final judgement.
+    let mut trigger = Trigger::new(engine);
+    let watched = trigger.probe();
+    let mut ctxs: Vec<Ctx<'_, Watched<'_>>> = plans
         .into_iter()
         .map(|(lab, answers)| {
-            let mut ctx = Ctx::new(engine, lab, app.lang, since);
+            let mut ctx = Ctx::new(&watched, lab, app.lang, since);
             ctx.answers = answers;
             ctx.retry = false;
             ctx
         })
         .collect();
-    // Followed before the script starts, so none of its events slip by.
-    let mut trigger = Trigger::new(engine);
     let run = {
         let script = script::run(
             &job.interpreter,
@@ -239,8 +292,9 @@ async fn run_and_grade(
 
 /// Judge every lab on each engine event and each checkpoint of the guard, until dropped.
 /// An engine error here costs only that look: the final judgement reports it.
+#[cfg(unix)]
 async fn watch_script(
-    ctxs: &[Ctx<'_, Engine>],
+    ctxs: &[Ctx<'_, Watched<'_>>],
     trigger: &mut Trigger<'_>,
     looks: &mut tokio::sync::mpsc::UnboundedReceiver<proxy::Checkpoint>,
 ) -> std::convert::Infallible {
@@ -270,6 +324,7 @@ async fn watch_script(
 }
 
 /// Ctrl-C, or SIGTERM from a CI runner cancelling the job.
+#[cfg(unix)]
 async fn interrupted() {
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let on_term = async {
@@ -288,6 +343,7 @@ async fn interrupted() {
 
 /// The same rule as `selftest`: nothing of the lab's may be on the engine, nor its ports
 /// taken. (Its images need not be there: a submission may pull or build them.)
+#[cfg(unix)]
 async fn preflight(engine: &Engine, lab: &Lab) -> Result<()> {
     let fp = lab.footprint();
     let snap = engine.snapshot(&fp, None).await?;
@@ -301,4 +357,19 @@ async fn preflight(engine: &Engine, lab: &Lab) -> Result<()> {
         lab.id,
         busy.join("\n  - ")
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::Lang;
+
+    #[test]
+    fn elsewhere_submissions_are_refused_in_both_languages() {
+        assert!(unsupported(Lang::En).starts_with("grading submissions needs Linux or macOS: "));
+        assert!(unsupported(Lang::Ko).starts_with("제출물 채점에는 Linux나 macOS가 필요합니다: "));
+        for lang in [Lang::En, Lang::Ko] {
+            assert!(unsupported(lang).contains("`--submission`"), "{lang:?}");
+        }
+    }
 }

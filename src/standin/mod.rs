@@ -1409,11 +1409,13 @@ mod tests {
     /// The mysql stand-in set up where the host's busybox can run it: its three scripts in
     /// `dir/bin` (first in PATH, as /usr/local/bin, /usr/sbin and /usr/bin are in the image),
     /// run by that busybox, with the shared file, the data directory and the socket in `dir`.
+    #[cfg(unix)]
     struct HostMysql {
         busybox: &'static Path,
         dir: tempfile::TempDir,
     }
 
+    #[cfg(unix)]
     impl HostMysql {
         fn new(busybox: &'static Path) -> Self {
             let dir = tempfile::tempdir().expect("tempdir");
@@ -1484,6 +1486,7 @@ mod tests {
         stderr: String,
     }
 
+    #[cfg(unix)]
     #[test]
     fn mysql_without_a_password_option_fails_like_the_original() {
         let Some(busybox) = host_busybox() else {
@@ -1541,6 +1544,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn mysql_server_is_ready_for_its_client_until_sigterm() {
         use std::io::BufRead;

@@ -19,6 +19,7 @@ impl TempDir {
             std::process::id(),
             crate::engine::now_nano()
         ));
+        #[cfg_attr(not(unix), allow(unused_mut))]
         let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
