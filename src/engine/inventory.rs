@@ -133,17 +133,30 @@ impl Engine {
             })
             .collect();
         view.volumes = self
+            .volume_names(false)
+            .await?
+            .into_iter()
+            .filter(|v| !running_volumes.contains(v))
+            .collect();
+        Ok(view)
+    }
+
+    /// Volume names; with `dangling`, only those no container mounts.
+    pub(super) async fn volume_names(&self, dangling: bool) -> Result<Vec<String>, EngineError> {
+        let filters = dangling.then(|| {
+            std::collections::HashMap::from([("dangling".to_owned(), vec!["true".to_owned()])])
+        });
+        let opts = qp::ListVolumesOptions { filters };
+        Ok(self
             .docker
-            .list_volumes(None::<qp::ListVolumesOptions>)
+            .list_volumes(Some(opts))
             .await
             .map_err(api_err("list volumes"))?
             .volumes
             .unwrap_or_default()
             .into_iter()
             .map(|v| v.name)
-            .filter(|v| !running_volumes.contains(v))
-            .collect();
-        Ok(view)
+            .collect())
     }
 
     /// Every container, network, image (intermediate ones too) and volume, now.
@@ -169,16 +182,7 @@ impl Engine {
             .into_iter()
             .map(|i| (i.id, real_tags(i.repo_tags)))
             .collect();
-        let volumes = self
-            .docker
-            .list_volumes(None::<qp::ListVolumesOptions>)
-            .await
-            .map_err(api_err("list volumes"))?
-            .volumes
-            .unwrap_or_default()
-            .into_iter()
-            .map(|v| v.name)
-            .collect();
+        let volumes = self.volume_names(false).await?.into_iter().collect();
         Ok(Inventory {
             containers,
             networks,

@@ -459,7 +459,7 @@ impl Engine {
         let mut filters = HashMap::new();
         filters.insert("dangling".to_owned(), vec!["true".to_owned()]);
         let opts = qp::ListImagesOptions {
-            filters: Some(filters.clone()),
+            filters: Some(filters),
             ..Default::default()
         };
         let dangling_images = self
@@ -470,19 +470,7 @@ impl Engine {
             .into_iter()
             .map(|i| i.id)
             .collect();
-        let opts = qp::ListVolumesOptions {
-            filters: Some(filters),
-        };
-        let volumes = self
-            .docker
-            .list_volumes(Some(opts))
-            .await
-            .map_err(api_err("list volumes"))?
-            .volumes
-            .unwrap_or_default()
-            .into_iter()
-            .map(|v| v.name)
-            .collect();
+        let volumes = self.volume_names(true).await?;
         Ok(Unused {
             stopped_containers,
             networks,

@@ -42,11 +42,10 @@ fn check_line(home: &tempfile::TempDir, lab: &str, lang: &str) -> String {
         .to_owned()
 }
 
-/// The case: `network-ping` left `custom-nginx` (holding 8080 too), and a bystander
-/// of the learner's own holds 8081. Each lab that needs those says what and why; only the
-/// leftover is said to be another lab's.
-#[test]
-fn leftovers_and_bystanders_are_named_with_why() {
+/// The machine: `network-ping` started a minute ago, then its `custom-nginx` left
+/// holding 8080, and a bystander of the learner's own on 8081, both made before the lab at
+/// hand starts (now).
+fn leftover_and_bystander() -> (Engine, tempfile::TempDir) {
     let mut e = Engine::lock();
     let home = started("network-ping");
     std::thread::sleep(std::time::Duration::from_millis(1100));
@@ -75,6 +74,15 @@ fn leftovers_and_bystanders_are_named_with_why() {
         ],
     );
     std::thread::sleep(std::time::Duration::from_millis(1100));
+    (e, home)
+}
+
+/// The case: `network-ping` left `custom-nginx` (holding 8080 too), and a bystander
+/// of the learner's own holds 8081. Each lab that needs those says what and why; only the
+/// leftover is said to be another lab's.
+#[test]
+fn leftovers_and_bystanders_are_named_with_why() {
+    let (_e, home) = leftover_and_bystander();
 
     let line = check_line(&home, "custom-nginx-volume", "en");
     assert!(
@@ -152,34 +160,7 @@ fn an_overlapping_subnet_is_named() {
 /// the other lab's leftover, and the bystander stays.
 #[test]
 fn start_asks_and_removes_only_what_a_lab_left() {
-    let mut e = Engine::lock();
-    let home = started("network-ping");
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    e.run(
-        "custom-nginx",
-        &[
-            "run",
-            "-d",
-            "--name",
-            "custom-nginx",
-            "-p",
-            "8080:80",
-            "nginx",
-        ],
-    );
-    e.run(
-        "dkt-bystander",
-        &[
-            "run",
-            "-d",
-            "--name",
-            "dkt-bystander",
-            "-p",
-            "8081:80",
-            "httpd",
-        ],
-    );
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (_e, home) = leftover_and_bystander();
     let cmd = format!(
         "env -u CI DOCKLINGS_HOME={} LANG=en_US.UTF-8 {} start custom-nginx-volume; sleep 30",
         home.path().display(),
