@@ -145,14 +145,19 @@ pub(crate) enum Command {
         /// Exit 0 when the score reaches N points, even if some steps fail (partial credit).
         #[arg(long, value_name = "N")]
         min_score: Option<u32>,
-        /// Run this script of docker commands (a student's submission) behind a guard that
-        /// keeps it off what it did not create, grade what it did, then remove it all.
+        /// Run this script of docker commands (a student's submission) in a sandbox, behind
+        /// a guard that keeps it off what it did not create, grade what it did, then remove
+        /// it all. A folder grades every script in it, one after another.
         #[arg(long, value_name = "PATH", conflicts_with = "since")]
         submission: Option<PathBuf>,
         /// With --submission: stop the script after this many seconds.
         #[arg(long, value_name = "SECS", default_value_t = 120, requires = "submission",
               value_parser = clap::value_parser!(u64).range(1..))]
         timeout: u64,
+        /// With --submission: run the script without a sandbox, as your own user, where no
+        /// sandbox is available. Only for scripts you trust; the report says so.
+        #[arg(long, requires = "submission")]
+        trusted: bool,
     },
     /// Lint lab files: every problem, as path:line:col: message.
     Validate {

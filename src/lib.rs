@@ -57,6 +57,14 @@ use crate::style::Style;
 /// Run docklings with the process's arguments; every outcome becomes an exit code
 /// (0 pass, 1 checks failed, 2 bad input, 3 engine or system failure: see `Failure`).
 pub fn run() -> ExitCode {
+    // The submission sandbox's first program: internal, so not in clap's help.
+    #[cfg(unix)]
+    {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        if args.first().map(String::as_str) == Some(grade::inside::ENTRY) {
+            return grade::inside::main(&args[1..]);
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -141,6 +149,7 @@ async fn dispatch(app: &App, cmd: Command) -> Result<()> {
             min_score,
             submission,
             timeout,
+            trusted,
         } => {
             let options = grade::Options {
                 format,
@@ -148,9 +157,12 @@ async fn dispatch(app: &App, cmd: Command) -> Result<()> {
                 since,
                 answers,
                 min_score,
-                submission: submission.map(|script| grade::Submission {
-                    script,
-                    timeout_secs: timeout,
+                submission: submission.map(|path| grade::Submission {
+                    path,
+                    limits: crate::grade::Limits {
+                        timeout_secs: timeout,
+                        trusted,
+                    },
                 }),
             };
             grade::run(app, &ids, all, options).await

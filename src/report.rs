@@ -198,6 +198,11 @@ pub(crate) struct SubmissionSection {
     /// The time limit (`--timeout`), for wording a timeout.
     #[serde(skip)]
     pub(crate) timeout_secs: u64,
+    /// What confined the script: `bubblewrap`, or `none` with `--trusted`.
+    pub(crate) sandbox: String,
+    /// `--trusted`: the script ran as the grader, with only the guard between it and the
+    /// engine; it could have gone around the guard.
+    pub(crate) trusted: bool,
 }
 
 impl SubmissionSection {
@@ -1129,6 +1134,8 @@ mod tests {
             rejected: true,
             cleaned_up: Removed::default(),
             timeout_secs: 3,
+            sandbox: "bubblewrap".into(),
+            trusted: false,
         }
     }
 

@@ -20,10 +20,11 @@ pub(crate) struct Options {
     pub(crate) submission: Option<Submission>,
 }
 
-/// `--submission PATH --timeout SECS`.
+/// `--submission PATH --timeout SECS [--trusted]`.
 pub(crate) struct Submission {
-    pub(crate) script: PathBuf,
-    pub(crate) timeout_secs: u64,
+    /// A script, or a folder of scripts.
+    pub(crate) path: PathBuf,
+    pub(crate) limits: crate::grade::Limits,
 }
 
 /// Grade, and when that ends with exit 2 or 3 in a machine format, write an error report in
@@ -63,8 +64,8 @@ async fn grade(
         return crate::grade::submission(
             app,
             plans,
-            &sub.script,
-            sub.timeout_secs,
+            &sub.path,
+            sub.limits,
             options.format,
             options.output,
             options.min_score,

@@ -191,6 +191,26 @@ impl Engine {
         })
     }
 
+    /// The running containers that publish `port` on the host: the submission's port
+    /// bridge carries a connection only to a port that one of its own containers publishes.
+    pub(crate) async fn port_publishers(&self, port: u16) -> Result<Vec<String>, EngineError> {
+        let list = self
+            .docker
+            .list_containers(None::<qp::ListContainersOptions>)
+            .await
+            .map_err(api_err("list containers"))?;
+        Ok(list
+            .into_iter()
+            .filter(|c| {
+                c.ports
+                    .iter()
+                    .flatten()
+                    .any(|p| p.public_port == Some(port))
+            })
+            .filter_map(|c| c.id)
+            .collect())
+    }
+
     /// The full ID of the container a name, ID or ID prefix names; `None` if none does.
     pub(crate) async fn container_id(
         &self,

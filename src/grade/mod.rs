@@ -30,9 +30,13 @@ mod cleanup;
 #[cfg(unix)]
 mod folder;
 #[cfg(unix)]
+pub(crate) mod inside;
+#[cfg(unix)]
 mod policy;
 #[cfg(unix)]
 mod proxy;
+#[cfg(unix)]
+mod sandbox;
 #[cfg(unix)]
 mod script;
 
@@ -58,65 +62,44 @@ use {
     std::time::Duration,
 };
 
-/// Entry point from `grade`: the chosen labs with their answers, the script, the limit.
+/// How every submission of one `grade --submission` run is graded: the flags besides the
+/// path.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// `--timeout`: the script is stopped after this long.
+    pub(crate) timeout_secs: u64,
+    /// `--trusted`: run the script without a sandbox (the guard still rules).
+    pub(crate) trusted: bool,
+}
+
+/// One graded submission: its section of the report and its labs' reports.
+#[cfg(unix)]
+pub(crate) struct Graded {
+    pub(crate) section: SubmissionSection,
+    pub(crate) labs: Vec<LabReport>,
+}
+
+/// Entry point from `grade`: the chosen labs with their answers, the script (or a folder of
+/// scripts, see [`folder_of_scripts`]), the limits.
 #[cfg(unix)]
 pub(crate) async fn submission(
     app: &App,
     plans: Vec<(&Lab, BTreeMap<String, String>)>,
-    script: &Path,
-    timeout_secs: u64,
+    path: &Path,
+    limits: Limits,
     format: Format,
     output: Option<PathBuf>,
     min_score: Option<u32>,
 ) -> Result<()> {
-    check_script(script)?;
-    let upstream = engine_socket()?;
+    check_script(path)?;
     let engine = Engine::connect().await?;
-    for (lab, _) in &plans {
-        preflight(&engine, lab).await?;
-    }
-    let tmp = TempDir::new("submission")?;
-    let job = Job {
-        interpreter: script::interpreter_for(script),
-        script: PathBuf::from(script.file_name().unwrap_or_default()),
-        work: tmp.path().join("work"),
-        limit: Duration::from_secs(timeout_secs),
-    };
-    folder::copy_beside(script, &job.work)?;
-    let baseline = Arc::new(engine.inventory().await?);
-    let policy = Policy {
-        engine: engine.clone(),
-        baseline: Arc::clone(&baseline),
-    };
-    let (checkpoints, looks) = tokio::sync::mpsc::unbounded_channel();
-    let guard = Guard::start(
-        policy,
-        upstream,
-        &tmp.path().join("docker.sock"),
-        checkpoints,
-    )?;
-    let outcome = tokio::select! {
-        r = run_and_grade(app, &engine, &guard, &job, plans, looks) => r,
-        _ = interrupted() => Err(Failure::BadInput("interrupted; cleaned up".into())),
-    };
-    guard.shutdown();
-    let denied = guard.denials();
-    let cleaned = cleanup::clean_up(&engine, &baseline).await;
-    drop(tmp);
-    let (run, labs) = match outcome {
-        Ok(x) => x,
-        Err(e) => {
-            // The report is not written, so what cleanup could not undo goes here.
-            for p in &cleaned.problems {
-                eprintln!("error: cleaning up after the submission: {p}");
-            }
-            return Err(e);
-        }
-    };
-    let problem = cleaned.failure("clean up after the submission");
-    let section = job.section(script, run, denied, cleaned);
-    let report = GradeReport::new(labs)
-        .with_submission(section)
+    let graded = grade_one(app, &engine, &plans, path, limits).await?;
+    let problem = graded
+        .section
+        .cleaned_up
+        .failure("clean up after the submission");
+    let report = GradeReport::new(graded.labs)
+        .with_submission(graded.section)
         .with_min_score(min_score);
     crate::report::emit(app, &report, format, output.as_deref())?;
     if let Some(e) = problem {
@@ -129,13 +112,101 @@ pub(crate) async fn submission(
     }
 }
 
+/// Run one script behind the guard, grade it, and put the engine back: everything but
+/// writing the report. Cleanup problems are in the section's `cleaned_up.problems`; when
+/// grading itself fails they are printed here, since no report will carry them.
+#[cfg(unix)]
+pub(crate) async fn grade_one(
+    app: &App,
+    engine: &Engine,
+    plans: &[(&Lab, BTreeMap<String, String>)],
+    script: &Path,
+    limits: Limits,
+) -> Result<Graded> {
+    let upstream = engine_socket()?;
+    for (lab, _) in plans {
+        preflight(engine, lab).await?;
+    }
+    // Before anything is made: without a sandbox there is nothing to grade safely.
+    let sandbox = match limits.trusted {
+        true => None,
+        false => Some(sandbox::find(app.lang).await?),
+    };
+    let tmp = TempDir::new("submission")?;
+    let layout = sandbox::Layout::new(tmp.path());
+    let interpreter = script::interpreter_for(script);
+    let name = PathBuf::from(script.file_name().unwrap_or_default());
+    folder::copy_beside(script, &layout.work)?;
+    let baseline = Arc::new(engine.inventory().await?);
+    let policy = Policy {
+        engine: engine.clone(),
+        baseline: Arc::clone(&baseline),
+    };
+    let (checkpoints, looks) = tokio::sync::mpsc::unbounded_channel();
+    let guard = Guard::start(policy, upstream, &layout.socket, checkpoints)?;
+    let ports: Vec<u16> = plans
+        .iter()
+        .flat_map(|(lab, _)| lab.footprint().ports)
+        .collect::<std::collections::BTreeSet<u16>>()
+        .into_iter()
+        .collect();
+    let _bridge = sandbox::Bridge::start(
+        &layout.bridge,
+        engine.clone(),
+        Arc::clone(&baseline),
+        ports.clone(),
+    )?;
+    let (command, status) = match &sandbox {
+        Some(sb) => {
+            sb.prepare(&layout)?;
+            (
+                sb.script_command(&layout, &interpreter, &name, &ports),
+                Some(layout.status.clone()),
+            )
+        }
+        None => (
+            script::trusted(&interpreter, &name, &layout.work, &layout.socket),
+            None,
+        ),
+    };
+    let job = Job {
+        interpreter,
+        limit: Duration::from_secs(limits.timeout_secs),
+        sandbox: if sandbox.is_some() {
+            sandbox::Kind::Bubblewrap
+        } else {
+            sandbox::Kind::None
+        },
+    };
+    let outcome = tokio::select! {
+        r = run_and_grade(app, engine, &guard, (command, status.as_deref(), job.limit), plans.to_vec(), looks) => r,
+        _ = interrupted() => Err(Failure::BadInput("interrupted; cleaned up".into())),
+    };
+    guard.shutdown();
+    let denied = guard.denials();
+    let cleaned = cleanup::clean_up(engine, &baseline).await;
+    drop(tmp);
+    let (run, labs) = match outcome {
+        Ok(x) => x,
+        Err(e) => {
+            // The report is not written, so what cleanup could not undo goes here.
+            for p in &cleaned.problems {
+                eprintln!("error: cleaning up after the submission: {p}");
+            }
+            return Err(e);
+        }
+    };
+    let section = job.section(script, run, denied, cleaned);
+    Ok(Graded { section, labs })
+}
+
 /// Elsewhere (Windows): refused before anything runs, saying why and what works instead.
 #[cfg(not(unix))]
 pub(crate) async fn submission(
     app: &App,
     _plans: Vec<(&Lab, BTreeMap<String, String>)>,
-    _script: &Path,
-    _timeout_secs: u64,
+    _path: &Path,
+    _limits: Limits,
     _format: Format,
     _output: Option<PathBuf>,
     _min_score: Option<u32>,
@@ -158,15 +229,12 @@ fn unsupported(lang: crate::lab::Lang) -> &'static str {
     )
 }
 
-/// How the script is to run.
+/// How the script ran, for its report section.
 #[cfg(unix)]
 struct Job {
     interpreter: String,
-    /// Its file name, inside `work`.
-    script: PathBuf,
-    /// The private copy of its folder.
-    work: PathBuf,
     limit: Duration,
+    sandbox: sandbox::Kind,
 }
 
 #[cfg(unix)]
@@ -192,6 +260,8 @@ impl Job {
             denied,
             cleaned_up,
             timeout_secs: self.limit.as_secs(),
+            sandbox: self.sandbox.name().into(),
+            trusted: self.sandbox == sandbox::Kind::None,
         };
         // Tools read the JSON status, so it stays in one language.
         section.status = section.status_in(Lang::En);
@@ -243,7 +313,7 @@ async fn run_and_grade(
     app: &App,
     engine: &Engine,
     guard: &Guard,
-    job: &Job,
+    (command, status, limit): (tokio::process::Command, Option<&Path>, Duration),
     plans: Vec<(&Lab, BTreeMap<String, String>)>,
     mut looks: tokio::sync::mpsc::UnboundedReceiver<proxy::Checkpoint>,
 ) -> Result<(ScriptRun, Vec<LabReport>)> {
@@ -264,13 +334,7 @@ async fn run_and_grade(
         })
         .collect();
     let run = {
-        let script = script::run(
-            &job.interpreter,
-            &job.script,
-            &job.work,
-            guard.socket(),
-            job.limit,
-        );
+        let script = script::run(command, status, limit);
         tokio::select! {
             r = script => r?,
             never = watch_script(&ctxs, &mut trigger, &mut looks) => match never {},

@@ -44,7 +44,6 @@ struct Shared {
 }
 
 pub(super) struct Guard {
-    socket: PathBuf,
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -83,15 +82,7 @@ impl Guard {
                 }
             }
         });
-        Ok(Guard {
-            socket: socket.to_owned(),
-            shared,
-            task,
-        })
-    }
-
-    pub(super) fn socket(&self) -> &Path {
-        &self.socket
+        Ok(Guard { shared, task })
     }
 
     /// Stop relaying: nothing may reach the engine through the guard once grading starts.

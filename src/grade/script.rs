@@ -1,7 +1,8 @@
 //! Running the submission's script: `sh` (or `bash` if its shebang asks), in the private
-//! copy of its folder, with `DOCKER_HOST` at the guard, no stdin and no terminal, in a
-//! session of its own so its whole process group can be stopped, for at most the time
-//! limit. Its output (stdout and stderr as written) is captured, and only the tail kept.
+//! copy of its folder (in the sandbox, or as the grader with `--trusted`), with
+//! `DOCKER_HOST` at the guard, no stdin and no terminal, in a process group of its own so
+//! all of it can be stopped, for at most the time limit. Its output (stdout and stderr as
+//! written) is captured, and only the tail kept.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -42,7 +43,7 @@ pub(super) fn interpreter_for(script: &Path) -> String {
     }
 }
 
-fn which(prog: &str) -> Option<PathBuf> {
+pub(super) fn which(prog: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|d| d.join(prog))
         .find(|p| p.is_file())
@@ -83,61 +84,15 @@ impl Drop for Group {
     }
 }
 
-/// Run `script` (a path relative to `dir`) with `interpreter`, talking to the engine
-/// through the guard's `socket`, for at most `limit`.
-pub(super) async fn run(
+/// The script run as the grader's own user (`--trusted`): `interpreter script` in `dir`,
+/// talking to the engine through the guard's `socket`, in a session of its own.
+pub(super) fn trusted(
     interpreter: &str,
     script: &Path,
     dir: &Path,
     socket: &Path,
-    limit: Duration,
-) -> Result<ScriptRun> {
-    let cannot_capture =
-        |e: std::io::Error| Failure::Io(format!("cannot capture the script's output: {e}"));
-    let (reader, writer) = std::io::pipe().map_err(cannot_capture)?;
-    let writer2 = writer.try_clone().map_err(cannot_capture)?;
-    let mut cmd = command(interpreter);
-    cmd.arg(script)
-        .current_dir(dir)
-        .env("DOCKER_HOST", format!("unix://{}", socket.display()))
-        .env_remove("DOCKER_CONTEXT")
-        .env_remove("DOCKER_TLS_VERIFY")
-        .env_remove("DOCKER_CERT_PATH")
-        .stdin(std::process::Stdio::null())
-        .stdout(writer)
-        .stderr(writer2)
-        .kill_on_drop(true);
-    let started = Instant::now();
-    let spawned = cmd.spawn();
-    // The command holds the pipe's write ends; the reader sees the end only once they close.
-    drop(cmd);
-    let mut child = spawned.map_err(|e| {
-        Failure::BadInput(format!(
-            "cannot run `{interpreter}` for the submission: {e}"
-        ))
-    })?;
-    let group = Group(child.id().unwrap_or(0));
-    let capture = drain(reader);
-    let (status, timed_out) = wait_or_stop(&mut child, &group, limit).await;
-    let elapsed = started.elapsed();
-    // Whatever it left running in the background goes too.
-    drop(group);
-    let (tail, output_bytes) = captured(&capture).await?;
-    use std::os::unix::process::ExitStatusExt;
-    Ok(ScriptRun {
-        exit_code: status.and_then(|s| s.code()),
-        signal: status.and_then(|s| s.signal()),
-        timed_out,
-        elapsed,
-        tail,
-        output_bytes,
-    })
-}
-
-/// The interpreter, started by `setsid` where there is one: a new session is a process
-/// group of its own, with no controlling terminal to read from or be stopped by.
-fn command(interpreter: &str) -> tokio::process::Command {
-    match which("setsid") {
+) -> tokio::process::Command {
+    let mut cmd = match which("setsid") {
         Some(s) => {
             let mut c = tokio::process::Command::new(s);
             c.arg(interpreter);
@@ -148,7 +103,69 @@ fn command(interpreter: &str) -> tokio::process::Command {
             c.process_group(0);
             c
         }
+    };
+    cmd.arg(script)
+        .current_dir(dir)
+        .env("DOCKER_HOST", format!("unix://{}", socket.display()))
+        .env_remove("DOCKER_CONTEXT")
+        .env_remove("DOCKER_TLS_VERIFY")
+        .env_remove("DOCKER_CERT_PATH");
+    cmd
+}
+
+/// Run `cmd` (see [`trusted`] and [`super::sandbox::Sandbox::script_command`]) with no
+/// stdin and its output captured, for at most `limit`. A sandboxed script's own end is in
+/// `status` (the sandbox's init writes it), which says more than bwrap's exit code.
+pub(super) async fn run(
+    mut cmd: tokio::process::Command,
+    status: Option<&Path>,
+    limit: Duration,
+) -> Result<ScriptRun> {
+    let cannot_capture =
+        |e: std::io::Error| Failure::Io(format!("cannot capture the script's output: {e}"));
+    let (reader, writer) = std::io::pipe().map_err(cannot_capture)?;
+    let writer2 = writer.try_clone().map_err(cannot_capture)?;
+    if status.is_some() {
+        // bwrap and everything it starts form one group, which the limit kills whole.
+        cmd.process_group(0);
     }
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(writer)
+        .stderr(writer2)
+        .kill_on_drop(true);
+    let started = Instant::now();
+    let spawned = cmd.spawn();
+    // The command holds the pipe's write ends; the reader sees the end only once they close.
+    drop(cmd);
+    let mut child =
+        spawned.map_err(|e| Failure::BadInput(format!("cannot run the submission: {e}")))?;
+    let group = Group(child.id().unwrap_or(0));
+    let capture = drain(reader);
+    let (wait, timed_out) = wait_or_stop(&mut child, &group, limit).await;
+    let elapsed = started.elapsed();
+    // Whatever it left running in the background goes too.
+    drop(group);
+    let (tail, output_bytes) = captured(&capture).await?;
+    use std::os::unix::process::ExitStatusExt;
+    let (mut exit_code, mut signal) = (wait.and_then(|s| s.code()), wait.and_then(|s| s.signal()));
+    if let Some(end) = status.and_then(|p| std::fs::read_to_string(p).ok()) {
+        match end.split_once(' ') {
+            Some(("exit", c)) => (exit_code, signal) = (c.trim().parse().ok(), None),
+            Some(("signal", s)) => (exit_code, signal) = (None, s.trim().parse().ok()),
+            _ => {}
+        }
+    }
+    if timed_out {
+        exit_code = None;
+    }
+    Ok(ScriptRun {
+        exit_code,
+        signal,
+        timed_out,
+        elapsed,
+        tail,
+        output_bytes,
+    })
 }
 
 /// The pipe is blocking; a thread drains it so the script never stalls on a full pipe.
