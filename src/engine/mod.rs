@@ -18,6 +18,7 @@ pub(crate) mod cleanup;
 mod convert;
 pub(crate) mod endpoint;
 pub(crate) mod inventory;
+mod labelled;
 mod probe;
 pub(crate) use probe::LogLine;
 pub(crate) mod routes;

@@ -8,15 +8,26 @@ use std::collections::HashSet;
 /// What a request does, by its method and target.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Route {
-    /// Reads only (any GET or HEAD but the websocket attach), or pings.
+    /// Reads nothing that belongs to anyone: pings, versions, registry look-ups.
     Read,
+    /// Lists every thing of a kind, with details: what the submission did not create must
+    /// be left out of the answer.
+    List(Kind),
+    /// Reads one thing's details: inspect, logs, top, stats, changes, export, archive,
+    /// history, save.
+    Inspect(Subject),
+    /// `docker image save` of several images (`/images/get?names=…`).
+    Save(Vec<String>),
+    /// Shows everything on the engine at once (`docker events`, `docker system df`).
+    Everything(&'static str),
     /// `…/prune` of any kind: removes whatever is unused, whoever made it.
     Prune,
-    /// Makes something new: a container, network or volume, an image (pull, load, build,
-    /// commit without a container), or cancels a build.
-    Create,
-    /// Tags or pushes an image by name.
-    TagOrPush,
+    /// Makes something new; how depends on the body or the query.
+    Create(Making),
+    /// `POST /images/{name}/tag?repo=…&tag=…`.
+    Tag { image: String },
+    /// `POST /images/{name}/push`: sends an image away from the engine.
+    Push(String),
     /// Registry login and BuildKit sessions: nothing on the engine changes.
     Session,
     /// Changes the thing it names, or reaches into it (attach, exec, archive).
@@ -26,6 +37,35 @@ pub(crate) enum Route {
     /// A target the engine's router might read differently from us (`..`, `//`, `%00`),
     /// with why.
     Unusual(String),
+}
+
+/// The kinds of things a submission can list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Containers,
+    Networks,
+    Volumes,
+    Images,
+}
+
+/// What a creating request makes.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Making {
+    Container,
+    /// `docker exec`'s first request, on a container.
+    Exec(String),
+    /// `docker update` of a container's resources.
+    Update(String),
+    Network,
+    Volume,
+    Build,
+    Pull,
+    Import,
+    Load,
+    /// `docker commit`, from a container.
+    Commit(String),
+    /// Cancelling a build.
+    Cancel,
 }
 
 /// The thing a request acts on, as the request names it (a name, ID or ID prefix).
@@ -56,50 +96,85 @@ pub(crate) fn route(method: &str, target: &str) -> Route {
     };
     let method = method.to_ascii_uppercase();
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let container = |r: &str, a: &str| {
-        Route::Acts(Subject::Container {
-            reference: r.to_owned(),
-            action: a.to_owned(),
-        })
+    let container = |r: &str, a: &str| Subject::Container {
+        reference: r.to_owned(),
+        action: a.to_owned(),
     };
     if matches!(method.as_str(), "GET" | "HEAD") {
-        // The websocket attach is a GET, but it writes to the container's stdin.
-        return match segs[..] {
-            ["containers", c, "attach", "ws"] => container(c, "attach to"),
-            _ => Route::Read,
-        };
+        return read_route(&segs, &query);
     }
     if segs.last() == Some(&"prune") {
         return Route::Prune;
     }
     match (method.as_str(), &segs[..]) {
         (_, ["_ping"]) => Route::Read,
-        ("POST", ["containers", "create"]) => Route::Create,
-        ("DELETE", ["containers", c]) => container(c, "remove"),
+        ("POST", ["containers", "create"]) => Route::Create(Making::Container),
+        ("DELETE", ["containers", c]) => Route::Acts(container(c, "remove")),
+        ("POST", ["containers", c, "exec"]) => Route::Create(Making::Exec((*c).to_owned())),
+        ("POST", ["containers", c, "update"]) => Route::Create(Making::Update((*c).to_owned())),
         (_, ["containers", c, rest @ ..]) if !rest.is_empty() => {
-            container(c, &format!("`{}`", rest.join("/")))
+            Route::Acts(container(c, &format!("`{}`", rest.join("/"))))
         }
-        ("POST", ["networks", "create"]) => Route::Create,
+        ("POST", ["networks", "create"]) => Route::Create(Making::Network),
         ("DELETE", ["networks", n]) => Route::Acts(Subject::Network((*n).to_owned())),
         ("POST", ["networks", n, a @ ("connect" | "disconnect")]) => Route::Acts(Subject::Attach {
             network: (*n).to_owned(),
             action: (*a).to_owned(),
         }),
-        ("POST", ["images", "create" | "load"]) => Route::Create,
+        ("POST", ["images", "create"]) => match query_param(&query, "fromImage") {
+            Some(_) => Route::Create(Making::Pull),
+            None => Route::Create(Making::Import),
+        },
+        ("POST", ["images", "load"]) => Route::Create(Making::Load),
         ("DELETE", ["images", rest @ ..]) if !rest.is_empty() => {
             Route::Acts(Subject::Image(rest.join("/")))
         }
-        ("POST", ["images", rest @ .., "tag" | "push"]) if !rest.is_empty() => Route::TagOrPush,
-        ("POST", ["build"] | ["build", "cancel"]) => Route::Create,
+        ("POST", ["images", rest @ .., "tag"]) if !rest.is_empty() => Route::Tag {
+            image: rest.join("/"),
+        },
+        ("POST", ["images", rest @ .., "push"]) if !rest.is_empty() => Route::Push(rest.join("/")),
+        ("POST", ["build"]) => Route::Create(Making::Build),
+        ("POST", ["build", "cancel"]) => Route::Create(Making::Cancel),
         ("POST", ["commit"]) => match query_param(&query, "container") {
-            Some(c) => container(&c, "commit"),
-            None => Route::Create,
+            Some(c) => Route::Create(Making::Commit(c)),
+            None => Route::Other { method, path },
         },
         ("POST", ["exec", id, "start" | "resize"]) => Route::Acts(Subject::Exec((*id).to_owned())),
-        ("POST", ["volumes", "create"]) => Route::Create,
+        ("POST", ["volumes", "create"]) => Route::Create(Making::Volume),
         ("DELETE", ["volumes", v]) => Route::Acts(Subject::Volume((*v).to_owned())),
         ("POST", ["auth"]) | (_, ["session" | "grpc"]) => Route::Session,
         _ => Route::Other { method, path },
+    }
+}
+
+/// A GET or HEAD: lists, one thing's details, everything at once, or nothing of anyone's.
+fn read_route(segs: &[&str], query: &str) -> Route {
+    let container = |r: &str, a: &str| Subject::Container {
+        reference: r.to_owned(),
+        action: a.to_owned(),
+    };
+    match segs {
+        ["containers", "json"] => Route::List(Kind::Containers),
+        // The websocket attach is a GET, but it writes to the container's stdin.
+        ["containers", c, "attach", "ws"] => Route::Acts(container(c, "attach to")),
+        ["containers", c, rest @ ..] => {
+            let what = rest.first().copied().unwrap_or("inspect");
+            Route::Inspect(container(c, &format!("read the `{what}` of")))
+        }
+        ["exec", id, ..] => Route::Inspect(Subject::Exec((*id).to_owned())),
+        ["images", "json"] => Route::List(Kind::Images),
+        ["images", "get"] => Route::Save(query_params(query, "names")),
+        ["images", "search"] => Route::Read,
+        ["images", rest @ .., "json" | "history" | "get"] if !rest.is_empty() => {
+            Route::Inspect(Subject::Image(rest.join("/")))
+        }
+        ["networks"] => Route::List(Kind::Networks),
+        ["networks", n, ..] => Route::Inspect(Subject::Network((*n).to_owned())),
+        ["volumes"] => Route::List(Kind::Volumes),
+        ["volumes", v, ..] => Route::Inspect(Subject::Volume((*v).to_owned())),
+        ["events"] => Route::Everything("docker events"),
+        ["system", "df"] => Route::Everything("docker system df"),
+        _ => Route::Read,
     }
 }
 
@@ -155,12 +230,25 @@ fn percent_decode(s: &[u8], plus_is_space: bool) -> Vec<u8> {
 }
 
 /// The first value of a query parameter, decoded as the engine decodes it.
-fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        let k = String::from_utf8(percent_decode(k.as_bytes(), true)).ok()?;
-        (k == name).then(|| String::from_utf8_lossy(&percent_decode(v.as_bytes(), true)).into())
-    })
+pub(crate) fn query_param(query: &str, name: &str) -> Option<String> {
+    query_params(query, name).into_iter().next()
+}
+
+/// Every value of a query parameter, decoded.
+pub(crate) fn query_params(query: &str, name: &str) -> Vec<String> {
+    query
+        .split('&')
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let k = String::from_utf8(percent_decode(k.as_bytes(), true)).ok()?;
+            (k == name).then(|| String::from_utf8_lossy(&percent_decode(v.as_bytes(), true)).into())
+        })
+        .collect()
+}
+
+/// The query of a request target, undecoded (`""` when there is none).
+pub(crate) fn query_of(target: &str) -> &str {
+    target.split_once('?').map(|(_, q)| q).unwrap_or("")
 }
 
 /// `nginx` → `nginx:latest`, `docker.io/library/nginx:1` → `nginx:1`: how the engine lists
@@ -251,14 +339,61 @@ mod tests {
 
     #[test]
     fn what_a_request_does() {
-        assert_eq!(route("GET", "/v1.41/containers/json?all=1"), Route::Read);
+        assert_eq!(
+            route("GET", "/v1.41/containers/json?all=1"),
+            Route::List(Kind::Containers)
+        );
+        assert_eq!(route("GET", "/v1.41/version"), Route::Read);
+        assert_eq!(
+            route("GET", "/events?since=1"),
+            Route::Everything("docker events")
+        );
+        assert_eq!(
+            route("GET", "/v1.41/containers/web/logs?stdout=1"),
+            Route::Inspect(Subject::Container {
+                reference: "web".into(),
+                action: "read the `logs` of".into()
+            })
+        );
+        assert_eq!(
+            route("HEAD", "/containers/web/archive?path=/"),
+            Route::Inspect(Subject::Container {
+                reference: "web".into(),
+                action: "read the `archive` of".into()
+            })
+        );
+        assert_eq!(
+            route("GET", "/images/diamol/base:latest/json"),
+            Route::Inspect(Subject::Image("diamol/base:latest".into()))
+        );
+        assert_eq!(
+            route("GET", "/images/get?names=a&names=b%3A1"),
+            Route::Save(vec!["a".into(), "b:1".into()])
+        );
         assert_eq!(route("POST", "/v1.41/volumes/prune"), Route::Prune);
         assert_eq!(
             route("POST", "/images/nginx/tag?repo=mine"),
-            Route::TagOrPush
+            Route::Tag {
+                image: "nginx".into()
+            }
         );
         assert_eq!(route("POST", "/auth"), Route::Session);
-        assert_eq!(route("POST", "/commit?repo=x"), Route::Create);
+        assert_eq!(
+            route("POST", "/commit?container=web&repo=x"),
+            Route::Create(Making::Commit("web".into()))
+        );
+        assert_eq!(
+            route("POST", "/images/create?fromImage=nginx&tag=1"),
+            Route::Create(Making::Pull)
+        );
+        assert_eq!(
+            route("POST", "/images/create?fromSrc=-&repo=x"),
+            Route::Create(Making::Import)
+        );
+        assert_eq!(
+            route("POST", "/v1.41/containers/web/exec"),
+            Route::Create(Making::Exec("web".into()))
+        );
         assert_eq!(
             route("POST", "/v1.41/swarm/leave?force=1"),
             Route::Other {

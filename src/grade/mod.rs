@@ -32,6 +32,8 @@ mod folder;
 #[cfg(unix)]
 pub(crate) mod inside;
 #[cfg(unix)]
+pub(crate) mod leftovers;
+#[cfg(unix)]
 mod policy;
 #[cfg(unix)]
 mod proxy;
@@ -80,7 +82,7 @@ pub(crate) struct Graded {
 }
 
 /// Entry point from `grade`: the chosen labs with their answers, the script (or a folder of
-/// scripts, see [`folder_of_scripts`]), the limits.
+/// scripts), the limits.
 #[cfg(unix)]
 pub(crate) async fn submission(
     app: &App,
@@ -124,6 +126,15 @@ pub(crate) async fn grade_one(
     limits: Limits,
 ) -> Result<Graded> {
     let upstream = engine_socket()?;
+    // What a killed run left would look like a dirty engine; it was never anyone's work.
+    let old = leftovers::remove_dead(engine).await;
+    if old.containers + old.networks + old.volumes > 0 {
+        eprintln!(
+            "removed what an interrupted submission run left: {} container(s), {} network(s), \
+             {} volume(s)",
+            old.containers, old.networks, old.volumes
+        );
+    }
     for (lab, _) in plans {
         preflight(engine, lab).await?;
     }
@@ -141,6 +152,15 @@ pub(crate) async fn grade_one(
     let policy = Policy {
         engine: engine.clone(),
         baseline: Arc::clone(&baseline),
+        work: std::fs::canonicalize(&layout.work)
+            .map_err(|e| Failure::io("resolve", &layout.work, e))?,
+        lab_images: plans
+            .iter()
+            .flat_map(|(lab, _)| lab.footprint().images)
+            .filter_map(|i| crate::engine::routes::familiar_tag(&i))
+            .collect(),
+        predefined: predefined_networks(engine).await?,
+        run: leftovers::run_label(),
     };
     let (checkpoints, looks) = tokio::sync::mpsc::unbounded_channel();
     let guard = Guard::start(policy, upstream, &layout.socket, checkpoints)?;
@@ -403,6 +423,18 @@ async fn interrupted() {
         _ = tokio::signal::ctrl_c() => {}
         _ = on_term => {}
     }
+}
+
+/// The IDs of `bridge`, `host` and `none`, which belong to everyone.
+#[cfg(unix)]
+async fn predefined_networks(engine: &Engine) -> Result<std::collections::HashSet<String>> {
+    let mut ids = std::collections::HashSet::new();
+    for name in ["bridge", "host", "none"] {
+        if let Some(id) = engine.network_id(name).await? {
+            ids.insert(id);
+        }
+    }
+    Ok(ids)
 }
 
 /// The same rule as `selftest`: nothing of the lab's may be on the engine, nor its ports

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 
-use super::policy::{Policy, Ruling, classify};
+use super::policy::{Plan, Policy, Ruling, classify};
 use crate::app::{Failure, Result};
 use crate::engine::routes::Subject;
 use crate::report::Denial;
@@ -23,8 +23,11 @@ use crate::report::Denial;
 const HEAD_CAP: usize = 64 * 1024;
 /// A client that sends half a head and stalls must not hold the guard.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
-/// `network connect` bodies are a few hundred bytes; anything near this is not one.
+/// Bodies the guard reads (create, connect, exec) are a few kilobytes; anything near this is
+/// not one of them.
 const BODY_CAP: usize = 1024 * 1024;
+/// A list the guard filters: the whole answer is read first.
+const RESPONSE_CAP: usize = 64 * 1024 * 1024;
 
 /// How long a request waits for the grader to look at the engine before it goes on.
 const CHECKPOINT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -113,7 +116,7 @@ async fn serve(mut client: UnixStream, shared: Arc<Shared>) {
         Ok(Ok(Some(end))) => end,
         Ok(Ok(None)) | Ok(Err(_)) | Err(_) => return,
     };
-    let head = match Head::parse(&buf[..end]) {
+    let mut head = match Head::parse(&buf[..end]) {
         Ok(h) => h,
         Err(e) => {
             let _ = respond(&mut client, 400, "Bad Request", &format!("docklings: {e}")).await;
@@ -121,8 +124,44 @@ async fn serve(mut client: UnixStream, shared: Arc<Shared>) {
         }
     };
     let mut rest = buf[end..].to_vec();
-    if let Ruling::Deny(reason) = rule(&shared.policy, &head, &mut client, &mut rest).await {
-        refuse(&shared, &head, &mut client, reason).await;
+    let policy = &shared.policy;
+    let mut filter = None;
+    let ruling = match classify(&head.method, &head.target) {
+        Plan::Rule(r) => r,
+        Plan::Ask(subject @ Subject::Attach { .. }) => {
+            match read_body(&mut client, &head, &mut rest).await {
+                Ok(body) => {
+                    let r = policy.judge(&subject, Some(&body)).await;
+                    head.set_body(&body, &mut rest);
+                    r
+                }
+                Err(e) => Ruling::Deny(e),
+            }
+        }
+        Plan::Ask(subject) => policy.judge(&subject, None).await,
+        Plan::AskRead(subject) => policy.read(&subject).await,
+        Plan::AskThenFilter(subject, kind) => {
+            filter = Some(kind);
+            policy.read(&subject).await
+        }
+        Plan::Filter(kind) => {
+            filter = Some(kind);
+            Ruling::Allow
+        }
+        Plan::Query(route) => policy.query(&route, &head.target).await,
+        Plan::Body(making) => match read_body(&mut client, &head, &mut rest).await {
+            Ok(body) => match policy.body(&making, &body).await {
+                Ok(new) => {
+                    head.set_body(&new, &mut rest);
+                    Ruling::Allow
+                }
+                Err(r) => r,
+            },
+            Err(e) => Ruling::Deny(e),
+        },
+    };
+    if ruling != Ruling::Allow {
+        refuse(&shared, &head, &mut client, ruling).await;
         return;
     }
     if !matches!(head.method.as_str(), "GET" | "HEAD") {
@@ -138,10 +177,105 @@ async fn serve(mut client: UnixStream, shared: Arc<Shared>) {
         .await;
         return;
     };
-    if head.upgrade {
+    if let Some(kind) = filter {
+        forward_filtered(&head, client, upstream, policy, kind).await;
+    } else if head.upgrade {
         forward_upgrade(&head, client, upstream, rest).await;
     } else {
         forward(&head, client, upstream, &rest).await;
+    }
+}
+
+/// A read whose answer must leave out what the submission did not create: the whole answer
+/// is read, filtered and sent on with its length.
+async fn forward_filtered(
+    head: &Head,
+    mut client: UnixStream,
+    mut upstream: UnixStream,
+    policy: &Policy,
+    kind: crate::engine::routes::Kind,
+) {
+    if upstream.write_all(&head.render()).await.is_err() {
+        return;
+    }
+    let mut raw = Vec::new();
+    let mut limited = (&mut upstream).take(RESPONSE_CAP as u64);
+    let read = limited.read_to_end(&mut raw);
+    if tokio::time::timeout(HEAD_TIMEOUT, read).await.is_err() {
+        return;
+    }
+    let Some(end) = find(&raw, b"\r\n\r\n").map(|i| i + 4) else {
+        return;
+    };
+    let head_text = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let mut lines = head_text.split("\r\n");
+    let status = lines.next().unwrap_or("").to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.to_owned(), v.trim().to_owned()))
+        .collect();
+    let chunked = header(&headers, "Transfer-Encoding").any(|v| v.contains("chunked"));
+    let body = if chunked {
+        match dechunk(&raw[end..]) {
+            Some((b, _)) => b,
+            None => return,
+        }
+    } else {
+        raw[end..].to_vec()
+    };
+    let ok = status.split(' ').nth(1) == Some("200");
+    let body = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(mut v) if ok && head.method == "GET" => {
+            policy.filter(kind, &mut v);
+            serde_json::to_vec(&v).unwrap_or_default()
+        }
+        _ => body,
+    };
+    let mut out = format!("{status}\r\n");
+    for (k, v) in &headers {
+        let framing = ["Content-Length", "Transfer-Encoding", "Connection"]
+            .iter()
+            .any(|h| k.eq_ignore_ascii_case(h));
+        if !framing {
+            let _ = write!(out, "{k}: {v}\r\n");
+        }
+    }
+    let _ = write!(
+        out,
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    if client.write_all(out.as_bytes()).await.is_ok() && head.method != "HEAD" {
+        let _ = client.write_all(&body).await;
+    }
+    let _ = client.shutdown().await;
+}
+
+/// A chunked body decoded: the body and how many bytes of `raw` it took; `None` until all
+/// of it is there (or when it is malformed).
+fn dechunk(raw: &[u8]) -> Option<(Vec<u8>, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    loop {
+        let line_end = find(&raw[at..], b"\r\n")? + at;
+        let size_text = std::str::from_utf8(&raw[at..line_end]).ok()?;
+        let size_hex = size_text.split(';').next()?.trim();
+        let size = usize::from_str_radix(size_hex, 16).ok()?;
+        at = line_end + 2;
+        if size == 0 {
+            // Trailers, if any, end with an empty line.
+            let trailer_end = find(&raw[at..], b"\r\n")? + at;
+            if trailer_end == at {
+                return Some((out, at + 2));
+            }
+            let end = find(&raw[at..], b"\r\n\r\n")? + at;
+            return Some((out, end + 4));
+        }
+        if raw.len() < at + size + 2 || &raw[at + size..at + size + 2] != b"\r\n" {
+            return None;
+        }
+        out.extend_from_slice(&raw[at..at + size]);
+        at += size + 2;
     }
 }
 
@@ -154,28 +288,20 @@ async fn checkpoint(shared: &Shared) {
     }
 }
 
-/// The policy's ruling, asking the engine where the request names something; a `network
-/// connect` body is read first, since it names the container.
-async fn rule(policy: &Policy, head: &Head, client: &mut UnixStream, rest: &mut Vec<u8>) -> Ruling {
-    match classify(&head.method, &head.target) {
-        Ruling::Ask(subject @ Subject::Attach { .. }) => {
-            match read_body(client, head, rest).await {
-                Ok(body) => policy.judge(subject, Some(&body)).await,
-                Err(e) => Ruling::Deny(e),
-            }
-        }
-        Ruling::Ask(subject) => policy.judge(subject, None).await,
-        r => r,
-    }
-}
-
 /// Record the refusal and answer 403 with the reason, which the docker CLI prints.
-async fn refuse(shared: &Shared, head: &Head, client: &mut UnixStream, reason: String) {
+/// A refusal about what the submission did not create is recorded without the request's
+/// reference, which would name it.
+async fn refuse(shared: &Shared, head: &Head, client: &mut UnixStream, ruling: Ruling) {
+    let (reason, path) = match ruling {
+        Ruling::Others(r) => (r, redacted(&head.target)),
+        Ruling::Deny(r) => (r, head.target.clone()),
+        Ruling::Allow => return,
+    };
     let message = format!("docklings: {reason}");
     if let Ok(mut d) = shared.denials.lock() {
         d.push(Denial {
             method: head.method.clone(),
-            path: head.target.clone(),
+            path,
             reason,
         });
     }
@@ -205,6 +331,8 @@ async fn forward_upgrade(
             return;
         }
     };
+    let mut head = head.clone();
+    head.set_body(&body, &mut rest);
     let stream = rest.split_off(body.len());
     if upstream.write_all(&head.render()).await.is_ok() && upstream.write_all(&body).await.is_ok() {
         relay_upgrade(client, upstream, stream).await;
@@ -242,6 +370,24 @@ async fn relay_upgrade(mut client: UnixStream, mut upstream: UnixStream, early: 
     }
 }
 
+/// `/v1.41/containers/bystander/json?x` → `/v1.41/containers/…`: the kind of thing stays,
+/// what names it goes.
+fn redacted(target: &str) -> String {
+    let path = target.split('?').next().unwrap_or("");
+    let mut out = String::new();
+    for seg in path.trim_start_matches('/').split('/') {
+        out.push('/');
+        out.push_str(seg);
+        let version =
+            seg.starts_with('v') && seg[1..].chars().all(|c| c.is_ascii_digit() || c == '.');
+        if !version && !seg.is_empty() {
+            out.push_str("/…");
+            break;
+        }
+    }
+    out
+}
+
 /// Read until the end of a head (`\r\n\r\n`); the index just past it, or `None` if the peer
 /// closed first or the head is too big.
 async fn read_head(s: &mut UnixStream, buf: &mut Vec<u8>) -> std::io::Result<Option<usize>> {
@@ -272,7 +418,7 @@ async fn read_body(
     rest: &mut Vec<u8>,
 ) -> std::result::Result<Vec<u8>, String> {
     if head.chunked {
-        return Err("the guard needs a Content-Length on this request, not a chunked body".into());
+        return read_chunked(client, rest).await;
     }
     let want = head.content_length.unwrap_or(0);
     if want > BODY_CAP {
@@ -294,6 +440,33 @@ async fn read_body(
     }
 }
 
+/// A chunked body, decoded; what follows it stays in `rest`.
+async fn read_chunked(
+    client: &mut UnixStream,
+    rest: &mut Vec<u8>,
+) -> std::result::Result<Vec<u8>, String> {
+    let mut chunk = [0u8; 4096];
+    let read = async {
+        loop {
+            if let Some((body, used)) = dechunk(rest) {
+                rest.drain(..used);
+                return Some(body);
+            }
+            if rest.len() > BODY_CAP {
+                return None;
+            }
+            match client.read(&mut chunk).await {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => rest.extend_from_slice(&chunk[..n]),
+            }
+        }
+    };
+    match tokio::time::timeout(HEAD_TIMEOUT, read).await {
+        Ok(Some(body)) => Ok(body),
+        _ => Err("the request body did not arrive whole, or is too large to check".into()),
+    }
+}
+
 async fn respond(
     client: &mut UnixStream,
     code: u16,
@@ -312,7 +485,7 @@ async fn respond(
 
 /// A parsed request head. Forwarded as rendered from these parts, so the engine reads
 /// exactly the request the guard ruled on.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Head {
     method: String,
     target: String,
@@ -360,6 +533,26 @@ impl Head {
             chunked,
             headers,
         })
+    }
+
+    /// The body has been read and ruled on: forward `body` with its own length in place of
+    /// the framing the client chose, followed by whatever came after it.
+    fn set_body(&mut self, body: &[u8], rest: &mut Vec<u8>) {
+        if !self.chunked {
+            let used = self.content_length.unwrap_or(0).min(rest.len());
+            rest.drain(..used);
+        }
+        self.headers.retain(|(k, _)| {
+            !k.eq_ignore_ascii_case("Content-Length")
+                && !k.eq_ignore_ascii_case("Transfer-Encoding")
+        });
+        self.headers
+            .push(("Content-Length".into(), body.len().to_string()));
+        self.chunked = false;
+        self.content_length = Some(body.len());
+        let after = std::mem::take(rest);
+        rest.extend_from_slice(body);
+        rest.extend_from_slice(&after);
     }
 
     /// The head to forward: as received, but a plain request closes its connection after

@@ -1,0 +1,79 @@
+//! What a submission run that was killed (`kill -9` of docklings, a power cut) left on the
+//! engine. Every container, network and volume the guard let a submission create carries
+//! the label [`LABEL`] = `<pid>:<start time>` of the grading process; a later `grade
+//! --submission` or `reset` removes those whose process is gone. Only labelled things are
+//! touched, and never a live run's.
+
+use super::policy::LABEL;
+use crate::engine::Engine;
+use crate::engine::cleanup::{Leftovers, Removed};
+
+/// This process's label value: its PID and its start time (clock ticks since boot), so a
+/// PID the kernel reuses later is not mistaken for us.
+pub(crate) fn run_label() -> String {
+    let pid = std::process::id();
+    format!("{pid}:{}", start_time(pid).unwrap_or_default())
+}
+
+/// Field 22 of `/proc/PID/stat`; `None` when there is no such process (or no /proc).
+fn start_time(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let after = stat.rsplit_once(')')?.1;
+    after.split_whitespace().nth(19).map(str::to_owned)
+}
+
+/// The run that made a thing labelled `value` is still grading.
+fn alive(value: &str) -> bool {
+    let Some((pid, start)) = value.split_once(':') else {
+        return false;
+    };
+    match pid.parse::<u32>() {
+        Ok(pid) => start_time(pid).is_some_and(|s| s == start),
+        Err(_) => false,
+    }
+}
+
+/// Remove what dead runs left. Never fails the caller: problems come back in words.
+pub(crate) async fn remove_dead(engine: &Engine) -> Removed {
+    let found = match engine.labelled(LABEL).await {
+        Ok(f) => f,
+        Err(e) => {
+            return Removed {
+                problems: vec![e.to_string()],
+                ..Removed::default()
+            };
+        }
+    };
+    let dead = |v: &[(String, String)]| -> Vec<String> {
+        v.iter()
+            .filter(|(_, run)| !alive(run))
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    let plan = Leftovers {
+        containers: dead(&found.containers),
+        networks: dead(&found.networks),
+        volumes: dead(&found.volumes),
+        ..Leftovers::default()
+    };
+    if plan == Leftovers::default() {
+        return Removed::default();
+    }
+    engine.remove_exactly(&plan).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_own_run_is_alive_and_a_gone_one_is_not() {
+        let me = run_label();
+        assert!(alive(&me), "{me}");
+        assert!(!alive("999999999:1"));
+        assert!(!alive("garbage"));
+        let (pid, _) = me.split_once(':').expect("pid:start");
+        assert!(!alive(&format!("{pid}:0")), "a reused PID is not us");
+    }
+}
