@@ -10,6 +10,28 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
     let cat = app.catalog()?;
     let lab = crate::lookup::lab(&cat, id)?;
     let engine = Engine::connect().await?;
+    // What an interrupted `grade --submission` left is docklings' own, labelled, and never
+    // anyone's work: it goes without asking, whichever lab is reset.
+    #[cfg(unix)]
+    {
+        let old = crate::grade::leftovers::remove_dead(&engine).await;
+        let n = old.containers + old.networks + old.volumes;
+        if n > 0 {
+            out(&pick(
+                lang,
+                &format!(
+                    "Removed what an interrupted submission run left: {} container(s), {} \
+                     network(s), {} volume(s).\n",
+                    old.containers, old.networks, old.volumes
+                ),
+                &format!(
+                    "중단된 제출물 채점이 남긴 것을 지웠습니다: 컨테이너 {}개, 네트워크 {}개, \
+                     볼륨 {}개.\n",
+                    old.containers, old.networks, old.volumes
+                ),
+            ));
+        }
+    }
     let found = crate::reset::find(&engine, lab).await?;
     if found.containers.is_empty() && found.networks.is_empty() {
         out(pick(

@@ -93,6 +93,8 @@ pub(crate) async fn submission(
     output: Option<PathBuf>,
     min_score: Option<u32>,
 ) -> Result<()> {
+    // Bad input before the engine is even asked: the guard needs the engine's unix socket.
+    engine_socket()?;
     check_script(path)?;
     let engine = Engine::connect().await?;
     let graded = grade_one(app, &engine, &plans, path, limits).await?;

@@ -249,8 +249,8 @@ impl Policy {
         };
         match self.engine.image_ref(&full).await {
             Ok(Some(_)) => Ruling::Deny(format!(
-                "the tag `{full}` exists already; a submission may tag images only under new \
-                 names"
+                "the tag `{}` exists already; a submission may tag images only under new names",
+                familiar_tag(&full).unwrap_or(full)
             )),
             Ok(None) => Ruling::Allow,
             Err(err) => unsure("an image tag", err),
@@ -460,8 +460,10 @@ impl Policy {
             }
         }
         for bind in strings(field(host, "Binds")?) {
+            // `NAME:/path` is a named volume, `/host/path:/path` a bind mount.
             let source = bind.split(':').next().unwrap_or("");
-            self.mount_source(source, "bind")?;
+            let kind = if source.starts_with('/') { "bind" } else { "volume" };
+            self.mount_source(source, kind)?;
         }
         if let Some(mounts) = field(host, "Mounts")?.and_then(Value::as_array) {
             for m in mounts {

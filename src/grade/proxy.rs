@@ -639,6 +639,38 @@ mod tests {
     }
 
     #[test]
+    fn chunked_bodies_are_read_whole_or_not_at_all() {
+        let raw = b"4\r\n{\"a\"\r\n3;ext=1\r\n:1}\r\n0\r\n\r\nNEXT";
+        let (body, used) = dechunk(raw).expect("whole");
+        assert_eq!(body, b"{\"a\":1}");
+        assert_eq!(&raw[used..], b"NEXT");
+        assert!(dechunk(b"4\r\n{\"a\"\r\n").is_none(), "not all there yet");
+        assert!(dechunk(b"zz\r\n").is_none());
+        assert!(dechunk(b"2\r\nabc\r\n0\r\n\r\n").is_none(), "size lies");
+    }
+
+    #[test]
+    fn a_body_read_for_ruling_is_forwarded_with_its_own_length() {
+        let raw = b"POST /containers/create HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+        let mut h = Head::parse(raw).expect("parses");
+        let mut rest = b"after".to_vec();
+        h.set_body(b"{}", &mut rest);
+        assert_eq!(rest, b"{}after");
+        let out = String::from_utf8(h.render()).expect("utf-8");
+        assert!(out.contains("Content-Length: 2\r\n"), "{out}");
+        assert!(!out.contains("chunked"), "{out}");
+    }
+
+    #[test]
+    fn refusals_about_others_do_not_name_them() {
+        assert_eq!(
+            redacted("/v1.41/containers/dkt-victim/json?x=1"),
+            "/v1.41/containers/…"
+        );
+        assert_eq!(redacted("/images/diamol/base/json"), "/images/…");
+    }
+
+    #[test]
     fn ambiguous_heads_are_refused() {
         assert!(Head::parse(b"GET / HTTP/1.1\nHost: x\r\n\r\n").is_err());
         assert!(Head::parse(b"GET /  HTTP/1.1\r\n\r\n").is_err());

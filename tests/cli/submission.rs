@@ -254,7 +254,8 @@ fn touching_what_it_did_not_create_is_refused_and_rejected() {
         .collect();
     assert_eq!(denied.len(), 2, "{denied:?}");
     assert_eq!(denied[0].0, "DELETE");
-    assert!(denied[0].1.contains("/containers/dkt-victim"), "{denied:?}");
+    // What it was about is not named: the report never names others' things.
+    assert_eq!(denied[0].1, "/v1.41/containers/…", "{denied:?}");
     assert_eq!(denied[1].0, "POST");
     assert!(denied[1].1.contains("/containers/prune"), "{denied:?}");
     assert!(
@@ -268,10 +269,12 @@ fn touching_what_it_did_not_create_is_refused_and_rejected() {
     assert!(
         s["output_tail"]
             .to_string()
-            .contains("docklings: container `dkt-victim`"),
+            .contains("docklings: that container was on the engine before the submission ran"),
         "{}",
         s["output_tail"]
     );
+    assert_eq!(s["sandbox"], "bubblewrap");
+    assert_eq!(s["trusted"], false);
     assert_eq!(
         engine_state(),
         before,
@@ -289,7 +292,8 @@ fn touching_what_it_did_not_create_is_refused_and_rejected() {
         .run()
         .code(1)
         .stdout_has("REJECTED")
-        .stdout_has("DELETE /v1.41/containers/dkt-victim");
+        .stdout_has("DELETE /v1.41/containers/…")
+        .stdout_has("sandbox: bubblewrap");
     assert_eq!(
         docker(&["inspect", "-f", "{{.State.Status}}", "dkt-victim"]),
         "running"
@@ -311,9 +315,9 @@ impl Drop for TagGuard {
 }
 
 #[test]
-fn images_networks_volumes_and_moved_tags_are_undone() {
+fn images_networks_volumes_and_tags_are_undone_and_tags_never_move() {
     let _e = Engine::lock();
-    // A tag that was there before, which the script moves to its own image.
+    // A tag that was there before, which the script tries to move to its own image.
     docker(&["tag", "diamol/base", "dkt-sub-victim:latest"]);
     let _tag = TagGuard("dkt-sub-victim:latest");
     let base_id = docker(&["image", "inspect", "-f", "{{.Id}}", "diamol/base"]);
@@ -323,7 +327,14 @@ fn images_networks_volumes_and_moved_tags_are_undone() {
     let s = sub(&json);
     assert_eq!(s["exit_code"], 0, "{}", out.stdout);
     assert_eq!(s["interpreter"], "bash");
-    assert_eq!(s["rejected"], false);
+    assert_eq!(s["rejected"], true, "moving a tag is refused");
+    assert!(
+        s["denied"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("`dkt-sub-victim:latest` exists already")),
+        "{}",
+        s["denied"]
+    );
     assert!(
         s["output_tail"]
             .to_string()
@@ -336,12 +347,12 @@ fn images_networks_volumes_and_moved_tags_are_undone() {
     assert_eq!(c["networks"], 1, "{c}");
     assert_eq!(c["volumes"], 1, "{c}");
     assert!(c["images"].as_u64().is_some_and(|n| n >= 1), "{c}");
-    assert_eq!(c["tags_restored"], 1, "{c}");
+    assert_eq!(c["tags_restored"], 0, "{c}");
     assert_eq!(c["tags_removed"], 1, "{c}");
     assert_eq!(
         docker(&["image", "inspect", "-f", "{{.Id}}", "dkt-sub-victim:latest"]),
         base_id,
-        "the moved tag was not put back"
+        "the tag moved"
     );
     assert_eq!(
         engine_state(),
