@@ -79,6 +79,32 @@ pub struct App {
     pub labs_dir: Option<PathBuf>,
 }
 
+impl App {
+    /// For an error before the arguments could be read: the language from `--lang` if it
+    /// is there, else the environment's; no colour.
+    pub fn fallback() -> App {
+        let args: Vec<String> = std::env::args().collect();
+        let ko = args
+            .windows(2)
+            .any(|w| w[0] == "--lang" && w[1] == "ko")
+            || args.iter().any(|a| a == "--lang=ko");
+        let en = args
+            .windows(2)
+            .any(|w| w[0] == "--lang" && w[1] == "en")
+            || args.iter().any(|a| a == "--lang=en");
+        App {
+            lang: match (ko, en) {
+                (true, _) => Lang::Ko,
+                (_, true) => Lang::En,
+                _ => Lang::from_env(),
+            },
+            style: Style::plain(),
+            color: ColorChoice::Never,
+            labs_dir: None,
+        }
+    }
+}
+
 /// Print to stdout; a closed pipe (`docklings list | head -1`) ends quietly.
 pub fn out(s: &str) {
     let mut o = std::io::stdout().lock();

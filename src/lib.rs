@@ -20,6 +20,7 @@ mod book;
 mod check;
 mod cli;
 mod commands;
+mod early;
 mod engine;
 mod grade;
 mod http;
@@ -69,7 +70,14 @@ pub fn run() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            if !e.use_stderr() {
+                return ExitCode::SUCCESS;
+            }
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let f = app::Failure::BadInput(first.trim_start_matches("error: ").to_owned());
+            early_report(&App::fallback(), &f);
+            return ExitCode::from(2);
         }
     };
     let app = App {
@@ -89,7 +97,9 @@ pub fn run() -> ExitCode {
         context: cli.context.clone(),
     };
     if let Err(e) = engine::endpoint::choose(flags) {
-        return report_failure(&app, app::Failure::BadInput(e.to_string()));
+        let f = app::Failure::BadInput(e.to_string());
+        early_report(&app, &f);
+        return report_failure(&app, f);
     }
     // One thread is plenty: the work is waiting on the engine, and it keeps memory small.
     let rt = match tokio::runtime::Builder::new_current_thread()
@@ -105,6 +115,14 @@ pub fn run() -> ExitCode {
     match rt.block_on(dispatch(&app, cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => report_failure(&app, f),
+    }
+}
+
+/// An error before the command ran, as the machine report `check`/`grade` was asked for.
+fn early_report(app: &App, f: &app::Failure) {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some((format, output)) = early::machine_report(&args) {
+        report::emit_failure(app, f, format, output.as_deref(), 0);
     }
 }
 

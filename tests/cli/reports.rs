@@ -637,6 +637,44 @@ fn bad_input_and_a_missing_engine_still_write_machine_reports() {
     // Text has no error report: the error is on stderr, stdout stays empty.
     let out = Test::new().args(&["check", "no-such-lab"]).run().code(2);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
+
+    // A flag clap refuses, and a context that does not exist, come before any command
+    // runs: the report asked for is written all the same.
+    let out = Test::new()
+        .args(&["grade", "published-web", "--format", "json", "--bogus"])
+        .run()
+        .code(2);
+    let v = out.json();
+    assert_valid_report(&v);
+    assert_eq!(v["error"]["kind"], "bad_input");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--bogus")),
+        "{v}"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("r.xml");
+    Test::new()
+        .args(&[
+            "--context",
+            "no-such-context",
+            "grade",
+            "published-web",
+            "--format",
+            "junit",
+            "--output",
+            &file.display().to_string(),
+        ])
+        .run()
+        .code(2);
+    let text = std::fs::read_to_string(&file).expect("a report despite the early error");
+    let doc = assert_junit(&text);
+    let error = doc
+        .descendants()
+        .find(|n| n.has_tag_name("error"))
+        .expect("an <error>");
+    assert_eq!(error.attribute("type"), Some("bad_input"));
 }
 
 // ---------------------------------------------------------------------------------------
