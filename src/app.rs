@@ -84,13 +84,9 @@ impl App {
     /// is there, else the environment's; no colour.
     pub fn fallback() -> App {
         let args: Vec<String> = std::env::args().collect();
-        let ko = args
-            .windows(2)
-            .any(|w| w[0] == "--lang" && w[1] == "ko")
+        let ko = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "ko")
             || args.iter().any(|a| a == "--lang=ko");
-        let en = args
-            .windows(2)
-            .any(|w| w[0] == "--lang" && w[1] == "en")
+        let en = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
             || args.iter().any(|a| a == "--lang=en");
         App {
             lang: match (ko, en) {

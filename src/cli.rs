@@ -147,7 +147,12 @@ pub(crate) enum Command {
         min_score: Option<u32>,
         /// Run this script of docker commands (a student's submission) in a sandbox, behind
         /// a guard that keeps it off what it did not create, grade what it did, then remove
-        /// it all. A folder grades every script in it, one after another.
+        /// it all. A folder is a class, graded one submission after another into one
+        /// report (text, json or junit): each script directly in it (NAME.sh, NAME.bash, or
+        /// no extension and executable or starting with `#!`) runs with the folder's other
+        /// files but not its classmates' scripts; each folder in it with a script inside
+        /// (submission.sh when several) runs with its own folder. Names starting with `.`
+        /// are ignored.
         #[arg(long, value_name = "PATH", conflicts_with = "since")]
         submission: Option<PathBuf>,
         /// With --submission: stop the script after this many seconds.

@@ -61,16 +61,27 @@ mod tests {
     #[test]
     fn the_report_asked_for_is_found_without_clap() {
         assert_eq!(
-            machine_report(&args("docklings grade x --format junit --output r.xml --bogus")),
+            machine_report(&args(
+                "docklings grade x --format junit --output r.xml --bogus"
+            )),
             Some((Format::Junit, Some(PathBuf::from("r.xml"))))
         );
         assert_eq!(
             machine_report(&args("docklings --context nope check x --format=json")),
             Some((Format::Json, None))
         );
-        assert_eq!(machine_report(&args("docklings grade x --format text")), None);
+        assert_eq!(
+            machine_report(&args("docklings grade x --format text")),
+            None
+        );
         assert_eq!(machine_report(&args("docklings grade x")), None);
-        assert_eq!(machine_report(&args("docklings show x --format json")), None);
-        assert_eq!(machine_report(&args("docklings grade x --format xml")), None);
+        assert_eq!(
+            machine_report(&args("docklings show x --format json")),
+            None
+        );
+        assert_eq!(
+            machine_report(&args("docklings grade x --format xml")),
+            None
+        );
     }
 }

@@ -18,6 +18,7 @@ mod answers;
 mod app;
 mod book;
 mod check;
+mod class_report;
 mod cli;
 mod commands;
 mod early;

@@ -200,6 +200,9 @@ pub(crate) struct SubmissionSection {
     pub(crate) timeout_secs: u64,
     /// What confined the script: `bubblewrap`, or `none` with `--trusted`.
     pub(crate) sandbox: String,
+    /// The sandbox's limits besides `timeout`, in words (`256 processes and 1024 MiB of
+    /// memory in all (cgroup)`); empty without a sandbox.
+    pub(crate) limits: Vec<String>,
     /// `--trusted`: the script ran as the grader, with only the guard between it and the
     /// engine; it could have gone around the guard.
     pub(crate) trusted: bool,
@@ -301,6 +304,9 @@ pub(crate) enum JsonReport {
     /// `grade --format json`: the labs graded (however many), their total, and a
     /// submission's section.
     Grade(Document<GradeReport>),
+    /// `grade --submission FOLDER --format json`: every submission's grade report, and
+    /// the class's summary.
+    Class(Document<crate::class_report::ClassReport>),
     /// Either, when it ended with exit 2 or 3 instead.
     Error(Document<ErrorReport>),
 }
@@ -318,6 +324,11 @@ impl JsonReport {
             serde_json::to_string_pretty(self).unwrap_or_default()
         )
     }
+}
+
+/// A class's JSON report, with the version and language every JSON report starts with.
+pub(crate) fn class_json(c: &crate::class_report::ClassReport, lang: Lang) -> String {
+    JsonReport::Class(Document::new(c.clone(), lang)).text()
 }
 
 impl<T> Document<T> {
@@ -435,17 +446,8 @@ fn classroom_unit(labs: &[LabReport]) -> u32 {
 pub(crate) fn classroom(g: &GradeReport, lang: Lang) -> serde_json::Value {
     let unit = classroom_unit(&g.labs);
     let rejected = g.submission.as_ref().filter(|s| s.rejected);
-    let rejection = rejected.map(|sub| {
-        format!(
-            "{}\n{}",
-            pick(
-                lang,
-                "REJECTED: the submission tried to touch what it did not create, so it scores 0.",
-                "거부됨: 제출물이 자기가 만들지 않은 것을 건드리려 했으므로 0점입니다.",
-            ),
-            refusal_lines(sub, pick(lang, "refused ", "거부한 요청 "))
-        )
-    });
+    let rejection =
+        rejected.map(|sub| rejection(sub, lang, pick(lang, "refused ", "거부한 요청 ")));
     // Steps worth nothing are no test: the reporter would count them (unless no step is
     // worth anything, when there is no total to skew).
     let any_points = g.max_score > 0;
@@ -525,7 +527,7 @@ fn classroom_error(e: &ErrorReport) -> serde_json::Value {
     })
 }
 
-fn xml_escape(s: &str) -> String {
+pub(crate) fn xml_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -543,7 +545,7 @@ fn xml_escape(s: &str) -> String {
 }
 
 /// Milliseconds as JUnit's seconds.
-fn secs(ms: u64) -> String {
+pub(crate) fn secs(ms: u64) -> String {
     format!("{:.3}", ms as f64 / 1000.0)
 }
 
@@ -567,77 +569,122 @@ fn junit_with(labs: &[LabReport], submission: Option<&SubmissionSection>, lang: 
         "<testsuites name=\"docklings\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"{}\">",
         secs(total_ms)
     );
-    let (exp, obs) = labels(lang);
     for l in labs {
-        let f = l.steps.iter().filter(|s| !s.passed).count();
-        let _ = writeln!(
-            o,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"0\" time=\"{}\" timestamp=\"{}\" file=\"{}\">",
-            xml_escape(&l.lab),
-            l.steps.len(),
-            secs(l.duration_ms),
-            // JUnit's schema wants a local date-time without zone or fraction.
-            xml_escape(l.checked_at.get(..19).unwrap_or(&l.checked_at)),
-            xml_escape(&l.file),
-        );
-        for s in &l.steps {
-            let _ = write!(
-                o,
-                "    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
-                xml_escape(&l.lab),
-                xml_escape(&s.id),
-                secs(s.duration_ms)
-            );
-            if s.passed {
-                o.push_str("/>\n");
-                continue;
-            }
-            o.push_str(">\n");
-            let failed: Vec<_> = s.checks.iter().filter(|c| !c.passed).collect();
-            let msg = failed
-                .iter()
-                .map(|c| c.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let mut body = failed
-                .iter()
-                .map(|c| {
-                    format!(
-                        "[{}] {}\n{exp}: {}\n{obs}: {}",
-                        c.kind, c.message, c.expected, c.observed
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n\n");
-            if let Some(line) = l.lines.get(&s.id) {
-                // After a space: that is how action-junit-report finds `FILE:LINE` in it.
-                let _ = write!(
-                    body,
-                    "\n\n{} {}:{line}",
-                    pick(
-                        lang,
-                        format!("step `{}` is written at", s.id),
-                        format!("단계 `{}` 의 위치:", s.id)
-                    ),
-                    l.file
-                );
-            }
-            let kind = failed.first().map_or("check", |c| c.code);
-            let _ = writeln!(
-                o,
-                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                xml_escape(&msg),
-                xml_escape(kind),
-                xml_escape(&body)
-            );
-            o.push_str("    </testcase>\n");
-        }
-        o.push_str("  </testsuite>\n");
+        o.push_str(&junit_lab_suite(l, &l.lab, None, lang));
     }
     if let Some(sub) = submission {
         o.push_str(&submission_junit(sub, lang));
     }
     o.push_str("</testsuites>\n");
+    o
+}
+
+/// One lab's JUnit suite, named `name` (its cases' classname too). With a submission's
+/// section (a class's report, where each suite is one submission × lab): a rejected
+/// submission fails every case, as it scores nothing, with the refused requests as the
+/// reason, and the script's status and output are the suite's `system-out`.
+pub(crate) fn junit_lab_suite(
+    l: &LabReport,
+    name: &str,
+    sub: Option<&SubmissionSection>,
+    lang: Lang,
+) -> String {
+    let mut o = String::new();
+    let (exp, obs) = labels(lang);
+    let rejection = sub.filter(|s| s.rejected).map(|s| rejection(s, lang, ""));
+    let f = l
+        .steps
+        .iter()
+        .filter(|s| !s.passed || rejection.is_some())
+        .count();
+    let _ = writeln!(
+        o,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"0\" time=\"{}\" timestamp=\"{}\" file=\"{}\">",
+        xml_escape(name),
+        l.steps.len(),
+        secs(l.duration_ms),
+        // JUnit's schema wants a local date-time without zone or fraction.
+        xml_escape(l.checked_at.get(..19).unwrap_or(&l.checked_at)),
+        xml_escape(&l.file),
+    );
+    for s in &l.steps {
+        let _ = write!(
+            o,
+            "    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
+            xml_escape(name),
+            xml_escape(&s.id),
+            secs(s.duration_ms)
+        );
+        if s.passed && rejection.is_none() {
+            o.push_str("/>\n");
+            continue;
+        }
+        o.push_str(">\n");
+        if s.passed {
+            let why = rejection.as_deref().unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "      <failure message=\"{}\" type=\"rejected\">{}</failure>",
+                xml_escape(why.lines().next().unwrap_or_default()),
+                xml_escape(why)
+            );
+            o.push_str("    </testcase>\n");
+            continue;
+        }
+        let failed: Vec<_> = s.checks.iter().filter(|c| !c.passed).collect();
+        let msg = failed
+            .iter()
+            .map(|c| c.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut body = failed
+            .iter()
+            .map(|c| {
+                format!(
+                    "[{}] {}\n{exp}: {}\n{obs}: {}",
+                    c.kind, c.message, c.expected, c.observed
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        if let Some(line) = l.lines.get(&s.id) {
+            // After a space: that is how action-junit-report finds `FILE:LINE` in it.
+            let _ = write!(
+                body,
+                "\n\n{} {}:{line}",
+                pick(
+                    lang,
+                    format!("step `{}` is written at", s.id),
+                    format!("단계 `{}` 의 위치:", s.id)
+                ),
+                l.file
+            );
+        }
+        if let Some(why) = &rejection {
+            let _ = write!(body, "\n\n{why}");
+        }
+        let kind = failed.first().map_or("check", |c| c.code);
+        let _ = writeln!(
+            o,
+            "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+            xml_escape(&msg),
+            xml_escape(kind),
+            xml_escape(&body)
+        );
+        o.push_str("    </testcase>\n");
+    }
+    if let Some(sub) = sub {
+        let _ = writeln!(
+            o,
+            "    <system-out>{}</system-out>",
+            xml_escape(&format!(
+                "{}\n{}",
+                sub.status_in(lang),
+                sub.output_tail.join("\n")
+            ))
+        );
+    }
+    o.push_str("  </testsuite>\n");
     o
 }
 
@@ -711,17 +758,27 @@ pub(crate) fn emit(
     format: Format,
     output: Option<&std::path::Path>,
 ) -> Result<()> {
+    emit_with(app, format, output, |f, st| render(g, f, st, app.lang))
+}
+
+/// [`emit`] for any report `render` prints in a format and style (a class's report too).
+pub(crate) fn emit_with(
+    app: &App,
+    format: Format,
+    output: Option<&std::path::Path>,
+    render: impl Fn(Format, &Style) -> String,
+) -> Result<()> {
     match output {
         Some(path) => {
-            let text = render(g, format, &Style::plain(), app.lang);
+            let text = render(format, &Style::plain());
             crate::store::atomic::write(path, text.as_bytes())
                 .map_err(|e| Failure::io("write", path, e))?;
             EMITTED.store(true, Ordering::Relaxed);
-            out(&render(g, Format::Text, &app.style, app.lang));
+            out(&render(Format::Text, &app.style));
         }
         None => {
             EMITTED.store(true, Ordering::Relaxed);
-            out(&render(g, format, &app.style, app.lang));
+            out(&render(format, &app.style));
         }
     }
     Ok(())
@@ -799,38 +856,75 @@ fn submission_text(sub: &SubmissionSection, st: &Style, lang: Lang) -> String {
             let _ = writeln!(s, "    {} {l}", st.dim("│"));
         }
     }
-    s.push_str(&refusals_text(&sub.denied, st, ko));
+    s.push_str(&refusals_text(sub, st, ko));
     s.push_str(&cleanup_text(&sub.cleaned_up, st, ko));
     s
 }
 
 /// What the guard refused, or that it refused nothing.
-fn refusals_text(denied: &[Denial], st: &Style, ko: bool) -> String {
+/// What was enforced, then what the guard refused. "No request tried …" is said only when
+/// the script could not have gone around the guard: in the sandbox.
+fn refusals_text(sub: &SubmissionSection, st: &Style, ko: bool) -> String {
+    let denied = &sub.denied;
     let mut s = String::new();
-    if denied.is_empty() {
-        let _ = writeln!(
+    let _ = if sub.trusted {
+        writeln!(
             s,
             "  {} {}",
-            st.ok("✓"),
+            st.warn("!"),
             if ko {
-                "만들지 않은 것을 바꾸거나 지우려는 요청이 없었습니다"
+                "샌드박스 없이 실행됨(--trusted): 스크립트가 채점자의 권한으로 돌았고 보호 장치를 \
+                 거치지 않고 엔진에 닿을 수 있었습니다"
             } else {
-                "no request tried to change or remove what the submission did not create"
+                "ran without a sandbox (--trusted): the script ran as the grader and could have \
+                 reached the engine around the guard"
             }
-        );
+        )
+    } else {
+        writeln!(
+            s,
+            "  {}",
+            st.dim(&if ko {
+                format!(
+                    "샌드박스: {} (자기 네트워크, 권한 없는 사용자, 자기 폴더만 쓰기 가능; {}); 보호 장치: 켜짐",
+                    sub.sandbox,
+                    sub.limits.join(", ")
+                )
+            } else {
+                format!(
+                    "sandbox: {} (own network, unprivileged user, writes only to its folder; {}); guard: on",
+                    sub.sandbox,
+                    sub.limits.join(", ")
+                )
+            })
+        )
+    };
+    if denied.is_empty() {
+        if !sub.trusted {
+            let _ = writeln!(
+                s,
+                "  {} {}",
+                st.ok("✓"),
+                if ko {
+                    "만들지 않은 것을 바꾸거나 지우려는 요청이 없었습니다"
+                } else {
+                    "no request tried to change or remove what the submission did not create"
+                }
+            );
+        }
         return s;
     }
     let n = denied.len();
     let _ = if ko {
         writeln!(
             s,
-            "  {} docklings가 제출물이 만들지 않은 것을 바꾸거나 지우려는 요청 {n}개를 거부했습니다:",
+            "  {} docklings가 제출물의 요청 {n}개를 거부했습니다:",
             st.bad("✗")
         )
     } else {
         writeln!(
             s,
-            "  {} docklings refused {n} request{} that would change or remove what the submission did not create:",
+            "  {} docklings refused {n} request{} of the submission:",
             st.bad("✗"),
             if n == 1 { "" } else { "s" }
         )
@@ -843,9 +937,9 @@ fn refusals_text(denied: &[Denial], st: &Style, ko: bool) -> String {
         s,
         "  {}",
         st.bad(if ko {
-            "거부됨: 제출물이 자기가 만들지 않은 것을 건드리려 했으므로 통과하지 못하며 0점입니다 (실습별 점수는 참고용)."
+            "거부됨: 제출물이 허용되지 않은 일을 하려 했으므로 통과하지 못하며 0점입니다 (실습별 점수는 참고용)."
         } else {
-            "REJECTED: the submission tried to touch what it did not create, so it does not pass and scores 0 (the labs' scores are for reference)."
+            "REJECTED: the submission tried what a submission may not do, so it does not pass and scores 0 (the labs' scores are for reference)."
         })
     );
     s
@@ -870,6 +964,19 @@ fn cleanup_text(c: &Removed, st: &Style, ko: bool) -> String {
         let _ = writeln!(s, "  {} {p}", st.bad("✗"));
     }
     s
+}
+
+/// Why a rejected submission scores nothing, then the refused requests, one a line.
+fn rejection(sub: &SubmissionSection, lang: Lang, prefix: &str) -> String {
+    format!(
+        "{}\n{}",
+        pick(
+            lang,
+            "REJECTED: the submission tried to touch what it did not create, so it scores 0.",
+            "거부됨: 제출물이 자기가 만들지 않은 것을 건드리려 했으므로 0점입니다.",
+        ),
+        refusal_lines(sub, prefix)
+    )
 }
 
 /// The refused requests, one a line.
@@ -1135,6 +1242,7 @@ mod tests {
             cleaned_up: Removed::default(),
             timeout_secs: 3,
             sandbox: "bubblewrap".into(),
+            limits: vec!["256 processes".into()],
             trusted: false,
         }
     }

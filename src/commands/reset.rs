@@ -15,19 +15,19 @@ pub(crate) async fn run(app: &App, id: &str, yes: bool) -> Result<()> {
     #[cfg(unix)]
     {
         let old = crate::grade::leftovers::remove_dead(&engine).await;
-        let n = old.containers + old.networks + old.volumes;
+        let n = old.containers + old.networks + old.volumes + old.images;
         if n > 0 {
-            out(&pick(
+            out(pick(
                 lang,
                 &format!(
                     "Removed what an interrupted submission run left: {} container(s), {} \
-                     network(s), {} volume(s).\n",
-                    old.containers, old.networks, old.volumes
+                     network(s), {} volume(s), {} image(s).\n",
+                    old.containers, old.networks, old.volumes, old.images
                 ),
                 &format!(
                     "중단된 제출물 채점이 남긴 것을 지웠습니다: 컨테이너 {}개, 네트워크 {}개, \
-                     볼륨 {}개.\n",
-                    old.containers, old.networks, old.volumes
+                     볼륨 {}개, 이미지 {}개.\n",
+                    old.containers, old.networks, old.volumes, old.images
                 ),
             ));
         }

@@ -8,12 +8,14 @@ use bollard::query_parameters as qp;
 
 use super::{Engine, EngineError, api_err};
 
-/// `(ID or name, the label's value)` of every container, network and volume with `key`.
+/// `(ID or name, the label's value)` of every container, network, volume and image with
+/// `key`.
 #[derive(Debug, Default)]
 pub(crate) struct Labelled {
     pub(crate) containers: Vec<(String, String)>,
     pub(crate) networks: Vec<(String, String)>,
     pub(crate) volumes: Vec<(String, String)>,
+    pub(crate) images: Vec<(String, String)>,
 }
 
 impl Engine {
@@ -52,10 +54,22 @@ impl Engine {
             .into_iter()
             .map(|v| (v.name, v.labels.get(key).cloned().unwrap_or_default()))
             .collect();
+        let images = self
+            .docker
+            .list_images(Some(qp::ListImagesOptions {
+                filters: filters(),
+                ..Default::default()
+            }))
+            .await
+            .map_err(api_err("list labelled images"))?
+            .into_iter()
+            .map(|i| (i.id, i.labels.get(key).cloned().unwrap_or_default()))
+            .collect();
         Ok(Labelled {
             containers,
             networks,
             volumes,
+            images,
         })
     }
 }

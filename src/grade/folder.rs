@@ -2,7 +2,7 @@
 //! beside itself without touching the student's files. Bounded, because a script handed in
 //! from a home folder would otherwise copy the whole home.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::app::{Failure, Result};
 
@@ -25,24 +25,54 @@ pub(super) fn copy_beside(script: &Path, to: &Path) -> Result<()> {
     })
 }
 
+/// A script of a class's folder where the scripts lie side by side (`grade --submission
+/// FOLDER`, see `class`): copy to `to` the script and the `shared` entries of its folder
+/// (the files and folders that are no one's submission), within the same bounds. So each
+/// student's script runs with the files the class was given, and never sees, runs or
+/// changes a classmate's script.
+pub(super) fn stage(script: &Path, shared: &[PathBuf], to: &Path) -> Result<()> {
+    let mut budget = (COPY_MAX_BYTES, COPY_MAX_ENTRIES);
+    let copy = |budget: &mut (u64, usize)| -> std::io::Result<()> {
+        std::fs::create_dir_all(to)?;
+        for from in std::iter::once(script).chain(shared.iter().map(PathBuf::as_path)) {
+            let name = from.file_name().ok_or_else(|| {
+                std::io::Error::other(format!("`{}` has no file name", from.display()))
+            })?;
+            copy_entry(from, &to.join(name), budget)?;
+        }
+        Ok(())
+    };
+    copy(&mut budget).map_err(|e| {
+        Failure::BadInput(format!(
+            "cannot copy the submission `{}` and the files beside it: {e}",
+            script.display()
+        ))
+    })
+}
+
 /// Files, folders and symbolic links (as links: their targets are not the submission's).
 /// `budget` is what is left of (bytes, entries).
 fn copy_tree(from: &Path, to: &Path, budget: &mut (u64, usize)) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
-        let meta = entry.file_type()?;
-        budget.1 = budget.1.checked_sub(1).ok_or_else(too_big)?;
-        let dest = to.join(entry.file_name());
-        if meta.is_dir() {
-            copy_tree(&entry.path(), &dest, budget)?;
-        } else if meta.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &dest)?;
-        } else if meta.is_file() {
-            let len = entry.metadata()?.len();
-            budget.0 = budget.0.checked_sub(len).ok_or_else(too_big)?;
-            std::fs::copy(entry.path(), &dest)?;
-        }
+        copy_entry(&entry.path(), &to.join(entry.file_name()), budget)?;
+    }
+    Ok(())
+}
+
+/// One entry of [`copy_tree`]; anything but a file, folder or link (a socket, a fifo) is
+/// left out.
+fn copy_entry(from: &Path, dest: &Path, budget: &mut (u64, usize)) -> std::io::Result<()> {
+    let meta = std::fs::symlink_metadata(from)?;
+    budget.1 = budget.1.checked_sub(1).ok_or_else(too_big)?;
+    if meta.is_dir() {
+        copy_tree(from, dest, budget)?;
+    } else if meta.is_symlink() {
+        std::os::unix::fs::symlink(std::fs::read_link(from)?, dest)?;
+    } else if meta.is_file() {
+        budget.0 = budget.0.checked_sub(meta.len()).ok_or_else(too_big)?;
+        std::fs::copy(from, dest)?;
     }
     Ok(())
 }
@@ -78,6 +108,27 @@ mod tests {
             std::fs::read_link(to.join("link")).expect("still a link"),
             Path::new("site/index.html")
         );
+    }
+
+    #[test]
+    fn a_staged_script_gets_the_shared_files_and_no_classmate() {
+        let src = tempfile::tempdir().expect("source");
+        let dst = tempfile::tempdir().expect("destination");
+        for f in ["alice.sh", "bob.sh", "index.html"] {
+            std::fs::write(src.path().join(f), f).expect("file");
+        }
+        std::fs::create_dir(src.path().join("html")).expect("folder");
+        std::fs::write(src.path().join("html/a.html"), "a").expect("page");
+        let to = dst.path().join("work");
+        let shared = [src.path().join("index.html"), src.path().join("html")];
+        stage(&src.path().join("alice.sh"), &shared, &to).expect("staged");
+        let mut names: Vec<String> = std::fs::read_dir(&to)
+            .expect("staged folder")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        assert_eq!(names, ["alice.sh", "html", "index.html"]);
+        assert!(to.join("html/a.html").is_file());
     }
 
     #[test]

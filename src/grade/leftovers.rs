@@ -1,5 +1,5 @@
 //! What a submission run that was killed (`kill -9` of docklings, a power cut) left on the
-//! engine. Every container, network and volume the guard let a submission create carries
+//! engine. Every container, network, volume and built image the guard let a submission create carries
 //! the label [`LABEL`] = `<pid>:<start time>` of the grading process; a later `grade
 //! --submission` or `reset` removes those whose process is gone. Only labelled things are
 //! touched, and never a live run's.
@@ -34,8 +34,43 @@ fn alive(value: &str) -> bool {
     }
 }
 
+/// The folders a killed run left on this machine: its temporary folder
+/// (`docklings-submission-PID-…`, with the guard's socket and the copy) and its control
+/// groups of the same name. Removed when PID is no longer running.
+fn remove_dead_folders() {
+    let dead = |name: &str| {
+        name.strip_prefix("docklings-submission-")
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+    };
+    let scan = |dir: &std::path::Path, remove: &dyn Fn(&std::path::Path)| {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                if dead(&e.file_name().to_string_lossy()) {
+                    remove(&e.path());
+                }
+            }
+        }
+    };
+    scan(&std::env::temp_dir(), &|p| {
+        let _ = std::fs::remove_dir_all(p);
+    });
+    // An empty control group is removed with rmdir; one with processes stays.
+    for root in [
+        "/sys/fs/cgroup",
+        "/sys/fs/cgroup/memory",
+        "/sys/fs/cgroup/pids",
+    ] {
+        scan(std::path::Path::new(root), &|p| {
+            let _ = std::fs::remove_dir(p);
+        });
+    }
+}
+
 /// Remove what dead runs left. Never fails the caller: problems come back in words.
 pub(crate) async fn remove_dead(engine: &Engine) -> Removed {
+    remove_dead_folders();
     let found = match engine.labelled(LABEL).await {
         Ok(f) => f,
         Err(e) => {
@@ -55,6 +90,7 @@ pub(crate) async fn remove_dead(engine: &Engine) -> Removed {
         containers: dead(&found.containers),
         networks: dead(&found.networks),
         volumes: dead(&found.volumes),
+        images: dead(&found.images),
         ..Leftovers::default()
     };
     if plan == Leftovers::default() {

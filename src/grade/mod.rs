@@ -26,6 +26,10 @@
 //! its own, unix signals): elsewhere `--submission` is refused with exit 2.
 
 #[cfg(unix)]
+mod cgroup;
+#[cfg(unix)]
+mod class;
+#[cfg(unix)]
 mod cleanup;
 #[cfg(unix)]
 mod folder;
@@ -82,7 +86,7 @@ pub(crate) struct Graded {
 }
 
 /// Entry point from `grade`: the chosen labs with their answers, the script (or a folder of
-/// scripts), the limits.
+/// scripts, see [`class`]), the limits.
 #[cfg(unix)]
 pub(crate) async fn submission(
     app: &App,
@@ -95,6 +99,9 @@ pub(crate) async fn submission(
 ) -> Result<()> {
     // Bad input before the engine is even asked: the guard needs the engine's unix socket.
     engine_socket()?;
+    if path.is_dir() {
+        return class::grade_folder(app, plans, path, limits, format, output, min_score).await;
+    }
     check_script(path)?;
     let engine = Engine::connect().await?;
     let graded = grade_one(app, &engine, &plans, path, limits).await?;
@@ -130,11 +137,11 @@ pub(crate) async fn grade_one(
     let upstream = engine_socket()?;
     // What a killed run left would look like a dirty engine; it was never anyone's work.
     let old = leftovers::remove_dead(engine).await;
-    if old.containers + old.networks + old.volumes > 0 {
+    if old.containers + old.networks + old.volumes + old.images > 0 {
         eprintln!(
             "removed what an interrupted submission run left: {} container(s), {} network(s), \
-             {} volume(s)",
-            old.containers, old.networks, old.volumes
+             {} volume(s), {} image(s)",
+            old.containers, old.networks, old.volumes, old.images
         );
     }
     for (lab, _) in plans {
@@ -178,13 +185,14 @@ pub(crate) async fn grade_one(
         Arc::clone(&baseline),
         ports.clone(),
     )?;
+    // Held until the script is done: the control group goes when it is dropped.
+    let mut prepared = None;
     let (command, status) = match &sandbox {
         Some(sb) => {
-            sb.prepare(&layout)?;
-            (
-                sb.script_command(&layout, &interpreter, &name, &ports),
-                Some(layout.status.clone()),
-            )
+            let p = sb.prepare(&layout)?;
+            let cmd = sb.script_command(&layout, &p, &interpreter, &name, &ports);
+            prepared = Some(p);
+            (cmd, Some(layout.status.clone()))
         }
         None => (
             script::trusted(&interpreter, &name, &layout.work, &layout.socket),
@@ -193,6 +201,10 @@ pub(crate) async fn grade_one(
     };
     let job = Job {
         interpreter,
+        limits: prepared
+            .as_ref()
+            .map(|p| p.limits.clone())
+            .unwrap_or_default(),
         limit: Duration::from_secs(limits.timeout_secs),
         sandbox: if sandbox.is_some() {
             sandbox::Kind::Bubblewrap
@@ -255,6 +267,8 @@ fn unsupported(lang: crate::lab::Lang) -> &'static str {
 #[cfg(unix)]
 struct Job {
     interpreter: String,
+    /// The sandbox's limits besides time, in words.
+    limits: Vec<String>,
     limit: Duration,
     sandbox: sandbox::Kind,
 }
@@ -283,6 +297,7 @@ impl Job {
             cleaned_up,
             timeout_secs: self.limit.as_secs(),
             sandbox: self.sandbox.name().into(),
+            limits: self.limits.clone(),
             trusted: self.sandbox == sandbox::Kind::None,
         };
         // Tools read the JSON status, so it stays in one language.

@@ -309,6 +309,12 @@ impl Policy {
         }
     }
 
+    /// A build's target with this run's label added, so a later run finds the image if
+    /// this one is killed.
+    pub(super) fn labelled_build(&self, target: &str) -> String {
+        with_label(target, &self.run)
+    }
+
     /// Rule on a creating request's JSON body, and return the body to forward (with the
     /// submission's label where the thing takes labels).
     pub(super) async fn body(&self, making: &Making, raw: &[u8]) -> Result<Vec<u8>, Ruling> {
@@ -411,13 +417,13 @@ impl Policy {
                 return deny(what);
             }
         }
-        if let Some(opts) = field(host, "SecurityOpt")?.and_then(Value::as_array) {
-            if opts.iter().any(|o| {
+        if let Some(opts) = field(host, "SecurityOpt")?.and_then(Value::as_array)
+            && opts.iter().any(|o| {
                 !o.as_str()
                     .is_some_and(|s| s.starts_with("no-new-privileges"))
-            }) {
-                return deny("`--security-opt` may turn off the container's confinement");
-            }
+            })
+        {
+            return deny("`--security-opt` may turn off the container's confinement");
         }
         for key in ["MaskedPaths", "ReadonlyPaths"] {
             if field(host, key)?.is_some_and(Value::is_array) {
@@ -462,7 +468,11 @@ impl Policy {
         for bind in strings(field(host, "Binds")?) {
             // `NAME:/path` is a named volume, `/host/path:/path` a bind mount.
             let source = bind.split(':').next().unwrap_or("");
-            let kind = if source.starts_with('/') { "bind" } else { "volume" };
+            let kind = if source.starts_with('/') {
+                "bind"
+            } else {
+                "volume"
+            };
             self.mount_source(source, kind)?;
         }
         if let Some(mounts) = field(host, "Mounts")?.and_then(Value::as_array) {
@@ -478,13 +488,13 @@ impl Policy {
                         )));
                     }
                 }
-                if let Some(vo) = field(m, "VolumeOptions")? {
-                    if non_empty(field(vo, "DriverConfig")?) {
-                        return deny(
-                            "a volume with a driver or driver options can mount any folder of \
-                             the host",
-                        );
-                    }
+                if let Some(vo) = field(m, "VolumeOptions")?
+                    && non_empty(field(vo, "DriverConfig")?)
+                {
+                    return deny(
+                        "a volume with a driver or driver options can mount any folder of the \
+                         host",
+                    );
                 }
             }
         }
@@ -662,6 +672,41 @@ fn field<'v>(v: &'v Value, key: &str) -> Result<Option<&'v Value>, Ruling> {
     Ok(first)
 }
 
+/// `target` with `LABEL=run` added to its `labels=` query value (the image's labels, as
+/// JSON), the rest of the query as it was.
+fn with_label(target: &str, run: &str) -> String {
+    let (path, q) = target.split_once('?').unwrap_or((target, ""));
+    let mut labels: serde_json::Map<String, Value> = query_param(q, "labels")
+        .and_then(|l| serde_json::from_str(&l).ok())
+        .unwrap_or_default();
+    labels.insert(LABEL.into(), Value::String(run.to_owned()));
+    let mut out = format!(
+        "{path}?labels={}",
+        percent_encode(&Value::Object(labels).to_string())
+    );
+    for kv in q
+        .split('&')
+        .filter(|kv| !kv.is_empty() && kv.split('=').next() != Some("labels"))
+    {
+        out.push('&');
+        out.push_str(kv);
+    }
+    out
+}
+
+/// Everything but unreserved characters as `%XX`, as a query value.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn truthy(v: Option<&Value>) -> bool {
     v.and_then(Value::as_bool).unwrap_or(false)
 }
@@ -811,6 +856,23 @@ mod tests {
         assert!(deny(classify("DELETE", "/containers/%2e%2e/v")));
         assert!(deny(classify("DELETE", "/containers/a%00")));
         assert!(deny(classify("DELETE", "http://docker/containers/v")));
+    }
+
+    #[test]
+    fn builds_carry_the_run_label_beside_their_own() {
+        let t = with_label(
+            "/v1.41/build?t=x%3A1&labels=%7B%22a%22%3A%22b%22%7D&q=1",
+            "42:7",
+        );
+        assert!(t.starts_with("/v1.41/build?labels="), "{t}");
+        let q = query_of(&t);
+        let labels: Value =
+            serde_json::from_str(&query_param(q, "labels").expect("labels")).expect("json");
+        assert_eq!(labels[LABEL], "42:7");
+        assert_eq!(labels["a"], "b");
+        assert_eq!(query_param(q, "t").as_deref(), Some("x:1"));
+        assert_eq!(query_param(q, "q").as_deref(), Some("1"));
+        assert_eq!(percent_encode("a b/{}"), "a%20b%2F%7B%7D");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tokio::net::{UnixListener, UnixStream};
 
 use super::policy::{Plan, Policy, Ruling, classify};
 use crate::app::{Failure, Result};
-use crate::engine::routes::Subject;
+use crate::engine::routes::{Making, Route, Subject};
 use crate::report::Denial;
 
 /// A request head larger than this is not the docker CLI's.
@@ -148,7 +148,13 @@ async fn serve(mut client: UnixStream, shared: Arc<Shared>) {
             filter = Some(kind);
             Ruling::Allow
         }
-        Plan::Query(route) => policy.query(&route, &head.target).await,
+        Plan::Query(route) => {
+            let r = policy.query(&route, &head.target).await;
+            if r == Ruling::Allow && route == Route::Create(Making::Build) {
+                head.target = policy.labelled_build(&head.target);
+            }
+            r
+        }
         Plan::Body(making) => match read_body(&mut client, &head, &mut rest).await {
             Ok(body) => match policy.body(&making, &body).await {
                 Ok(new) => {
@@ -308,11 +314,131 @@ async fn refuse(shared: &Shared, head: &Head, client: &mut UnixStream, ruling: R
     let _ = respond(client, 403, "Forbidden", &message).await;
 }
 
-/// A plain request: the rewritten head, what came after it, then both ways until either
-/// side closes.
-async fn forward(head: &Head, mut client: UnixStream, mut upstream: UnixStream, rest: &[u8]) {
-    if upstream.write_all(&head.render()).await.is_ok() && upstream.write_all(rest).await.is_ok() {
-        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+/// A plain request: the rewritten head and exactly its body — as framed by its
+/// `Content-Length` or chunks, streamed (a build's context can be large) — then the answer.
+/// Nothing the client sends after its body reaches the engine: a second request on the
+/// same connection would not have been ruled on, and the guard does not rely on the
+/// engine to ignore it.
+async fn forward(head: &Head, client: UnixStream, mut upstream: UnixStream, rest: &[u8]) {
+    if upstream.write_all(&head.render()).await.is_err() {
+        return;
+    }
+    let (client_read, mut client_write) = client.into_split();
+    let (mut up_read, mut up_write) = upstream.into_split();
+    let body = async {
+        let mut from = Prefixed {
+            buf: rest.to_vec(),
+            at: 0,
+            inner: client_read,
+        };
+        let sent = if head.chunked {
+            copy_chunked(&mut from, &mut up_write).await
+        } else {
+            copy_exact(&mut from, &mut up_write, head.content_length.unwrap_or(0)).await
+        };
+        if sent.is_err() {
+            // A body that stops short or is malformed: the engine must not act on half.
+            let _ = up_write.shutdown().await;
+        }
+        // Read nothing more from the client; the engine's answer still flows back.
+        std::future::pending::<()>().await;
+    };
+    tokio::select! {
+        _ = tokio::io::copy(&mut up_read, &mut client_write) => {}
+        _ = body => {}
+    }
+    let _ = client_write.shutdown().await;
+}
+
+/// What was read with the head, then the rest of the stream.
+struct Prefixed<R> {
+    buf: Vec<u8>,
+    at: usize,
+    inner: R,
+}
+
+impl<R: tokio::io::AsyncRead + Unpin> Prefixed<R> {
+    async fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.at < self.buf.len() {
+            let n = out.len().min(self.buf.len() - self.at);
+            out[..n].copy_from_slice(&self.buf[self.at..self.at + n]);
+            self.at += n;
+            return Ok(n);
+        }
+        self.inner.read(out).await
+    }
+
+    async fn read_exact(&mut self, out: &mut [u8]) -> std::io::Result<()> {
+        let mut got = 0;
+        while got < out.len() {
+            let n = self.read(&mut out[got..]).await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            got += n;
+        }
+        Ok(())
+    }
+
+    /// One line ending in CRLF, CRLF included; bounded.
+    async fn line(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut line = Vec::new();
+        let mut b = [0u8; 1];
+        while !line.ends_with(b"\r\n") {
+            if line.len() > 4096 {
+                return Err(std::io::ErrorKind::InvalidData.into());
+            }
+            self.read_exact(&mut b).await?;
+            line.push(b[0]);
+        }
+        Ok(line)
+    }
+}
+
+/// Copy exactly `n` bytes.
+async fn copy_exact<R, W>(from: &mut Prefixed<R>, to: &mut W, mut n: usize) -> std::io::Result<()>
+where
+    R: tokio::io::AsyncRead + Unpin,
+    W: tokio::io::AsyncWrite + Unpin,
+{
+    let mut chunk = [0u8; 16 * 1024];
+    while n > 0 {
+        let want = n.min(chunk.len());
+        let got = from.read(&mut chunk[..want]).await?;
+        if got == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        to.write_all(&chunk[..got]).await?;
+        n -= got;
+    }
+    Ok(())
+}
+
+/// Copy one chunked body, framing and all, up to and including its last chunk and
+/// trailers.
+async fn copy_chunked<R, W>(from: &mut Prefixed<R>, to: &mut W) -> std::io::Result<()>
+where
+    R: tokio::io::AsyncRead + Unpin,
+    W: tokio::io::AsyncWrite + Unpin,
+{
+    loop {
+        let line = from.line().await?;
+        let text = std::str::from_utf8(&line).map_err(|_| std::io::ErrorKind::InvalidData)?;
+        let size =
+            usize::from_str_radix(text.trim_end().split(';').next().unwrap_or("").trim(), 16)
+                .map_err(|_| std::io::ErrorKind::InvalidData)?;
+        to.write_all(&line).await?;
+        if size == 0 {
+            // Trailers, then an empty line.
+            loop {
+                let t = from.line().await?;
+                to.write_all(&t).await?;
+                if t == b"\r\n" {
+                    return Ok(());
+                }
+            }
+        }
+        copy_exact(from, to, size + 2).await?;
     }
 }
 

@@ -27,6 +27,7 @@ use std::sync::Arc;
 use tokio::io::AsyncReadExt;
 use tokio::net::{TcpStream, UnixListener};
 
+use super::cgroup::Cgroup;
 use crate::app::{Failure, Result};
 use crate::engine::Engine;
 use crate::engine::inventory::Inventory;
@@ -38,6 +39,8 @@ const NOBODY: (u32, u32) = (65534, 65534);
 const PROCESSES: u64 = 256;
 /// Address space per process: enough for the docker CLI (Go reserves generously).
 const MEMORY_PER_PROCESS: u64 = 2 << 30;
+/// The whole sandbox's memory, where a control group holds it.
+const MEMORY: u64 = 1 << 30;
 const FILE_SIZE: u64 = 256 << 20;
 const OPEN_FILES: u64 = 1024;
 const TMP_SIZE: u64 = 64 << 20;
@@ -182,7 +185,7 @@ impl Sandbox {
     /// Make the temporary folder's files usable by the sandbox's user: the folder
     /// traversable, the copy and the sockets its own, `/etc` files and docklings itself
     /// readable. Before the script starts, after the guard and bridge listen.
-    pub(super) fn prepare(&self, layout: &Layout) -> Result<()> {
+    pub(super) fn prepare(&self, layout: &Layout) -> Result<Prepared> {
         let io = |what: &'static str, p: &Path| {
             let p = p.to_owned();
             move |e: std::io::Error| Failure::io(what, &p, e)
@@ -230,7 +233,37 @@ impl Sandbox {
         } else {
             std::fs::write(&layout.status, "").map_err(io("write", &layout.status))?;
         }
-        Ok(())
+        let nproc = processes_of(self.user.map(|u| u.0)) + PROCESSES;
+        let name = layout
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "docklings-submission".into());
+        let cgroup = Cgroup::create(&name, MEMORY, PROCESSES, self.user);
+        let mut limits = Vec::new();
+        match &cgroup {
+            Some(_) => limits.push(format!(
+                "{PROCESSES} processes and {} MiB of memory in all (cgroup)",
+                MEMORY >> 20
+            )),
+            None => limits.push(format!(
+                "{PROCESSES} processes more than its user runs, {} MiB of memory each",
+                MEMORY_PER_PROCESS >> 20
+            )),
+        }
+        limits.push(format!(
+            "files up to {} MiB, /tmp {} MiB",
+            FILE_SIZE >> 20,
+            TMP_SIZE >> 20
+        ));
+        if self.prlimit.is_none() && cgroup.is_none() {
+            limits = vec!["no process or memory limits (neither cgroups nor prlimit)".into()];
+        }
+        Ok(Prepared {
+            nproc,
+            cgroup,
+            limits,
+        })
     }
 
     /// The command that runs `interpreter script` (relative to the copy) in the sandbox,
@@ -238,6 +271,7 @@ impl Sandbox {
     pub(super) fn script_command(
         &self,
         layout: &Layout,
+        prepared: &Prepared,
         interpreter: &str,
         script: &Path,
         ports: &[u16],
@@ -306,7 +340,7 @@ impl Sandbox {
         }
         push(&["--"]);
         if self.prlimit.is_some() {
-            let nproc = processes_of(self.user.map(|u| u.0)) + PROCESSES;
+            let nproc = prepared.nproc;
             push(&[
                 "prlimit",
                 &format!("--nproc={nproc}"),
@@ -319,8 +353,44 @@ impl Sandbox {
         }
         push(&[interpreter, &script.display().to_string()]);
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        self.command(&refs)
+        match &prepared.cgroup {
+            Some(group) => self.joining(group, &refs),
+            None => self.command(&refs),
+        }
     }
+
+    /// bwrap started by a shell that first moves itself into `group`, so nothing of the
+    /// sandbox ever runs outside it.
+    fn joining(&self, group: &Cgroup, args: &[&str]) -> tokio::process::Command {
+        let mut c = tokio::process::Command::new("sh");
+        let files: Vec<String> = group
+            .procs()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        c.arg("-c")
+            .arg(
+                "for f in $DOCKLINGS_CGROUP; do echo $$ > \"$f\" || exit 125; done; \
+                 unset DOCKLINGS_CGROUP; exec \"$0\" \"$@\"",
+            )
+            .arg(&self.bwrap)
+            .args(base_args())
+            .args(args)
+            .env("DOCKLINGS_CGROUP", files.join(" "));
+        if let Some((uid, gid)) = self.user {
+            std::os::unix::process::CommandExt::uid(c.as_std_mut(), uid);
+            std::os::unix::process::CommandExt::gid(c.as_std_mut(), gid);
+        }
+        c
+    }
+}
+
+/// What [`Sandbox::prepare`] made for one run: the process limit, the control group (while
+/// it lives, the group does), and the limits in words for the report.
+pub(super) struct Prepared {
+    nproc: u64,
+    cgroup: Option<Cgroup>,
+    pub(super) limits: Vec<String>,
 }
 
 /// Namespaces and lifetime: every namespace of its own (the network too), gone when

@@ -7,6 +7,7 @@
 mod chapter_first_steps;
 mod chapter_handling;
 mod chapter_servers;
+mod class;
 mod contexts;
 mod engine;
 mod harness;

@@ -418,3 +418,110 @@ fn bad_input_is_refused_without_the_engine() {
         .code(2)
         .stderr_has("cannot read submission");
 }
+
+/// Whether the engine has a thing of this kind and name (`container`, `network`, `volume`,
+/// `image`).
+fn exists(kind: &str, name: &str) -> bool {
+    crate::harness::docker_ok(&[kind, "inspect", name])
+}
+
+#[test]
+fn what_a_killed_run_left_is_removed_by_the_next() {
+    let _e = Engine::lock();
+    let before = engine_state();
+    let tmp = Tmp::new();
+    let script = root().join("fixtures/submissions/killed/makes-and-waits.sh");
+    let mut grader = std::process::Command::new(crate::harness::bin())
+        .args(["grade", "hello-diamol", "--submission"])
+        .arg(&script)
+        .args(["--timeout", "120", "--format", "json"])
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start grading");
+    let made = || exists("container", "dkt-killed-c");
+    let t = Instant::now();
+    while !made() && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(made(), "the script never got to make its container");
+    // As `kill -9` or a power cut would: no cleanup runs.
+    grader.kill().expect("kill docklings");
+    let _ = grader.wait();
+    std::thread::sleep(Duration::from_millis(500));
+    for (kind, name) in [
+        ("container", "dkt-killed-c"),
+        ("network", "dkt-killed-net"),
+        ("volume", "dkt-killed-vol"),
+        ("image", "dkt-killed-img:1"),
+    ] {
+        assert!(exists(kind, name), "{kind} {name} was not left behind");
+    }
+    // A bystander that carries no label of a dead run stays.
+    docker(&["volume", "create", "dkt-killed-bystander"]);
+    let out = Test::new()
+        .env("TMPDIR", &tmp.path())
+        .args(&["reset", "hello-diamol", "--yes"])
+        .run()
+        .code(0)
+        .stdout_has("Removed what an interrupted submission run left: 1 container(s), 1 network(s), 1 volume(s), 1 image(s)");
+    for (kind, name) in [
+        ("container", "dkt-killed-c"),
+        ("network", "dkt-killed-net"),
+        ("volume", "dkt-killed-vol"),
+        ("image", "dkt-killed-img:1"),
+    ] {
+        assert!(
+            !exists(kind, name),
+            "{kind} {name} is still there\n{}",
+            out.stdout
+        );
+    }
+    assert!(exists("volume", "dkt-killed-bystander"));
+    docker(&["volume", "rm", "dkt-killed-bystander"]);
+    // The killed run's folder (guard socket, copy) went too.
+    tmp.assert_empty();
+    // Not the classic builder's untagged intermediate layers: they carry no label, and
+    // without the killed run's baseline nothing says they are not someone else's cache.
+    let tagged = |v: Vec<String>| -> Vec<String> {
+        v.into_iter()
+            .filter(|l| !l.starts_with("images -aq"))
+            .collect()
+    };
+    assert_eq!(
+        tagged(engine_state()),
+        tagged(before),
+        "something was left behind"
+    );
+}
+
+#[test]
+fn a_request_smuggled_after_another_never_reaches_the_engine() {
+    let mut e = Engine::lock();
+    e.run(
+        "dkt-smuggle-victim",
+        &[
+            "run",
+            "-d",
+            "--name",
+            "dkt-smuggle-victim",
+            "diamol/base",
+            "sleep",
+            "600",
+        ],
+    );
+    let (out, json, _) = grade("hello-diamol", &fixture("smuggles.sh"), &[]);
+    let s = sub(&json);
+    let tail = s["output_tail"].to_string();
+    // Each connection got one answer, to its first request: the ping, and a create
+    // without an image (`{}`); the requests after them went nowhere.
+    assert!(tail.contains("HTTP/1.1 200 OK"), "{tail}\n{}", out.stderr);
+    assert!(tail.contains("HTTP/1.1 400 Bad Request"), "{tail}");
+    assert!(!tail.contains("201 Created"), "{tail}");
+    assert_eq!(s["cleaned_up"]["containers"], 0, "{}", s["cleaned_up"]);
+    assert_eq!(
+        docker(&["inspect", "-f", "{{.State.Status}}", "dkt-smuggle-victim"]),
+        "running"
+    );
+}
