@@ -54,6 +54,11 @@ fn remove_dead_folders() {
         }
     };
     scan(&std::env::temp_dir(), &|p| {
+        // Its pinned bind sources and the copy's tmpfs first: removing through a mount
+        // would reach into what it pins.
+        for m in super::mounts::mounted_under(p) {
+            super::mounts::unmount(&m);
+        }
         let _ = std::fs::remove_dir_all(p);
     });
     // An empty control group is removed with rmdir; one with processes stays.

@@ -38,6 +38,8 @@ pub(crate) mod inside;
 #[cfg(unix)]
 pub(crate) mod leftovers;
 #[cfg(unix)]
+mod mounts;
+#[cfg(unix)]
 mod policy;
 #[cfg(unix)]
 mod proxy;
@@ -156,7 +158,13 @@ pub(crate) async fn grade_one(
     let layout = sandbox::Layout::new(tmp.path());
     let interpreter = script::interpreter_for(script);
     let name = PathBuf::from(script.file_name().unwrap_or_default());
+    // As root: the copy on a tmpfs of bounded size, and bind sources pinned (`mounts`).
+    let mounts = mounts::Mounts::new(tmp.path()).map(Arc::new);
+    let bounded_disk = mounts.as_ref().is_some_and(|m| m.bound_work(&layout.work));
     folder::copy_beside(script, &layout.work)?;
+    if let Some(m) = &mounts {
+        m.set_work(&layout.work);
+    }
     let baseline = Arc::new(engine.inventory().await?);
     let policy = Policy {
         engine: engine.clone(),
@@ -170,6 +178,7 @@ pub(crate) async fn grade_one(
             .collect(),
         predefined: predefined_networks(engine).await?,
         run: leftovers::run_label(),
+        mounts: mounts.clone(),
     };
     let (checkpoints, looks) = tokio::sync::mpsc::unbounded_channel();
     let guard = Guard::start(policy, upstream, &layout.socket, checkpoints)?;
@@ -203,7 +212,15 @@ pub(crate) async fn grade_one(
         interpreter,
         limits: prepared
             .as_ref()
-            .map(|p| p.limits.clone())
+            .map(|p| {
+                let mut l = p.limits.clone();
+                l.push(if bounded_disk {
+                    "its folder 256 MiB in all".into()
+                } else {
+                    "its folder unbounded (not root: no tmpfs)".into()
+                });
+                l
+            })
             .unwrap_or_default(),
         limit: Duration::from_secs(limits.timeout_secs),
         sandbox: if sandbox.is_some() {
@@ -219,6 +236,10 @@ pub(crate) async fn grade_one(
     guard.shutdown();
     let denied = guard.denials();
     let cleaned = cleanup::clean_up(engine, &baseline).await;
+    // The containers that used the pins are gone; then the copy's own tmpfs.
+    if let Some(m) = &mounts {
+        m.release();
+    }
     drop(tmp);
     let (run, labs) = match outcome {
         Ok(x) => x,

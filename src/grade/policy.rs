@@ -89,7 +89,12 @@ pub(super) fn classify(method: &str, target: &str) -> Plan {
         Route::Push(_) => Plan::Rule(Ruling::Deny(
             "a submission may not push images off the engine".into(),
         )),
-        Route::Unusual(why) => Plan::Rule(Ruling::Deny(why)),
+        // The path may name something of others'; the reason does not repeat it.
+        Route::Unusual(_) => Plan::Rule(Ruling::Others(
+            "an unusual request path (`..`, `//`, an encoded NUL): the engine might read it \
+             differently from the guard"
+                .into(),
+        )),
         Route::Other { method, path } => Plan::Rule(Ruling::Deny(format!(
             "a submission may not send `{method} {path}`: it may create containers, networks, \
              images and volumes, and change only those it created (no plugins, swarm or \
@@ -112,6 +117,9 @@ pub(super) struct Policy {
     pub(super) predefined: HashSet<String>,
     /// This run's value of [`LABEL`].
     pub(super) run: String,
+    /// Where bind sources are pinned; without it (not root) bind mounts are refused, since
+    /// an unpinned source can be swapped for a link between the ruling and the start.
+    pub(super) mounts: Option<Arc<super::mounts::Mounts>>,
 }
 
 /// Why a thing of others' cannot be touched, naming only its kind.
@@ -248,10 +256,11 @@ impl Policy {
             None => repo.to_owned(),
         };
         match self.engine.image_ref(&full).await {
-            Ok(Some(_)) => Ruling::Deny(format!(
-                "the tag `{}` exists already; a submission may tag images only under new names",
-                familiar_tag(&full).unwrap_or(full)
-            )),
+            // Named neither in the reason nor in the report: whether a tag exists is others'
+            // business.
+            Ok(Some(_)) => Ruling::Others(
+                "that tag exists already; a submission may tag images only under new names".into(),
+            ),
             Ok(None) => Ruling::Allow,
             Err(err) => unsure("an image tag", err),
         }
@@ -331,7 +340,9 @@ impl Policy {
         match making {
             Making::Container => {
                 self.container_body(&v).await?;
+                self.pin_binds(&mut v)?;
                 self.label(&mut v, "Labels")?;
+                cap_resources(&mut v)?;
             }
             Making::Exec(c) => {
                 ok(self.container(c, "container", "run commands in").await)?;
@@ -522,6 +533,53 @@ impl Policy {
         Ok(())
     }
 
+    /// Replace every bind mount's source with its pinned copy ([`super::mounts`]).
+    fn pin_binds(&self, v: &mut Value) -> Result<(), Ruling> {
+        let Some(host) = object_ci(v, "HostConfig") else {
+            return Ok(());
+        };
+        let pin = |source: &str| -> Result<String, Ruling> {
+            let mounts = self.mounts.as_ref().ok_or_else(|| {
+                Ruling::Deny(
+                    "bind mounts need docklings to run as root when grading (to pin their \
+                     source), or `--trusted`"
+                        .into(),
+                )
+            })?;
+            mounts
+                .pin(source)
+                .map(|p| p.display().to_string())
+                .map_err(Ruling::Deny)
+        };
+        if let Some(Value::Array(binds)) = object_ci(host, "Binds") {
+            for b in binds.iter_mut() {
+                let Some(text) = b.as_str() else { continue };
+                let (source, rest) = text.split_once(':').unwrap_or((text, ""));
+                if source.starts_with('/') {
+                    let pinned = pin(source)?;
+                    *b = Value::String(if rest.is_empty() {
+                        pinned
+                    } else {
+                        format!("{pinned}:{rest}")
+                    });
+                }
+            }
+        }
+        if let Some(Value::Array(list)) = object_ci(host, "Mounts") {
+            for m in list.iter_mut() {
+                let bind = field(m, "Type")?.and_then(Value::as_str) == Some("bind");
+                if !bind {
+                    continue;
+                }
+                if let Some(src) = object_ci(m, "Source") {
+                    let pinned = pin(src.as_str().unwrap_or(""))?;
+                    *src = Value::String(pinned);
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn allow(&self, r: Ruling) -> Result<(), Ruling> {
         if r == Ruling::Allow { Ok(()) } else { Err(r) }
     }
@@ -705,6 +763,59 @@ fn percent_encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// `v[key]` for changing, matching the key without regard to case (duplicates were refused
+/// by [`field`] before).
+fn object_ci<'v>(v: &'v mut Value, key: &str) -> Option<&'v mut Value> {
+    v.as_object_mut()?
+        .iter_mut()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
+}
+
+/// The most a submission's container may use: it runs on the grader's machine.
+const CONTAINER_MEMORY: u64 = 1 << 30;
+const CONTAINER_PIDS: i64 = 512;
+
+/// Bound the container's memory and processes, keeping smaller limits the submission set.
+fn cap_resources(v: &mut Value) -> Result<(), Ruling> {
+    let obj = v.as_object_mut().ok_or(Ruling::Deny("bad body".into()))?;
+    let key = obj
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("HostConfig"))
+        .cloned()
+        .unwrap_or_else(|| "HostConfig".into());
+    let host = obj
+        .entry(key)
+        .or_insert_with(|| Value::Object(Default::default()));
+    if host.is_null() {
+        *host = Value::Object(Default::default());
+    }
+    let memory = field(host, "Memory")?.and_then(Value::as_u64).unwrap_or(0);
+    let pids = field(host, "PidsLimit")?
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let host = host
+        .as_object_mut()
+        .ok_or(Ruling::Deny("HostConfig must be an object".into()))?;
+    let set = |host: &mut serde_json::Map<String, Value>, key: &str, value: Value| {
+        let k = host
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_owned());
+        host.insert(k, value);
+    };
+    if memory == 0 || memory > CONTAINER_MEMORY {
+        set(host, "Memory", Value::from(CONTAINER_MEMORY));
+        // Swap counts with memory: without this the container could swap on past it.
+        set(host, "MemorySwap", Value::from(CONTAINER_MEMORY));
+    }
+    if pids <= 0 || pids > CONTAINER_PIDS {
+        set(host, "PidsLimit", Value::from(CONTAINER_PIDS));
+    }
+    Ok(())
 }
 
 fn truthy(v: Option<&Value>) -> bool {

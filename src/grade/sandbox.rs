@@ -139,7 +139,7 @@ fn unavailable(lang: Lang, why: &str) -> String {
     }
 }
 
-fn is_root() -> bool {
+pub(super) fn is_root() -> bool {
     // The owner of our own /proc entry is our user; no unsafe `geteuid` needed.
     std::fs::metadata("/proc/self")
         .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)

@@ -148,10 +148,20 @@ pub(super) async fn run(
     let (tail, output_bytes) = captured(&capture).await?;
     use std::os::unix::process::ExitStatusExt;
     let (mut exit_code, mut signal) = (wait.and_then(|s| s.code()), wait.and_then(|s| s.signal()));
+    // The script could write the file too (it runs as the same user as the init that
+    // does), so it is believed only where bwrap's own exit code, which is the init's and
+    // out of the script's reach, agrees with it.
     if let Some(end) = status.and_then(|p| std::fs::read_to_string(p).ok()) {
+        let bwrap = exit_code;
         match end.split_once(' ') {
-            Some(("exit", c)) => (exit_code, signal) = (c.trim().parse().ok(), None),
-            Some(("signal", s)) => (exit_code, signal) = (None, s.trim().parse().ok()),
+            Some(("exit", c)) if c.trim().parse().ok() == bwrap => {}
+            Some(("signal", s)) => {
+                if let Ok(sig) = s.trim().parse::<i32>()
+                    && bwrap == Some(128 + sig)
+                {
+                    (exit_code, signal) = (None, Some(sig));
+                }
+            }
             _ => {}
         }
     }

@@ -11,6 +11,7 @@ mod class;
 mod contexts;
 mod engine;
 mod harness;
+mod hostile;
 mod images;
 mod install;
 mod instructor;
