@@ -246,10 +246,11 @@ mod tests {
     fn the_report_schema_describes_every_report() {
         let s = report_schema();
         let any = s["anyOf"].as_array().expect("one schema per report");
-        assert_eq!(any.len(), 3);
+        assert_eq!(any.len(), 4);
         for name in [
             "LabReportDocument",
             "GradeReportDocument",
+            "ClassReportDocument",
             "ErrorReportDocument",
             "LabReport",
             "StepResult",

@@ -855,7 +855,7 @@ mod tests {
     use super::*;
 
     fn deny(p: Plan) -> bool {
-        matches!(p, Plan::Rule(Ruling::Deny(_)))
+        matches!(p, Plan::Rule(Ruling::Deny(_) | Ruling::Others(_)))
     }
 
     #[test]
@@ -967,6 +967,11 @@ mod tests {
         assert!(deny(classify("DELETE", "/containers/%2e%2e/v")));
         assert!(deny(classify("DELETE", "/containers/a%00")));
         assert!(deny(classify("DELETE", "http://docker/containers/v")));
+        // The path may name something of others': the reason does not repeat it.
+        match classify("GET", "/v1.41//containers/dkh-bystander/json") {
+            Plan::Rule(Ruling::Others(why)) => assert!(!why.contains("dkh"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
