@@ -28,7 +28,10 @@ pub(crate) struct Container {
     pub(crate) hostname: String,
     pub(crate) tty: bool,
     pub(crate) open_stdin: bool,
-    pub(crate) attach_stdout: bool,
+    /// Whether the client that ran it attached to its output (`docker run` without `-d`):
+    /// Docker's `Config.AttachStdout`, or on Podman (which never sets that) an `attach`
+    /// event before its first start. `None`: the engine gave no evidence either way.
+    pub(crate) attached: Option<bool>,
     pub(crate) auto_remove: bool,
     pub(crate) publish_all: bool,
     pub(crate) env: Vec<String>,
@@ -185,6 +188,31 @@ pub(crate) struct Snapshot {
     pub(crate) unused: Option<Unused>,
     /// Unix seconds the snapshot was taken.
     pub(crate) taken_at: i64,
+    /// What the engine's events cannot show, so that a check says so instead of waiting
+    /// for an event that never comes.
+    pub(crate) gaps: EventGaps,
+}
+
+/// Acts an engine does not record as events. Docker records them all (the default);
+/// Podman (4.3) has no `top`, `stop`, `resize`, `archive-path`, `extract-to-dir` or
+/// `prune` events and no network `create` or `destroy`; its exec events name no command
+/// and its network `connect`/`disconnect` no network.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct EventGaps {
+    /// The engine's name, for the words that explain a gap.
+    pub(crate) engine: &'static str,
+    /// `(type, action)` pairs never recorded.
+    pub(crate) actions: &'static [(&'static str, &'static str)],
+    /// Exec events carry no command text.
+    pub(crate) exec_commands: bool,
+    /// Network `connect`/`disconnect` events do not say which network.
+    pub(crate) network_names: bool,
+}
+
+impl EventGaps {
+    pub(crate) fn unrecorded(&self, kind: &str, action: &str) -> bool {
+        self.actions.iter().any(|(k, a)| *k == kind && *a == action)
+    }
 }
 
 impl Snapshot {

@@ -521,6 +521,8 @@ codes! {
     EventNotYet = "event.not_yet",
     EventNoneSince = "event.none_since",
     EventSeenOnly = "event.seen_only",
+    EventUnrecorded = "event.unrecorded",
+    EventCommandUnseen = "event.command_unseen",
     SequenceEarly = "order.sequence_early",
     ActBeforePart = "order.act_before_part",
     // the order of steps

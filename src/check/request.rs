@@ -87,7 +87,8 @@ impl Kind for RequestCheck {
                 .requests
                 .iter()
                 .filter(|r| self.accepts(r))
-                .partition(|r| r.at < step.after);
+                // A request stamped only to the second counts if it can have been after.
+                .partition(|r| r.latest < step.after);
             if let Some(r) = before.last()
                 && early.as_ref().is_none_or(|(_, t)| r.at > *t)
             {
@@ -105,7 +106,7 @@ impl Kind for RequestCheck {
                     expected,
                     vec![hit.finding(&c.name)],
                 )
-                .at(hit.at));
+                .at(hit.at.max(step.after)));
             }
             observed.push(seen.finding(&c.name));
         }
@@ -152,6 +153,9 @@ fn expected(r: &RequestCheck) -> Vec<Finding> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Request {
     at: i64,
+    /// The latest moment it can have been: later than `at` when the engine stamps its log
+    /// in whole seconds (Podman).
+    latest: i64,
     client: String,
     method: String,
     target: String,
@@ -183,9 +187,10 @@ impl Seen {
     fn read(lines: &[LogLine]) -> Seen {
         let mut seen = Seen::default();
         for l in lines {
-            let Some(r) = parse_access_line(&l.text, l.at) else {
+            let Some(mut r) = parse_access_line(&l.text, l.at) else {
                 continue;
             };
+            r.latest = l.latest;
             if r.target.contains(crate::http::PROBE_MARK) {
                 seen.probes += 1;
             } else {
@@ -223,6 +228,7 @@ fn parse_access_line(text: &str, at: i64) -> Option<Request> {
     let c = re.captures(text)?;
     Some(Request {
         at,
+        latest: at,
         client: c[1].to_owned(),
         method: c[2].to_owned(),
         target: c[3].to_owned(),
@@ -239,6 +245,7 @@ mod tests {
     fn line(at: i64, text: &str) -> LogLine {
         LogLine {
             at,
+            latest: at,
             text: text.into(),
         }
     }
@@ -321,6 +328,7 @@ mod tests {
     fn path_and_status_narrow_what_counts() {
         let r = |target: &str, status| Request {
             at: 1,
+            latest: 1,
             client: "c".into(),
             method: "GET".into(),
             target: target.into(),

@@ -50,6 +50,7 @@ pub(crate) fn web(name: &str, host_port: u16) -> Container {
             host_ip: "0.0.0.0".into(),
             host_port,
         }],
+        attached: Some(false),
         ..Default::default()
     }
 }
@@ -79,7 +80,7 @@ fn two_with_one_hostname() -> (ContainerCheck, Container, Container) {
 /// Started without `-d`, asked for 8088, and exited two minutes before the snapshot.
 fn exited_attached_web() -> Container {
     let mut c = web("web", 8088);
-    c.attach_stdout = true;
+    c.attached = Some(true);
     c.state = "exited".into();
     c.exit_code = Some(0);
     c.finished = 880;
@@ -788,4 +789,134 @@ fn wording_snapshots() {
         };
         insta::assert_snapshot!(name, out);
     }
+}
+
+/// What Podman 4.3's events cannot show, as the engine module reports it.
+fn podman_gaps() -> crate::snapshot::EventGaps {
+    crate::snapshot::EventGaps {
+        engine: "Podman",
+        actions: &[("container", "top"), ("network", "create")],
+        exec_commands: true,
+        network_names: true,
+    }
+}
+
+#[test]
+fn an_act_the_engine_never_records_is_said_and_left_to_the_other_checks() {
+    let top = EventCheck {
+        action: "top".into(),
+        select: Some(by_image()),
+        ..Default::default()
+    };
+    let mut s = snap(vec![]);
+    assert!(
+        !event::judge(&top, &FROM_START, &s).passed,
+        "Docker records `top`"
+    );
+    s.gaps = podman_gaps();
+    let v = event::judge(&top, &FROM_START, &s);
+    assert!(v.passed && has(&v, "event.unrecorded"), "{:?}", v.codes());
+    let (en, ko) = both("event", &v);
+    assert_eq!(
+        en.message,
+        "Podman does not record `top`: this step counts on its other checks."
+    );
+    assert!(
+        ko.message.starts_with("Podman 는 `top` 을 기록하지"),
+        "{}",
+        ko.message
+    );
+    let create = EventCheck {
+        action: "create".into(),
+        of: Some(event::EventType::Network),
+        network: Some("my-custom-network".into()),
+        ..Default::default()
+    };
+    assert!(event::judge(&create, &FROM_START, &s).passed);
+}
+
+#[test]
+fn an_exec_without_its_command_counts_and_says_so() {
+    let ls = EventCheck {
+        action: "exec_start".into(),
+        select: Some(by_image()),
+        command: Some(vec!["ls /usr/local/apache2/htdocs".into()]),
+        ..Default::default()
+    };
+    let mut s = snap(vec![]);
+    s.events = vec![exec_event("exec_start", WEB_IMAGE)];
+    // On Docker a bare exec is not the command asked for.
+    assert!(!event::judge(&ls, &FROM_START, &s).passed);
+    s.gaps = podman_gaps();
+    let v = event::judge(&ls, &FROM_START, &s);
+    assert!(
+        v.passed && has(&v, "event.command_unseen"),
+        "{:?}",
+        v.codes()
+    );
+    let (en, _) = both("event", &v);
+    assert!(
+        en.observed
+            .contains("Podman records that a command ran, not which one"),
+        "{}",
+        en.observed
+    );
+    // A command Podman did record (none do today) is still compared.
+    s.events = vec![exec_event("exec_start: cat /etc/hostname", WEB_IMAGE)];
+    assert!(!event::judge(&ls, &FROM_START, &s).passed);
+}
+
+#[test]
+fn a_connect_without_its_network_counts_for_the_container() {
+    let connect = EventCheck {
+        action: "connect".into(),
+        of: Some(event::EventType::Network),
+        network: Some("my-custom-network".into()),
+        ..Default::default()
+    };
+    let podman_connect = crate::snapshot::Event {
+        time_nano: 1,
+        kind: "network".into(),
+        action: "connect".into(),
+        actor_id: String::new(),
+        attributes: [("container".to_owned(), "c1".to_owned())]
+            .into_iter()
+            .collect(),
+    };
+    let mut s = snap(vec![]);
+    s.engine_events = vec![podman_connect];
+    assert!(!event::judge(&connect, &FROM_START, &s).passed);
+    s.gaps = podman_gaps();
+    assert!(event::judge(&connect, &FROM_START, &s).passed);
+}
+
+#[test]
+fn image_names_in_events_match_whatever_registry_prefix_they_carry() {
+    let run = EventCheck {
+        action: "die".into(),
+        select: Some(Select {
+            image: Some("diamol/base".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut s = snap(vec![]);
+    s.events = vec![exec_event("die", "docker.io/diamol/base:latest")];
+    assert!(event::judge(&run, &FROM_START, &s).passed);
+}
+
+#[test]
+fn detached_is_judged_only_on_evidence() {
+    // Podman, its attach events gone: not judged rather than guessed.
+    let mut c = web("web", 8088);
+    c.attached = None;
+    assert!(container(&detached_on_8088(), &snap(vec![c.clone()])).passed);
+    // Podman with an `attach` before the first start: run without `-d`.
+    c.attached = Some(true);
+    let v = container(&detached_on_8088(), &snap(vec![c]));
+    assert!(
+        !v.passed && has(&v, "container.not_detached"),
+        "{:?}",
+        v.codes()
+    );
 }

@@ -58,9 +58,12 @@ pub(super) fn encode(reference: &str, keep_slash: bool) -> String {
 }
 
 /// Tags the engine lists for an image without any: `<none>:<none>` is not a name.
+/// An image's tags as Docker writes them (Podman's `docker.io/library/nginx:latest` is
+/// `nginx:latest`), without the placeholders of an untagged image.
 pub(super) fn real_tags(tags: Vec<String>) -> Vec<String> {
     tags.into_iter()
         .filter(|t| t != "<none>:<none>" && t != "<none>@<none>")
+        .map(|t| super::plain_ref(&t).to_owned())
         .collect()
 }
 

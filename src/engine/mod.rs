@@ -25,6 +25,8 @@ pub(crate) mod routes;
 
 use crate::lab::Footprint;
 use crate::snapshot::{Container, Event, Network, Snapshot, Summary, Unused};
+pub use convert::EngineKind;
+pub(crate) use convert::plain_ref;
 use convert::{convert_container, convert_event};
 
 /// Oldest API we support: Docker 20.10.
@@ -197,6 +199,8 @@ async fn timed<T>(
 /// What `docker version` says, briefly.
 #[derive(Clone, Debug, Default)]
 pub struct VersionInfo {
+    /// Docker, or Podman through its Docker-compatible service.
+    pub(crate) kind: EngineKind,
     pub(crate) version: String,
     pub(crate) api: String,
     pub(crate) os: String,
@@ -207,6 +211,12 @@ pub struct VersionInfo {
 #[derive(Clone, Debug)]
 pub struct Engine {
     docker: Docker,
+    /// Found once at connect; what differs is mapped in this module, never in checks.
+    kind: EngineKind,
+    /// docklings' own commands running in containers now or a moment ago, shared by the
+    /// clones of one connection. Podman's exec events carry no command text to mark them
+    /// by, so `watch` tells its own probes from the learner's execs by these.
+    probes: std::sync::Arc<std::sync::Mutex<Vec<crate::store::journal::Window>>>,
 }
 
 /// One file read from a container through the archive endpoint.
@@ -286,17 +296,28 @@ impl Engine {
         // whenever it is older than ours, which is all we need to know to go on.
         let cv = docker.client_version();
         let api = (cv.major_version as u32, cv.minor_version as u32);
+        let about = match tokio::time::timeout(CONNECT_TIMEOUT, docker.version()).await {
+            Ok(Ok(v)) => Some(v),
+            _ => None,
+        };
         if api < MIN_API {
-            let version = match tokio::time::timeout(CONNECT_TIMEOUT, docker.version()).await {
-                Ok(Ok(v)) => v.version.unwrap_or_default(),
-                _ => "unknown".to_owned(),
-            };
             return Err(EngineError::TooOld {
-                version,
+                version: about
+                    .and_then(|v| v.version)
+                    .unwrap_or_else(|| "unknown".to_owned()),
                 api: format!("{}.{}", api.0, api.1),
             });
         }
-        Ok(Engine { docker })
+        let kind = about.as_ref().map(EngineKind::of).unwrap_or_default();
+        let docker = match kind {
+            EngineKind::Docker => docker,
+            EngineKind::Podman => docker.with_request_modifier(podman_request),
+        };
+        Ok(Engine {
+            docker,
+            kind,
+            probes: Default::default(),
+        })
     }
 
     /// What `docker version` says about the engine (one more round trip; for `doctor`).
@@ -309,6 +330,7 @@ impl Engine {
         })
         .await?;
         Ok(VersionInfo {
+            kind: EngineKind::of(&v),
             version: v.version.unwrap_or_default(),
             api: v.api_version.unwrap_or_default(),
             os: v.os.unwrap_or_default(),
@@ -363,7 +385,7 @@ impl Engine {
                     .and_then(|n| n.into_iter().next())
                     .map(|n| n.trim_start_matches('/').to_owned())
                     .unwrap_or_default(),
-                image: c.image.unwrap_or_default(),
+                image: plain_ref(&c.image.unwrap_or_default()).to_owned(),
                 image_id: c.image_id.unwrap_or_default(),
                 state: c.state.map(|s| s.to_string()).unwrap_or_default(),
                 status: c.status.unwrap_or_default(),
@@ -374,7 +396,7 @@ impl Engine {
     /// Inspect one container; `None` if it is gone (removed between list and inspect).
     pub(crate) async fn container(&self, id: &str) -> Result<Option<Container>, EngineError> {
         match self.docker.inspect_container(id, None).await {
-            Ok(c) => Ok(Some(convert_container(c))),
+            Ok(c) => Ok(Some(convert_container(c, self.kind))),
             Err(e) if is_not_found(&e) => Ok(None),
             Err(e) => Err(api_err(format!("inspect container `{id}`"))(e)),
         }
@@ -512,7 +534,12 @@ impl Engine {
     /// events since a moment, it returns what it kept from then: fewer than that many means
     /// older ones exist in its memory too, so none since the moment was dropped; exactly
     /// that many means the oldest may have been pushed out.
+    /// Podman keeps its events in a log of its own (a file or the journal), not in a
+    /// window of the last few: what it has since a moment, it has all of.
     pub(crate) async fn remembers_since(&self, since_ns: i64) -> Result<bool, EngineError> {
+        if self.kind == EngineKind::Podman {
+            return Ok(true);
+        }
         let opts = qp::EventsOptions {
             since: Some(since_ns.max(0).div_euclid(1_000_000_000).to_string()),
             until: Some(stamp(now_nano())),
@@ -557,9 +584,9 @@ impl Engine {
         let own = crate::store::journal::windows();
         let mut out: Vec<Event> = msgs
             .into_iter()
-            .map(convert_event)
+            .map(|m| convert_event(m, self.kind))
             // The API counts whole seconds; the rest of the bound is ours to apply.
-            .filter(|e| e.time_nano >= since_ns && !is_own_event(e, &own))
+            .filter(|e| e.time_nano >= since_ns && !is_own_event(e, &own, self.kind))
             .collect();
         out.sort_by_key(|e| e.time_nano);
         Ok(out)
@@ -588,12 +615,16 @@ impl Engine {
             until: None,
             filters: Some(filters),
         };
+        let kind = self.kind;
         self.docker
             .events(Some(opts))
-            .map(|m| m.map(convert_event).map_err(api_err("follow events")))
-            .filter(|e| {
+            .map(move |m| {
+                m.map(|m| convert_event(m, kind))
+                    .map_err(api_err("follow events"))
+            })
+            .filter(move |e| {
                 let keep = match e {
-                    Ok(e) => !is_trigger_noise(e),
+                    Ok(e) => !is_trigger_noise(e) && !self.is_recent_probe(e),
                     Err(_) => true,
                 };
                 futures_util::future::ready(keep)
@@ -649,8 +680,12 @@ impl Engine {
             let containers =
                 futures_util::future::try_join_all(relevant.iter().map(|s| self.container(&s.id)))
                     .await?;
+            let mut containers: Vec<Container> = containers.into_iter().flatten().collect();
+            if self.kind == EngineKind::Podman {
+                self.attached_from_events(&mut containers).await;
+            }
             Ok(Snapshot {
-                containers: containers.into_iter().flatten().collect(),
+                containers,
                 all,
                 networks,
                 images,
@@ -658,9 +693,54 @@ impl Engine {
                 engine_events,
                 unused,
                 taken_at: unix_now(),
+                gaps: self.kind.gaps(),
             })
         })
         .await
+    }
+
+    /// Podman never sets `Config.AttachStdout`, but logs an `attach` event when a client
+    /// attaches, and `docker run` without `-d` attaches before the container's first start.
+    /// That is the evidence both engines give; without the events (a failed read, a
+    /// container never started) `attached` stays unknown.
+    async fn attached_from_events(&self, containers: &mut [Container]) {
+        let Some(since) = containers
+            .iter()
+            .map(|c| c.created)
+            .filter(|t| *t > 0)
+            .min()
+        else {
+            return;
+        };
+        let mut filters = HashMap::new();
+        filters.insert("type".to_owned(), vec!["container".to_owned()]);
+        filters.insert(
+            "event".to_owned(),
+            vec!["attach".to_owned(), "start".to_owned()],
+        );
+        let opts = qp::EventsOptions {
+            since: Some((since - 1).to_string()),
+            until: Some(stamp(now_nano())),
+            filters: Some(filters),
+        };
+        let stream = self.docker.events(Some(opts));
+        let Ok(msgs) = timed("read events", CALL_TIMEOUT, async {
+            stream
+                .try_collect::<Vec<_>>()
+                .await
+                .map_err(api_err("read events"))
+        })
+        .await
+        else {
+            return;
+        };
+        let events: Vec<Event> = msgs
+            .into_iter()
+            .map(|m| convert_event(m, self.kind))
+            .collect();
+        for c in containers.iter_mut() {
+            c.attached = attached_before_first_start(&c.id, &events);
+        }
     }
 
     /// Build an image from a tar context (legacy builder: works on 20.10 without BuildKit).
@@ -773,14 +853,120 @@ fn is_trigger_noise(e: &Event) -> bool {
     e.action.contains(PROBE_MARK) || matches!(e.verb(), "exec_die" | "archive-path" | "exec_detach")
 }
 
-fn is_own_event(e: &Event, own: &[crate::store::journal::Window]) -> bool {
+/// An exec event that names no command: Podman's, which cannot carry our mark.
+fn is_bare_exec(e: &Event) -> bool {
+    matches!(e.verb(), "exec_start" | "exec_die") && e.detail().is_empty()
+}
+
+/// Was this event caused by docklings? Execs say so in their command (Docker's), or fall
+/// in the time of one of our probes into that container (Podman's, without a command);
+/// archive reads fall in the time of one of our reads.
+fn is_own_event(e: &Event, own: &[crate::store::journal::Window], engine: EngineKind) -> bool {
     if e.action.contains(PROBE_MARK) {
         return true;
     }
-    e.verb() == "archive-path"
+    let by_time = e.verb() == "archive-path" || (engine == EngineKind::Podman && is_bare_exec(e));
+    by_time
         && own
             .iter()
             .any(|w| e.actor_id.starts_with(&w.container) && w.covers(e.time_nano))
+}
+
+/// How long a finished probe stays in the engine's memory for `watch`: its events reach
+/// the stream within milliseconds.
+const PROBE_MEMORY_NS: i64 = 10_000_000_000;
+/// The end of a probe still running: far in the future, with room for `covers`' slack.
+const STILL_RUNNING: i64 = i64::MAX / 2;
+
+impl Engine {
+    /// Note a probe starting in a container (Podman only: Docker's events carry our mark);
+    /// the returned start time ends it in [`Engine::probe_ended`].
+    pub(crate) fn probe_started(&self, container: &str) -> i64 {
+        let start = now_nano();
+        if self.kind == EngineKind::Podman
+            && let Ok(mut p) = self.probes.lock()
+        {
+            // A probe cut short never ended: forget it after a while all the same.
+            p.retain(|w| {
+                w.end > start - PROBE_MEMORY_NS
+                    && (w.end != STILL_RUNNING || w.start > start - 3 * PROBE_MEMORY_NS)
+            });
+            p.push(crate::store::journal::Window {
+                container: container.to_owned(),
+                start,
+                end: STILL_RUNNING,
+            });
+        }
+        start
+    }
+
+    /// The probe begun at `start` is over: keep its window for `watch`, and journal it so
+    /// that other docklings processes (a `check` beside a `watch`) know it too.
+    pub(crate) fn probe_ended(&self, container: &str, start: i64) {
+        if self.kind != EngineKind::Podman {
+            return;
+        }
+        let end = now_nano();
+        if let Ok(mut p) = self.probes.lock()
+            && let Some(w) = p
+                .iter_mut()
+                .find(|w| w.container == container && w.start == start)
+        {
+            w.end = end;
+        }
+        crate::store::journal::record(container, start, end);
+    }
+
+    /// A Podman exec event during one of this process's probes into that container.
+    fn is_recent_probe(&self, e: &Event) -> bool {
+        if self.kind != EngineKind::Podman || !is_bare_exec(e) {
+            return false;
+        }
+        self.probes.lock().is_ok_and(|p| {
+            p.iter()
+                .any(|w| e.actor_id.starts_with(&w.container) && w.covers(e.time_nano))
+        })
+    }
+}
+
+/// Did a client attach to container `id` before its first start? `None` when no start of it
+/// is among `events`.
+fn attached_before_first_start(id: &str, events: &[Event]) -> Option<bool> {
+    let mine = || events.iter().filter(move |e| e.actor_id == id);
+    let first_start = mine()
+        .filter(|e| e.verb() == "start")
+        .map(|e| e.time_nano)
+        .min()?;
+    Some(mine().any(|e| e.verb() == "attach" && e.time_nano <= first_start))
+}
+
+/// Podman answers `/events` bounded by `until=<now>` with nothing (or only its first
+/// event), while a read with `stream=false` ends at the present by itself; so on Podman the
+/// bound is sent that way. Every other request goes out untouched.
+fn podman_request(mut req: bollard::BollardRequest) -> bollard::BollardRequest {
+    if let Some(fixed) = podman_events_uri(&req.uri().to_string())
+        && let Ok(uri) = fixed.parse()
+    {
+        *req.uri_mut() = uri;
+    }
+    req
+}
+
+/// `…/events?since=1&until=2&filters=…` → `…/events?since=1&filters=…&stream=false`;
+/// `None` for anything else.
+fn podman_events_uri(uri: &str) -> Option<String> {
+    let (path, query) = uri.split_once('?')?;
+    if !path.ends_with("/events") {
+        return None;
+    }
+    let (until, rest): (Vec<&str>, Vec<&str>) =
+        query.split('&').partition(|p| p.starts_with("until="));
+    if until.is_empty() {
+        return None;
+    }
+    let mut rest: Vec<&str> = rest.into_iter().filter(|p| !p.is_empty()).collect();
+    rest.push("stream=false");
+    Some(format!("{path}?{}", rest.join("&")))
 }
 
 pub(crate) fn unix_now() -> i64 {
@@ -826,11 +1012,110 @@ mod tests {
             action: format!("exec_start: sh -c exec \"$@\" {PROBE_MARK} ls"),
             ..Default::default()
         };
-        assert!(is_own_event(&e, &[]));
+        assert!(is_own_event(&e, &[], EngineKind::Docker));
         let learner = Event {
             action: "exec_start: ls /usr/local/apache2/htdocs".into(),
             ..Default::default()
         };
-        assert!(!is_own_event(&learner, &[]));
+        assert!(!is_own_event(&learner, &[], EngineKind::Docker));
+    }
+
+    fn event(action: &str, actor: &str, t: i64) -> Event {
+        Event {
+            kind: "container".into(),
+            action: action.into(),
+            actor_id: actor.into(),
+            time_nano: t,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn podman_execs_are_ours_by_their_time_in_our_probe_windows() {
+        let probe = crate::store::journal::Window {
+            container: "c1".into(),
+            start: 1_000_000_000,
+            end: 2_000_000_000,
+        };
+        let ours = [probe];
+        let during = event("exec_start", "c1abc", 1_500_000_000);
+        assert!(is_own_event(&during, &ours, EngineKind::Podman));
+        assert!(is_own_event(
+            &event("exec_die", "c1abc", 1_900_000_000),
+            &ours,
+            EngineKind::Podman
+        ));
+        // The learner's: later, or in another container.
+        assert!(!is_own_event(
+            &event("exec_start", "c1abc", 5_000_000_000),
+            &ours,
+            EngineKind::Podman
+        ));
+        assert!(!is_own_event(
+            &event("exec_start", "c2", 1_500_000_000),
+            &ours,
+            EngineKind::Podman
+        ));
+        // Docker's execs carry their command: time alone never makes one ours.
+        assert!(!is_own_event(&during, &ours, EngineKind::Docker));
+    }
+
+    #[test]
+    fn podman_event_reads_are_bounded_by_stream_false() {
+        assert_eq!(
+            podman_events_uri("unix://x/v1.41/events?since=1&until=2.000000000&filters=%7B%7D")
+                .as_deref(),
+            Some("unix://x/v1.41/events?since=1&filters=%7B%7D&stream=false")
+        );
+        assert_eq!(
+            podman_events_uri("unix://x/v1.41/events?until=2").as_deref(),
+            Some("unix://x/v1.41/events?stream=false")
+        );
+        // Following (no `until`) and other paths go out untouched.
+        assert_eq!(
+            podman_events_uri("unix://x/v1.41/events?filters=%7B%7D"),
+            None
+        );
+        assert_eq!(
+            podman_events_uri("unix://x/v1.41/containers/json?until=2"),
+            None
+        );
+    }
+
+    #[test]
+    fn attached_means_an_attach_before_the_first_start() {
+        let run_attached = [
+            event("attach", "a", 1),
+            event("start", "a", 2),
+            event("start", "d", 3),
+            // `docker start -a` later does not make a detached run attached.
+            event("attach", "d", 4),
+            event("start", "d", 5),
+        ];
+        assert_eq!(attached_before_first_start("a", &run_attached), Some(true));
+        assert_eq!(attached_before_first_start("d", &run_attached), Some(false));
+        assert_eq!(
+            attached_before_first_start("never-started", &run_attached),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn watch_drops_podman_execs_during_its_own_probes() {
+        let engine = Engine {
+            docker: Docker::connect_with_http("tcp://127.0.0.1:9", 1, bollard::API_DEFAULT_VERSION)
+                .expect("a client needs no engine to exist"),
+            kind: EngineKind::Podman,
+            probes: Default::default(),
+        };
+        let start = engine.probe_started("c1");
+        let t = now_nano();
+        assert!(engine.is_recent_probe(&event("exec_start", "c1full", t)));
+        // Ended (as `probe_ended` does, without journaling from a unit test).
+        engine.probes.lock().expect("not poisoned")[0].end = start + 1_000;
+        assert!(engine.is_recent_probe(&event("exec_start", "c1full", t)));
+        assert!(!engine.is_recent_probe(&event("exec_start", "c2", t)));
+        assert!(!engine.is_recent_probe(&event("exec_start: ls", "c1full", t)));
+        assert!(!engine.is_recent_probe(&event("exec_start", "c1full", t + 60_000_000_000)));
     }
 }

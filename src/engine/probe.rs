@@ -64,7 +64,13 @@ impl Engine {
             timestamps: true,
             // The engine takes whole seconds; the exact bound is applied below.
             since: i32::try_from(since_nanos.max(0).div_euclid(1_000_000_000)).unwrap_or(0),
-            tail: "2000".to_owned(),
+            // Podman's `tail` counts a terminal's partial lines oddly and drops the start
+            // of a shell session (its first prompt); its output is capped below all the same.
+            tail: match self.kind {
+                super::EngineKind::Docker => "2000",
+                super::EngineKind::Podman => "all",
+            }
+            .to_owned(),
             ..Default::default()
         };
         let stream = self.docker.logs(id, Some(opts));
@@ -215,7 +221,9 @@ impl Engine {
             PROBE_MARK.to_owned(),
         ];
         wrapped.extend(cmd.iter().cloned());
-        match self.exec_raw(id, wrapped).await {
+        // On engines whose exec events carry no command (Podman), the time is the mark.
+        let start = self.probe_started(id);
+        let out = match self.exec_raw(id, wrapped).await {
             // 126/127: no `sh` in the image; try the command itself.
             Ok(out)
                 if matches!(out.exit_code, Some(126) | Some(127)) && out.output.contains("sh") =>
@@ -223,7 +231,9 @@ impl Engine {
                 self.exec_raw(id, cmd.to_vec()).await
             }
             other => other,
-        }
+        };
+        self.probe_ended(id, start);
+        out
     }
 
     async fn exec_raw(&self, id: &str, cmd: Vec<String>) -> Result<ExecOutput, EngineError> {
@@ -290,26 +300,52 @@ impl Engine {
 /// One line of a container's output and when the engine received it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct LogLine {
-    /// Unix nanoseconds.
+    /// Unix nanoseconds: the earliest moment the line can have been written.
     pub(crate) at: i64,
+    /// The latest such moment: `at`, unless the engine stamps whole seconds (Podman).
+    pub(crate) latest: i64,
     pub(crate) text: String,
 }
 
 /// `2026-12-02T18:00:00.123456789Z text` lines (as `timestamps=true` gives them), those at
-/// or after `since_nanos`.
+/// or after `since_nanos`. Podman stamps whole seconds (`2026-12-02T18:00:00Z`): such a
+/// line was written at some moment of that second. It counts when that second reaches
+/// `since_nanos`, and is dated as early as it can be — not before `since_nanos` — so that
+/// a line printed just after a step passed is not put before it, nor a learner's next act
+/// (in the same second) before the line.
 fn timestamped_lines(text: &str, since_nanos: i64) -> Vec<LogLine> {
     text.lines()
         .filter_map(|l| {
             let (ts, rest) = l.split_once(' ').unwrap_or((l, ""));
-            let at = time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339)
-                .ok()?
-                .unix_timestamp_nanos() as i64;
-            (at >= since_nanos).then(|| LogLine {
+            let stamp =
+                time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339)
+                    .ok()?
+                    .unix_timestamp_nanos() as i64;
+            let (at, latest, text) = if ts.contains('.') {
+                (stamp, stamp, rest.to_owned())
+            } else {
+                // Podman stamps each piece a terminal wrote, not each line: the stamps of
+                // the pieces after the first are inside the line, and are not its text.
+                let text = inner_stamps().map_or_else(
+                    || rest.to_owned(),
+                    |re| re.replace_all(rest, "").into_owned(),
+                );
+                (stamp.max(since_nanos), stamp + 999_999_999, text)
+            };
+            (latest >= since_nanos).then(|| LogLine {
                 at,
-                text: rest.trim_end_matches('\r').to_owned(),
+                latest,
+                text: text.trim_end_matches('\r').to_owned(),
             })
         })
         .collect()
+}
+
+/// A whole-second stamp and its space, as Podman puts one before each piece of output.
+fn inner_stamps() -> Option<&'static regex::Regex> {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d) ").ok())
+        .as_ref()
 }
 
 fn cap_text(buf: &[u8]) -> String {
@@ -324,6 +360,34 @@ fn cap_text(buf: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_second_stamps_count_when_their_second_reaches_the_bound() {
+        // Docker's stamps are exact; Podman's (`…:05Z`) say only the second.
+        let lines = timestamped_lines(
+            "1970-01-01T00:00:05.250000000Z docker\n1970-01-01T00:00:05Z podman\n",
+            5_500_000_000,
+        );
+        assert_eq!(
+            lines,
+            vec![LogLine {
+                at: 5_500_000_000,
+                latest: 5_999_999_999,
+                text: "podman".into()
+            }]
+        );
+        let all = timestamped_lines("1970-01-01T00:00:05.250000000Z docker\n", 0);
+        assert_eq!(all[0].at, 5_250_000_000);
+    }
+
+    #[test]
+    fn podman_stamps_inside_a_terminal_line_are_not_its_text() {
+        let lines = timestamped_lines(
+            "2026-12-03T14:14:47Z bash-4.4# 2026-12-03T14:14:47Z ec2026-12-03T14:14:48Z ho hi\r\n",
+            0,
+        );
+        assert_eq!(lines[0].text, "bash-4.4# echo hi");
+    }
 
     #[test]
     fn capped_output_keeps_the_tail() {

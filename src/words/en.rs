@@ -277,6 +277,10 @@ impl Words for En {
             EventNotYet => "The engine has not seen this yet.",
             EventNoneSince => "no `{action}` event since the lab started",
             EventSeenOnly => "seen only {seen}",
+            EventUnrecorded => {
+                "{engine} does not record `{action}`: this step counts on its other checks."
+            }
+            EventCommandUnseen => "{engine} records that a command ran, not which one",
             OrderBlocked => "Do `{step}` first: this step counts only after it.",
             ExpectAfter => "done after `{step}` passed",
             OrderWaiting => "`{step}` ({title}) has not passed yet",

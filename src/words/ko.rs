@@ -289,6 +289,12 @@ impl Words for Ko {
             EventNotYet => "도커 엔진에 아직 그 작업의 기록이 없습니다.",
             EventNoneSince => "실습을 시작한 뒤로 `{action}` 이벤트 없음",
             EventSeenOnly => "기록된 것은 {seen} 뿐임",
+            EventUnrecorded => {
+                "{engine} 는 `{action}` 을 기록하지 않습니다. 이 단계는 다른 검사로 판단합니다."
+            }
+            EventCommandUnseen => {
+                "{engine} 는 명령이 실행된 것만 기록하고 어떤 명령인지는 기록하지 않음"
+            }
             OrderBlocked => "`{step}` 단계를 먼저 하세요. 이 단계는 그 다음부터 인정됩니다.",
             ExpectAfter => "`{step}` 단계를 마친 뒤에 함",
             OrderWaiting => "`{step}` ({title}) 단계를 아직 마치지 않음",

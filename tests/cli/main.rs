@@ -17,6 +17,7 @@ mod install;
 mod instructor;
 mod labs;
 mod lookup;
+mod podman;
 mod preflight;
 mod reports;
 mod scenarios;

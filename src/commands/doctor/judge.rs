@@ -351,13 +351,13 @@ fn judge_elsewhere(h: &Host, e: &Elsewhere, lang: Lang) -> Line {
     }
 }
 
-/// "Docker 20.10.24 (API 1.41, linux/amd64)".
+/// "Docker 20.10.24 (API 1.41, linux/amd64)", "Podman 4.3.1 (API 1.41, linux/amd64)".
 fn version_text(v: &VersionInfo) -> String {
     let mut inner = vec![format!("API {}", v.api)];
     if !v.os.is_empty() {
         inner.push(format!("{}/{}", v.os, v.arch));
     }
-    format!("Docker {} ({})", v.version, inner.join(", "))
+    format!("{} {} ({})", v.kind.name(), v.version, inner.join(", "))
 }
 
 /// The engine module's reasons are English; translate the common ones.

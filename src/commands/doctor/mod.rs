@@ -131,6 +131,7 @@ mod tests {
                 elsewhere: Vec::new(),
             },
             engine: EngineState::Up(Ok(VersionInfo {
+                kind: crate::engine::EngineKind::Docker,
                 version: "20.10.24".to_owned(),
                 api: "1.41".to_owned(),
                 os: "linux".to_owned(),
@@ -467,6 +468,22 @@ mod tests {
         assert_eq!(line.status, Status::Warn);
         assert!(
             line.detail.contains("~/.docker/config.json"),
+            "{}",
+            line.detail
+        );
+    }
+
+    #[test]
+    fn podman_is_named_as_podman() {
+        let mut f = healthy();
+        if let EngineState::Up(Ok(v)) = &mut f.engine {
+            v.kind = crate::engine::EngineKind::Podman;
+            v.version = "4.3.1".to_owned();
+        }
+        let line = &judge(&f, Lang::En).lines[0];
+        assert_eq!(line.status, Status::Pass);
+        assert!(
+            line.detail.starts_with("Podman 4.3.1 (API 1.41"),
             "{}",
             line.detail
         );
