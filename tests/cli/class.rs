@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::harness::{Engine, Test, docker, root};
+use crate::harness::{Engine, Test, docker, engine_state, root};
 
 /// What each fixture does to `published-web` (3 points), as the report must say it.
 #[derive(Clone, Copy)]
@@ -101,22 +101,6 @@ fn write_class(dir: &Path) {
         std::fs::copy(&from, &to).expect("copy the fixture");
     }
     std::fs::write(dir.join("shared-note.txt"), "given to the whole class\n").expect("shared");
-}
-
-/// What a grading could leave behind, sorted.
-fn engine_state() -> Vec<String> {
-    let mut lines = Vec::new();
-    for args in [
-        &["ps", "-aq", "--no-trunc"][..],
-        &["network", "ls", "-q", "--no-trunc"],
-        &["images", "-aq", "--no-trunc"],
-        &["volume", "ls", "-q"],
-    ] {
-        let mut part: Vec<String> = docker(args).lines().map(str::to_owned).collect();
-        part.sort();
-        lines.extend(part);
-    }
-    lines
 }
 
 #[test]

@@ -527,3 +527,26 @@ impl Drop for Tmux {
             .status();
     }
 }
+
+/// Everything a submission could leave behind, sorted (the engine lists images of the same
+/// age in no fixed order).
+pub fn engine_state() -> Vec<String> {
+    let mut lines = Vec::new();
+    for args in [
+        &["ps", "-aq", "--no-trunc"][..],
+        &["network", "ls", "-q", "--no-trunc"],
+        &["images", "-q", "--no-trunc"],
+        &["images", "-aq", "--no-trunc"],
+        &["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"],
+        &["volume", "ls", "-q"],
+    ] {
+        let out = docker(args);
+        let mut part: Vec<String> = out
+            .lines()
+            .map(|l| format!("{}: {l}", args.join(" ")))
+            .collect();
+        part.sort();
+        lines.extend(part);
+    }
+    lines
+}

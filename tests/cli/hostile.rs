@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::harness::{Engine, LAB_IMAGES, Out, Test, assert_steps, docker, docker_ok, root};
+use crate::harness::{
+    Engine, LAB_IMAGES, Out, Test, assert_steps, docker, docker_ok, engine_state, root,
+};
 
 /// What every bystander's name starts with; the fixtures mask it in their own output, so
 /// it shows in a report only when the grader (or a list) leaked it.
@@ -232,26 +234,6 @@ impl Drop for Bystanders {
             let _ = docker_ok(&["swarm", "leave", "--force"]);
         }
     }
-}
-
-/// Everything on the engine, sorted (as in `submission.rs`).
-fn engine_state() -> Vec<String> {
-    let mut lines = Vec::new();
-    for args in [
-        &["ps", "-aq", "--no-trunc"][..],
-        &["network", "ls", "-q", "--no-trunc"],
-        &["images", "-aq", "--no-trunc"],
-        &["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"],
-        &["volume", "ls", "-q"],
-    ] {
-        let mut part: Vec<String> = docker(args)
-            .lines()
-            .map(|l| format!("{}: {l}", args.join(" ")))
-            .collect();
-        part.sort();
-        lines.extend(part);
-    }
-    lines
 }
 
 /// The engine's unix socket, as the docker CLI here reaches it.

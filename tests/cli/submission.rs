@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Engine, Out, Test, assert_steps, docker, root};
+use crate::harness::{Engine, Out, Test, assert_steps, docker, engine_state, root};
 
 fn fixture(name: &str) -> String {
     root()
@@ -12,29 +12,6 @@ fn fixture(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-/// Everything a submission could leave behind, sorted (the engine lists images of the same
-/// age in no fixed order).
-fn engine_state() -> Vec<String> {
-    let mut lines = Vec::new();
-    for args in [
-        &["ps", "-aq", "--no-trunc"][..],
-        &["network", "ls", "-q", "--no-trunc"],
-        &["images", "-q", "--no-trunc"],
-        &["images", "-aq", "--no-trunc"],
-        &["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"],
-        &["volume", "ls", "-q"],
-    ] {
-        let out = docker(args);
-        let mut part: Vec<String> = out
-            .lines()
-            .map(|l| format!("{}: {l}", args.join(" ")))
-            .collect();
-        part.sort();
-        lines.extend(part);
-    }
-    lines
 }
 
 /// A private TMPDIR for docklings, so the test can see that the guard's socket and the
