@@ -72,4 +72,30 @@ impl Engine {
             images,
         })
     }
+
+    /// The untagged ancestors of image `id` made at or after `since` (Unix seconds): the
+    /// intermediate layers of the build that made it, which carry no label of their own.
+    /// An older, tagged or only remote ancestor ends the walk: not ours.
+    pub(crate) async fn fresh_untagged_parents(
+        &self,
+        id: &str,
+        since: i64,
+    ) -> Result<Vec<String>, EngineError> {
+        let history = self
+            .docker
+            .image_history(id)
+            .await
+            .map_err(api_err("read an image's history"))?;
+        // Newest first: the image itself, then its parents.
+        Ok(history
+            .into_iter()
+            .skip(1)
+            .take_while(|h| {
+                h.id.starts_with("sha256:")
+                    && h.tags.iter().all(|t| t == "<none>:<none>")
+                    && h.created >= since
+            })
+            .map(|h| h.id)
+            .collect())
+    }
 }

@@ -12,7 +12,21 @@ use crate::engine::cleanup::{Leftovers, Removed};
 /// PID the kernel reuses later is not mistaken for us.
 pub(crate) fn run_label() -> String {
     let pid = std::process::id();
-    format!("{pid}:{}", start_time(pid).unwrap_or_default())
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    // The wall-clock start bounds which untagged parent layers are the run's own.
+    format!("{pid}:{}:{now}", start_time(pid).unwrap_or_default())
+}
+
+/// When the run that wrote `value` started, in Unix seconds (0 when unknown).
+fn started(value: &str) -> i64 {
+    value
+        .split(':')
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Field 22 of `/proc/PID/stat`; `None` when there is no such process (or no /proc).
@@ -25,7 +39,8 @@ fn start_time(pid: u32) -> Option<String> {
 
 /// The run that made a thing labelled `value` is still grading.
 fn alive(value: &str) -> bool {
-    let Some((pid, start)) = value.split_once(':') else {
+    let mut parts = value.split(':');
+    let (Some(pid), Some(start)) = (parts.next(), parts.next()) else {
         return false;
     };
     match pid.parse::<u32>() {
@@ -91,11 +106,27 @@ pub(crate) async fn remove_dead(engine: &Engine) -> Removed {
             .map(|(id, _)| id.clone())
             .collect()
     };
+    let mut images = dead(&found.images);
+    // A build's intermediate layers carry no label: the untagged parents made since the
+    // run began go with the image (an unknown start, 0, would reach every parent: none
+    // then).
+    for (id, run) in found.images.iter().filter(|(_, run)| !alive(run)) {
+        let since = started(run);
+        if since > 0
+            && let Ok(parents) = engine.fresh_untagged_parents(id, since - 1).await
+        {
+            for p in parents {
+                if !images.contains(&p) {
+                    images.push(p);
+                }
+            }
+        }
+    }
     let plan = Leftovers {
         containers: dead(&found.containers),
         networks: dead(&found.networks),
         volumes: dead(&found.volumes),
-        images: dead(&found.images),
+        images,
         ..Leftovers::default()
     };
     if plan == Leftovers::default() {
@@ -114,7 +145,9 @@ mod tests {
         assert!(alive(&me), "{me}");
         assert!(!alive("999999999:1"));
         assert!(!alive("garbage"));
-        let (pid, _) = me.split_once(':').expect("pid:start");
-        assert!(!alive(&format!("{pid}:0")), "a reused PID is not us");
+        let (pid, _) = me.split_once(':').expect("pid:start:since");
+        assert!(!alive(&format!("{pid}:0:0")), "a reused PID is not us");
+        assert!(started(&me) > 1_700_000_000, "{me}");
+        assert_eq!(started("1:2"), 0);
     }
 }
