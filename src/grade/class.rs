@@ -84,10 +84,7 @@ pub(super) async fn grade_folder(
     // What would make every submission fail alike is the run's failure, found before the
     // first script runs, not twenty students' errors.
     let engine = Engine::connect().await?;
-    preflight(&engine, &plans).await?;
-    if !limits.trusted {
-        super::sandbox::find(lang).await?;
-    }
+    let ready = super::ready(app, &engine, &plans, limits).await?;
     let stop = Arc::new(AtomicBool::new(false));
     let listener = {
         let stop = Arc::clone(&stop);
@@ -142,7 +139,7 @@ pub(super) async fn grade_folder(
             ended = Some(e);
             break;
         }
-        let graded = grade(app, &engine, &plans, script, shared, limits).await;
+        let graded = grade(app, &engine, &plans, script, shared, limits, &ready).await;
         let ms = started.elapsed().as_millis() as u64;
         let sub = match graded {
             Ok(report) => {
@@ -216,6 +213,7 @@ async fn grade(
     script: &Path,
     shared: Option<&[PathBuf]>,
     limits: Limits,
+    ready: &super::Ready,
 ) -> Result<GradeReport> {
     super::check_script(script)?;
     let graded = match shared {
@@ -225,9 +223,9 @@ async fn grade(
             let stage = TempDir::new("class")?;
             let name = script.file_name().unwrap_or_default();
             super::folder::stage(script, shared, stage.path())?;
-            super::grade_one(app, engine, plans, &stage.path().join(name), limits).await?
+            super::grade_one(app, engine, plans, &stage.path().join(name), limits, ready).await?
         }
-        None => super::grade_one(app, engine, plans, script, limits).await?,
+        None => super::grade_one(app, engine, plans, script, limits, ready).await?,
     };
     let mut section = graded.section;
     // The student's script, not its private copy.
@@ -235,7 +233,7 @@ async fn grade(
     Ok(GradeReport::new(graded.labs).with_submission(section))
 }
 
-/// `selftest`'s rule for every lab, as `grade_one` applies it.
+/// `selftest`'s rule for every lab, as [`super::ready`] applies it.
 async fn preflight(engine: &Engine, plans: &[(&Lab, BTreeMap<String, String>)]) -> Result<()> {
     for (lab, _) in plans {
         super::preflight(engine, lab).await?;

@@ -106,7 +106,8 @@ pub(crate) async fn submission(
     }
     check_script(path)?;
     let engine = Engine::connect().await?;
-    let graded = grade_one(app, &engine, &plans, path, limits).await?;
+    let ready = ready(app, &engine, &plans, limits).await?;
+    let graded = grade_one(app, &engine, &plans, path, limits, &ready).await?;
     let problem = graded
         .section
         .cleaned_up
@@ -125,17 +126,25 @@ pub(crate) async fn submission(
     }
 }
 
-/// Run one script behind the guard, grade it, and put the engine back: everything but
-/// writing the report. Cleanup problems are in the section's `cleaned_up.problems`; when
-/// grading itself fails they are printed here, since no report will carry them.
+/// What every submission of a run needs before its script: the engine's socket, an engine
+/// clean of what a killed run left and of what the labs look at, and a sandbox proved to
+/// start. Made once per run; a class makes it once for all its students.
 #[cfg(unix)]
-pub(crate) async fn grade_one(
+pub(crate) struct Ready {
+    upstream: PathBuf,
+    sandbox: Option<sandbox::Sandbox>,
+    trusted: bool,
+}
+
+/// Get [`Ready`]: remove a killed run's leftovers, check the engine is clean for the labs,
+/// find the sandbox (none with `--trusted`).
+#[cfg(unix)]
+pub(crate) async fn ready(
     app: &App,
     engine: &Engine,
     plans: &[(&Lab, BTreeMap<String, String>)],
-    script: &Path,
     limits: Limits,
-) -> Result<Graded> {
+) -> Result<Ready> {
     let upstream = engine_socket()?;
     // What a killed run left would look like a dirty engine; it was never anyone's work.
     let old = leftovers::remove_dead(engine).await;
@@ -154,6 +163,29 @@ pub(crate) async fn grade_one(
         true => None,
         false => Some(sandbox::find(app.lang).await?),
     };
+    Ok(Ready {
+        upstream,
+        sandbox,
+        trusted: limits.trusted,
+    })
+}
+
+/// Run one script behind the guard, grade it, and put the engine back: everything but
+/// writing the report. The engine must be clean for the labs (see [`ready`], and the class's
+/// check before each student). Cleanup problems are in the section's
+/// `cleaned_up.problems`; when grading itself fails they are printed here, since no report
+/// will carry them.
+#[cfg(unix)]
+pub(crate) async fn grade_one(
+    app: &App,
+    engine: &Engine,
+    plans: &[(&Lab, BTreeMap<String, String>)],
+    script: &Path,
+    limits: Limits,
+    ready: &Ready,
+) -> Result<Graded> {
+    let upstream = ready.upstream.clone();
+    let sandbox = ready.sandbox.as_ref();
     let tmp = TempDir::new("submission")?;
     let layout = sandbox::Layout::new(tmp.path());
     let interpreter = script::interpreter_for(script);
@@ -179,6 +211,7 @@ pub(crate) async fn grade_one(
         predefined: predefined_networks(engine).await?,
         run: leftovers::run_label(),
         mounts: mounts.clone(),
+        trusted: ready.trusted,
     };
     let (checkpoints, looks) = tokio::sync::mpsc::unbounded_channel();
     let guard = Guard::start(policy, upstream, &layout.socket, checkpoints)?;
@@ -196,7 +229,7 @@ pub(crate) async fn grade_one(
     )?;
     // Held until the script is done: the control group goes when it is dropped.
     let mut prepared = None;
-    let (command, status) = match &sandbox {
+    let (command, status) = match sandbox {
         Some(sb) => {
             let p = sb.prepare(&layout)?;
             let cmd = sb.script_command(&layout, &p, &interpreter, &name, &ports);

@@ -175,11 +175,16 @@ impl Sandbox {
     fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut c = tokio::process::Command::new(&self.bwrap);
         c.args(base_args()).args(args);
+        self.as_user(&mut c);
+        c
+    }
+
+    /// Start `c` as the sandbox's user (when docklings is root).
+    fn as_user(&self, c: &mut tokio::process::Command) {
         if let Some((uid, gid)) = self.user {
             std::os::unix::process::CommandExt::uid(c.as_std_mut(), uid);
             std::os::unix::process::CommandExt::gid(c.as_std_mut(), gid);
         }
-        c
     }
 
     /// Make the temporary folder's files usable by the sandbox's user: the folder
@@ -377,10 +382,7 @@ impl Sandbox {
             .args(base_args())
             .args(args)
             .env("DOCKLINGS_CGROUP", files.join(" "));
-        if let Some((uid, gid)) = self.user {
-            std::os::unix::process::CommandExt::uid(c.as_std_mut(), uid);
-            std::os::unix::process::CommandExt::gid(c.as_std_mut(), gid);
-        }
+        self.as_user(&mut c);
         c
     }
 }

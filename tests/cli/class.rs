@@ -106,18 +106,7 @@ fn write_class(dir: &Path) {
 #[test]
 fn a_class_of_twenty_is_graded_into_one_report() {
     let mut e = Engine::lock();
-    e.run(
-        "dkt-class-bystander",
-        &[
-            "run",
-            "-d",
-            "--name",
-            "dkt-class-bystander",
-            "diamol/base",
-            "sleep",
-            "600",
-        ],
-    );
+    e.sleeper("dkt-class-bystander");
     let class = tempfile::tempdir().expect("class folder");
     write_class(class.path());
     let dir = class.path().display().to_string();

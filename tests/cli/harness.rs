@@ -347,6 +347,16 @@ impl Engine {
         docker(args)
     }
 
+    /// A running container of the test's that does nothing: a bystander, a victim, an
+    /// exec target. Removed at the end like every other.
+    #[track_caller]
+    pub fn sleeper(&mut self, name: &str) -> String {
+        self.run(
+            name,
+            &["run", "-d", "--name", name, "diamol/base", "sleep", "600"],
+        )
+    }
+
     pub fn track_container(&mut self, name: &str) {
         self.containers.push(name.to_owned());
     }

@@ -781,18 +781,7 @@ fn a_submission_reads_right_in_every_consumer() {
     assert!(case_out.contains("Hello from Chapter 2!"), "{xml}");
 
     // Classroom: a rejected submission scores nothing, by every total.
-    e.run(
-        "dkt-victim",
-        &[
-            "run",
-            "-d",
-            "--name",
-            "dkt-victim",
-            "diamol/base",
-            "sleep",
-            "600",
-        ],
-    );
+    e.sleeper("dkt-victim");
     let (text, code) = submit("removes-others.sh", "classroom", dir.path());
     assert_eq!(code, 1, "{text}");
     assert_eq!(

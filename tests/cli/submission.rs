@@ -193,18 +193,7 @@ fn a_script_that_fails_halfway_is_graded_on_what_it_did() {
 #[test]
 fn touching_what_it_did_not_create_is_refused_and_rejected() {
     let mut e = Engine::lock();
-    e.run(
-        "dkt-victim",
-        &[
-            "run",
-            "-d",
-            "--name",
-            "dkt-victim",
-            "diamol/base",
-            "sleep",
-            "600",
-        ],
-    );
+    e.sleeper("dkt-victim");
     let before = engine_state();
     let (out, json, _) = grade("published-web", &fixture("removes-others.sh"), &[]);
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
@@ -477,18 +466,7 @@ fn what_a_killed_run_left_is_removed_by_the_next() {
 #[test]
 fn a_request_smuggled_after_another_never_reaches_the_engine() {
     let mut e = Engine::lock();
-    e.run(
-        "dkt-smuggle-victim",
-        &[
-            "run",
-            "-d",
-            "--name",
-            "dkt-smuggle-victim",
-            "diamol/base",
-            "sleep",
-            "600",
-        ],
-    );
+    e.sleeper("dkt-smuggle-victim");
     let (out, json, _) = grade("hello-diamol", &fixture("smuggles.sh"), &[]);
     let s = sub(&json);
     let tail = s["output_tail"].to_string();

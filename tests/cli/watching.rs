@@ -133,18 +133,7 @@ fn s(step: &str, passed: bool) -> Option<(String, bool)> {
 #[test]
 fn an_act_during_the_first_check_is_seen() {
     let mut e = Engine::lock();
-    e.run(
-        "dkt-wt",
-        &[
-            "run",
-            "-d",
-            "--name",
-            "dkt-wt",
-            "diamol/base",
-            "sleep",
-            "300",
-        ],
-    );
+    e.sleeper("dkt-wt");
     let labs = labs_dir();
     let w = Watch::start(labs.path(), "early");
     // The first check is busy for 3 s in `slow`'s exec; the act lands in the middle of it.
@@ -168,30 +157,8 @@ fn an_act_during_the_first_check_is_seen() {
 #[test]
 fn an_act_the_engine_forgot_still_counts() {
     let mut e = Engine::lock();
-    e.run(
-        "dkt-wt",
-        &[
-            "run",
-            "-d",
-            "--name",
-            "dkt-wt",
-            "diamol/base",
-            "sleep",
-            "300",
-        ],
-    );
-    e.run(
-        "dkt-wt-busy",
-        &[
-            "run",
-            "-d",
-            "--name",
-            "dkt-wt-busy",
-            "diamol/base",
-            "sleep",
-            "300",
-        ],
-    );
+    e.sleeper("dkt-wt");
+    e.sleeper("dkt-wt-busy");
     let labs = labs_dir();
     let w = Watch::start(labs.path(), "twice");
     assert_eq!(w.next(15), s("top-twice", false));
