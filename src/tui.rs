@@ -127,12 +127,15 @@ pub(crate) async fn drive(
     since: i64,
 ) -> Result<()> {
     let lab = session.lab;
-    let mut ctx = Ctx::new(engine, lab, app.lang, since);
+    // The trigger first, so its event stream is open before the first check; its probe
+    // gives checks what it has seen, which a busy engine may have forgotten.
+    let mut trigger = Trigger::new(engine);
+    let watched = trigger.probe();
+    let mut ctx = Ctx::new(&watched, lab, app.lang, since);
     ctx.retry = false;
     // Passes saved earlier stick, and later steps count from them.
     *ctx.passed.borrow_mut() = session.passes();
     let mut input = read_terminal_input();
-    let mut trigger = Trigger::new(engine);
     let restore = TerminalRestore::enter()
         .map_err(|e| Failure::Io(format!("cannot use the terminal: {e}")))?;
     let mut check_now = true;

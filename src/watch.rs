@@ -20,7 +20,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 
 use crate::check::{Ctx, Probe, StepResult};
-use crate::engine::{Engine, EngineError, ExecOutput, FileEntry, LogLine};
+use crate::engine::{Engine, EngineError, ExecOutput, FileEntry, LogLine, is_trigger_noise};
 use crate::lab::{Footprint, Lab};
 use crate::snapshot::{Event, Snapshot};
 
@@ -222,13 +222,6 @@ impl Drop for Trigger<'_> {
     fn drop(&mut self) {
         self.follower.abort();
     }
-}
-
-/// Events that never wake the watcher by themselves: the same rule as the engine's
-/// followed stream (`Engine::follow_events`), which leaves them out.
-fn is_trigger_noise(e: &Event) -> bool {
-    e.action.contains(crate::engine::PROBE_MARK)
-        || matches!(e.verb(), "exec_die" | "archive-path" | "exec_detach")
 }
 
 /// The follower: the engine's event stream, opened at once, each event kept in `seen`

@@ -849,7 +849,7 @@ pub(crate) fn split_reference(r: &str) -> (String, String) {
 /// Events that never change a verdict by themselves: our own probes, exec endings (the
 /// exec's start already triggered), and archive reads (ours, or a learner's `cp` out, which
 /// no check reads from the event stream alone).
-fn is_trigger_noise(e: &Event) -> bool {
+pub(crate) fn is_trigger_noise(e: &Event) -> bool {
     e.action.contains(PROBE_MARK) || matches!(e.verb(), "exec_die" | "archive-path" | "exec_detach")
 }
 
