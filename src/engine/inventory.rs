@@ -198,8 +198,7 @@ impl Engine {
     /// bridge carries a connection only to a port that one of its own containers publishes.
     pub(crate) async fn port_publishers(&self, port: u16) -> Result<Vec<String>, EngineError> {
         let list = self
-            .docker
-            .list_containers(None::<qp::ListContainersOptions>)
+            .list_containers(qp::ListContainersOptions::default())
             .await
             .map_err(api_err("list containers"))?;
         Ok(list
@@ -219,11 +218,7 @@ impl Engine {
         &self,
         reference: &str,
     ) -> Result<Option<String>, EngineError> {
-        match self
-            .docker
-            .inspect_container(&encode(reference, false), None)
-            .await
-        {
+        match self.inspect_container(&encode(reference, false)).await {
             Ok(c) => Ok(c.id),
             Err(e) if is_not_found(&e) => Ok(None),
             Err(e) => Err(api_err(format!("inspect container `{reference}`"))(e)),

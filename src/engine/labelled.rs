@@ -25,12 +25,11 @@ impl Engine {
             labels.and_then(|l| l.get(key).cloned()).unwrap_or_default()
         };
         let containers = self
-            .docker
-            .list_containers(Some(qp::ListContainersOptions {
+            .list_containers(qp::ListContainersOptions {
                 all: true,
                 filters: filters(),
                 ..Default::default()
-            }))
+            })
             .await
             .map_err(api_err("list labelled containers"))?
             .into_iter()

@@ -134,6 +134,38 @@ pub(crate) fn target() -> String {
     }
 }
 
+/// How long an engine's answer that does not parse is asked for again (see [`readable`]).
+const UNREADABLE_FOR: Duration = Duration::from_secs(2);
+
+/// Ask again while the answer does not parse, for at most [`UNREADABLE_FOR`]. Podman names a
+/// container's state between its end and its clean-up `stopped`, which is not one of
+/// Docker's, so bollard cannot read the container, nor any list that holds it, for a
+/// moment after a `docker kill`; asked again, Podman says `exited`. An answer that stays
+/// unreadable is the error it is.
+async fn readable<T, F, Fut>(ask: F) -> Result<T, BollardError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, BollardError>>,
+{
+    readable_for(UNREADABLE_FOR, ask).await
+}
+
+async fn readable_for<T, F, Fut>(limit: Duration, mut ask: F) -> Result<T, BollardError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, BollardError>>,
+{
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        match ask().await {
+            Err(BollardError::JsonSerdeError { .. }) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            answer => return answer,
+        }
+    }
+}
+
 fn api_err(what: impl Into<String>) -> impl FnOnce(BollardError) -> EngineError {
     let what = what.into();
     move |e| EngineError::Api {
@@ -365,6 +397,24 @@ impl Engine {
         }
     }
 
+    /// The engine's container list, read again while Podman names a state bollard cannot
+    /// read (see [`readable`]).
+    pub(crate) async fn list_containers(
+        &self,
+        opts: qp::ListContainersOptions,
+    ) -> Result<Vec<bollard::models::ContainerSummary>, BollardError> {
+        readable(|| self.docker.list_containers(Some(opts.clone()))).await
+    }
+
+    /// One container's details, read again while Podman names a state bollard cannot read
+    /// (see [`readable`]).
+    pub(crate) async fn inspect_container(
+        &self,
+        reference: &str,
+    ) -> Result<bollard::models::ContainerInspectResponse, BollardError> {
+        readable(|| self.docker.inspect_container(reference, None)).await
+    }
+
     /// Every container, briefly.
     pub(crate) async fn summaries(&self) -> Result<Vec<Summary>, EngineError> {
         let opts = qp::ListContainersOptions {
@@ -372,8 +422,7 @@ impl Engine {
             ..Default::default()
         };
         let list = self
-            .docker
-            .list_containers(Some(opts))
+            .list_containers(opts)
             .await
             .map_err(api_err("list containers"))?;
         Ok(list
@@ -395,7 +444,7 @@ impl Engine {
 
     /// Inspect one container; `None` if it is gone (removed between list and inspect).
     pub(crate) async fn container(&self, id: &str) -> Result<Option<Container>, EngineError> {
-        match self.docker.inspect_container(id, None).await {
+        match self.inspect_container(id).await {
             Ok(c) => Ok(Some(convert_container(c, self.kind))),
             Err(e) if is_not_found(&e) => Ok(None),
             Err(e) => Err(api_err(format!("inspect container `{id}`"))(e)),
@@ -1098,6 +1147,38 @@ mod tests {
             attached_before_first_start("never-started", &run_attached),
             None
         );
+    }
+
+    fn unreadable() -> BollardError {
+        BollardError::JsonSerdeError {
+            err: serde_json::from_str::<u8>("\"stopped\"").expect_err("not a number"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_does_not_parse_is_asked_again_for_a_while() {
+        // Podman's passing `stopped`: the third answer reads.
+        let mut asked = 0;
+        let got = readable_for(Duration::from_secs(2), || {
+            asked += 1;
+            let n = asked;
+            async move { if n < 3 { Err(unreadable()) } else { Ok(n) } }
+        })
+        .await;
+        assert_eq!(got.ok(), Some(3));
+        // One that never parses is the error it is, once the time is up.
+        let got: Result<(), _> =
+            readable_for(Duration::from_millis(120), || async { Err(unreadable()) }).await;
+        assert!(matches!(got, Err(BollardError::JsonSerdeError { .. })));
+        // Other errors are not asked again.
+        let mut other = 0;
+        let got: Result<(), _> = readable_for(Duration::from_secs(2), || {
+            other += 1;
+            async { Err(BollardError::RequestTimeoutError) }
+        })
+        .await;
+        assert!(got.is_err());
+        assert_eq!(other, 1);
     }
 
     #[tokio::test]
