@@ -305,6 +305,10 @@ pub(crate) async fn prove(
                         "      [{}] expected: {}\n      observed: {}\n",
                         c.kind, c.expected, c.observed
                     ));
+                    // The engine, not the lab, is why: the author needs to know that.
+                    if c.code == crate::verdict::Code::EventUnwitnessed.as_str() {
+                        out(&format!("      {}\n", c.message));
+                    }
                 }
             }
         }

@@ -522,6 +522,8 @@ codes! {
     EventNoneSince = "event.none_since",
     EventSeenOnly = "event.seen_only",
     EventUnrecorded = "event.unrecorded",
+    EventUnwitnessed = "event.unwitnessed",
+    DetachedUnknown = "container.detached_unknown",
     EventCommandUnseen = "event.command_unseen",
     SequenceEarly = "order.sequence_early",
     ActBeforePart = "order.act_before_part",

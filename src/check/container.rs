@@ -210,6 +210,10 @@ pub(super) fn judge(spec: &ContainerCheck, since: i64, snap: &Snapshot) -> Verdi
                 .with("code", g.exit_code.unwrap_or(0))
                 .with("time", Value::Clock(g.at))
         }));
+        // `detached` was asked but could not be judged (see `mismatches`): say so.
+        if spec.detached.is_some() && good.iter().any(|c| c.attached.is_none()) {
+            observed.push(Finding::new(Code::DetachedUnknown).with("engine", snap.gaps.engine));
+        }
         let v = Verdict::pass(Finding::new(Code::ContainerOk), expected, observed);
         // The step was done when the last container it needed began.
         return match times.get(need - 1) {

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Lint, LintCx};
 use super::select::matches_select;
-use super::{Ctx, Probe, StepCx};
+use super::{Ctx, Outcome, Probe, StepCx};
 use crate::engine::EngineError;
-use crate::lab::{Footprint, Select};
+use crate::lab::{Footprint, Lang, Select};
 use crate::snapshot::{Event, Snapshot};
 use crate::verdict::{Code, Finding, Value, Verdict};
 
@@ -126,6 +126,47 @@ impl Kind for EventCheck {
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
         Ok(judge(self, step, snap))
+    }
+}
+
+/// A step that counts from the lab's start, whose every act this engine leaves unrecorded
+/// (a prune on Podman), and whose other checks are states with no time of their own
+/// (nothing unused is left): the engine may have looked like that before the learner did
+/// anything, so the pass would certify nothing. Its unrecorded checks fail then, saying
+/// the engine cannot show the act. A step after another step is left alone: its states
+/// changed since that step passed, which `selftest` proves, on each engine, by doing
+/// nothing.
+pub(super) fn unwitnessed(outcomes: &mut [(Outcome, Option<i64>)], at: StepCx<'_>, lang: Lang) {
+    let unrecorded = |o: &Outcome| o.findings.summary.code == Code::EventUnrecorded;
+    let all_passed = outcomes.iter().all(|(o, _)| o.passed);
+    let no_time = outcomes.iter().all(|(_, t)| t.is_none());
+    let gap_only = outcomes
+        .iter()
+        .filter(|(o, _)| o.kind == EventCheck::NAME)
+        .all(|(o, _)| unrecorded(o));
+    if at.after_step.is_some() || at.part || !all_passed || !no_time || !gap_only {
+        return;
+    }
+    // One failed check says it; the step's other unrecorded acts would only repeat it.
+    if let Some((o, _)) = outcomes.iter_mut().find(|(o, _)| unrecorded(o)) {
+        let gap = o.findings.summary.clone();
+        let none = Finding {
+            code: Code::EventNoneSince,
+            values: gap
+                .values
+                .iter()
+                .filter(|(n, _)| *n == "action")
+                .cloned()
+                .collect(),
+        };
+        let unseen = Finding {
+            code: Code::EventUnwitnessed,
+            ..gap
+        };
+        let mut v = Verdict::fail(unseen, o.findings.expected.clone(), vec![none]);
+        // No wait makes the engine record it.
+        v.terminal = true;
+        *o = Outcome::new(EventCheck::NAME, v, lang, None);
     }
 }
 

@@ -298,6 +298,8 @@ impl<'a, P: Probe> Ctx<'a, P> {
             )
             .await?
         };
+        let mut outcomes = outcomes;
+        event::unwitnessed(&mut outcomes, at, self.lang);
         let passed = outcomes.iter().all(|(o, _)| o.passed);
         // The step is done when its last act happened; a step of states only (a page is
         // served) adds no time of its own.

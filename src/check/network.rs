@@ -94,10 +94,10 @@ impl Kind for NetworkCheck {
     async fn evaluate<P: Probe>(
         &self,
         _: &Ctx<'_, P>,
-        _: &StepCx<'_>,
+        step: &StepCx<'_>,
         snap: &Snapshot,
     ) -> Result<Verdict, EngineError> {
-        Ok(judge(self, snap))
+        Ok(judge(self, step, snap))
     }
 }
 
@@ -140,7 +140,17 @@ fn judge_absent(n: &NetworkCheck, snap: &Snapshot) -> Verdict {
     }
 }
 
-pub(super) fn judge(n: &NetworkCheck, snap: &Snapshot) -> Verdict {
+/// When the network was made, if that was since the step began counting: an act of the
+/// learner's with the engine's own date on it, where an engine records no `create` event
+/// (Podman). The engine dates networks to the second; one made in the second the step
+/// began counts, at the step's start.
+fn made_at(net: &crate::snapshot::Network, step: &StepCx<'_>) -> Option<i64> {
+    const NANOS: i64 = 1_000_000_000;
+    (net.created > 0 && net.created >= step.after.div_euclid(NANOS))
+        .then(|| (net.created * NANOS).max(step.after))
+}
+
+pub(super) fn judge(n: &NetworkCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdict {
     if n.absent {
         return judge_absent(n, snap);
     }
@@ -262,7 +272,7 @@ pub(super) fn judge(n: &NetworkCheck, snap: &Snapshot) -> Verdict {
         }
     }
     if problems.is_empty() {
-        Verdict::pass(
+        let v = Verdict::pass(
             Finding::new(Code::NetworkOk),
             expected,
             vec![
@@ -271,7 +281,11 @@ pub(super) fn judge(n: &NetworkCheck, snap: &Snapshot) -> Verdict {
                     .with("driver", &net.driver)
                     .with("members", members),
             ],
-        )
+        );
+        match made_at(net, step) {
+            Some(at) => v.at(at),
+            None => v,
+        }
     } else {
         Verdict::fail(Finding::new(Code::NetworkNotAsAsked), expected, problems)
     }

@@ -421,6 +421,41 @@ fn absent_after_rm() {
 }
 
 #[test]
+fn a_network_made_since_the_step_began_dates_the_step() {
+    let net = |created| Network {
+        id: "n".into(),
+        name: "my-custom-network".into(),
+        driver: "bridge".into(),
+        user_defined: true,
+        created,
+        ..Default::default()
+    };
+    let spec = NetworkCheck {
+        name: "my-custom-network".into(),
+        ..Default::default()
+    };
+    let step = StepCx {
+        after: 1_000 * 1_000_000_000 + 500,
+        ..FROM_START
+    };
+    let mut s = snap(vec![]);
+    // Made later: its creation is the act, dated by the engine.
+    s.networks = vec![net(1_002)];
+    let v = network::judge(&spec, &step, &s);
+    assert!(v.passed);
+    assert_eq!(v.at, Some(1_002 * 1_000_000_000));
+    // Made in the very second the step began: counts, at the step's start.
+    s.networks = vec![net(1_000)];
+    assert_eq!(network::judge(&spec, &step, &s).at, Some(step.after));
+    // Made before, or of unknown date: still passes as a state, with no act of its own.
+    for created in [999, 0] {
+        s.networks = vec![net(created)];
+        let v = network::judge(&spec, &step, &s);
+        assert!(v.passed && v.at.is_none(), "{created}");
+    }
+}
+
+#[test]
 fn networks_and_images() {
     let mut s = snap(vec![]);
     s.networks = vec![Network {
@@ -438,7 +473,7 @@ fn networks_and_images() {
         min_members: Some(2),
         ..Default::default()
     };
-    let v = network::judge(&spec, &s);
+    let v = network::judge(&spec, &FROM_START, &s);
     assert!(!v.passed && has(&v, "network.missing_detail"));
     let (en, ko) = both("network", &v);
     assert!(en.observed.contains("no network `custom_network`"));
@@ -459,7 +494,7 @@ fn networks_and_images() {
         members: vec!["a".into()],
         ..Default::default()
     });
-    let v = network::judge(&spec, &s);
+    let v = network::judge(&spec, &FROM_START, &s);
     let (_, ko) = both("network", &v);
     assert_eq!(
         ko.observed,
@@ -473,7 +508,7 @@ fn networks_and_images() {
         members: vec!["a".into(), "b".into()],
         ..s.networks[1].clone()
     };
-    let v = network::judge(&spec, &s);
+    let v = network::judge(&spec, &FROM_START, &s);
     assert!(v.passed);
     let (_, ko) = both("network", &v);
     assert_eq!(
@@ -836,6 +871,71 @@ fn an_act_the_engine_never_records_is_said_and_left_to_the_other_checks() {
 }
 
 #[test]
+fn a_step_whose_only_acts_go_unrecorded_is_not_passed_from_the_start() {
+    // week1-practice's prune on Podman: `unused` (a state, no time) and prune events
+    // Podman never records. Nothing shows the learner did anything: it must not pass.
+    let prune = EventCheck {
+        action: "prune".into(),
+        ..Default::default()
+    };
+    let mut s = snap(vec![]);
+    s.gaps = crate::snapshot::EventGaps {
+        actions: &[("container", "prune")],
+        ..podman_gaps()
+    };
+    let state = Outcome::with_texts("unused", true, "nothing unused", "", "");
+    let outcomes = |s: &Snapshot, at: &StepCx<'_>| {
+        vec![
+            (state.clone(), None),
+            (
+                Outcome::new("event", event::judge(&prune, at, s), Lang::En, None),
+                None,
+            ),
+        ]
+    };
+    let mut from_start = outcomes(&s, &FROM_START);
+    event::unwitnessed(&mut from_start, FROM_START, Lang::En);
+    let gap = &from_start[1].0;
+    assert!(!gap.passed && gap.terminal, "{gap:?}");
+    assert_eq!(gap.code, "event.unwitnessed");
+    assert!(
+        gap.message
+            .starts_with("Podman does not record `prune`, and nothing else"),
+        "{}",
+        gap.message
+    );
+    assert!(from_start[0].0.passed, "the state check stays as it was");
+    // In Korean too.
+    let mut ko = outcomes(&s, &FROM_START);
+    event::unwitnessed(&mut ko, FROM_START, Lang::Ko);
+    assert!(
+        ko[1]
+            .0
+            .message
+            .starts_with("Podman 는 `prune` 을 기록하지 않고")
+    );
+
+    // After another step, the states changed since that step passed: left as it was.
+    let after = StepCx {
+        after_step: Some("apache-remove"),
+        ..FROM_START
+    };
+    let mut later = outcomes(&s, &after);
+    event::unwitnessed(&mut later, after, Lang::En);
+    assert!(later.iter().all(|(o, _)| o.passed));
+    // A check with a time of its own is an act: left as it was.
+    let mut timed = outcomes(&s, &FROM_START);
+    timed[0].1 = Some(5);
+    event::unwitnessed(&mut timed, FROM_START, Lang::En);
+    assert!(timed.iter().all(|(o, _)| o.passed));
+    // On Docker the event is recorded, or it is missing: nothing to change either way.
+    s.gaps = Default::default();
+    let mut docker = outcomes(&s, &FROM_START);
+    event::unwitnessed(&mut docker, FROM_START, Lang::En);
+    assert!(!docker[1].0.passed && docker[1].0.code != "event.unwitnessed");
+}
+
+#[test]
 fn an_exec_without_its_command_counts_and_says_so() {
     let ls = EventCheck {
         action: "exec_start".into(),
@@ -910,7 +1010,24 @@ fn detached_is_judged_only_on_evidence() {
     // Podman, its attach events gone: not judged rather than guessed.
     let mut c = web("web", 8088);
     c.attached = None;
-    assert!(container(&detached_on_8088(), &snap(vec![c.clone()])).passed);
+    let mut s = snap(vec![c.clone()]);
+    s.gaps = podman_gaps();
+    let v = container(&detached_on_8088(), &s);
+    assert!(
+        v.passed && has(&v, "container.detached_unknown"),
+        "{:?}",
+        v.codes()
+    );
+    // The learner is told it was not judged, and why.
+    let (en, ko) = both("container", &v);
+    assert!(
+        en.observed.contains(
+            "whether it was run detached (-d) is not known: Podman no longer has its events"
+        ),
+        "{}",
+        en.observed
+    );
+    assert!(ko.observed.contains("알 수 없음"), "{}", ko.observed);
     // Podman with an `attach` before the first start: run without `-d`.
     c.attached = Some(true);
     let v = container(&detached_on_8088(), &snap(vec![c]));

@@ -271,7 +271,7 @@ impl Words for En {
             SequenceEarly => "this counts only after the check before it passed",
             EventOk => "The engine saw you do it.",
             ExpectNetworkEvent => "`{action}` recorded for network `{network}`",
-            ExpectTypedEvent => "a {type} `{action}` recorded",
+            ExpectTypedEvent => "{type} `{action}` recorded",
             ExpectEventAbout => "{event}, of a container with {sel}",
             EventOn => "`{action}` on `{name}`",
             EventNotYet => "The engine has not seen this yet.",
@@ -280,7 +280,13 @@ impl Words for En {
             EventUnrecorded => {
                 "{engine} does not record `{action}`: this step counts on its other checks."
             }
+            EventUnwitnessed => {
+                "{engine} does not record `{action}`, and nothing else in this step shows an act of yours since the lab began: docklings cannot confirm it on {engine} (it can on Docker)."
+            }
             EventCommandUnseen => "{engine} records that a command ran, not which one",
+            DetachedUnknown => {
+                "whether it was run detached (-d) is not known: {engine} no longer has its events, so it was not judged"
+            }
             OrderBlocked => "Do `{step}` first: this step counts only after it.",
             ExpectAfter => "done after `{step}` passed",
             OrderWaiting => "`{step}` ({title}) has not passed yet",
