@@ -267,6 +267,10 @@ pub struct Engine {
     pub since: String,
     containers: Vec<String>,
     networks: Vec<String>,
+    /// Volumes and image tags a test made (or a program it drives may leave), removed
+    /// at the end, after the containers that could use them.
+    volumes: Vec<String>,
+    images: Vec<String>,
     /// One learner's docklings folder for the whole test: passes that `check` records
     /// stick for the next `check`, as they do for a learner.
     home: tempfile::TempDir,
@@ -334,6 +338,8 @@ impl Engine {
             since: format!("{}.{:09}", now.as_secs(), now.subsec_nanos()),
             containers: Vec::new(),
             networks: Vec::new(),
+            volumes: Vec::new(),
+            images: Vec::new(),
             home: tempfile::tempdir().expect("temp home"),
             _lock: lock,
         }
@@ -364,6 +370,14 @@ impl Engine {
     pub fn track_network(&mut self, name: &str) {
         self.networks.push(name.to_owned());
     }
+
+    pub fn track_volume(&mut self, name: &str) {
+        self.volumes.push(name.to_owned());
+    }
+
+    pub fn track_image(&mut self, tag: &str) {
+        self.images.push(tag.to_owned());
+    }
 }
 
 impl Drop for Engine {
@@ -373,6 +387,12 @@ impl Drop for Engine {
         }
         for n in &self.networks {
             let _ = docker_ok(&["network", "rm", n]);
+        }
+        for v in &self.volumes {
+            let _ = docker_ok(&["volume", "rm", v]);
+        }
+        for i in &self.images {
+            let _ = docker_ok(&["rmi", i]);
         }
     }
 }

@@ -5,21 +5,28 @@ use std::process::{Command, Stdio};
 
 use crate::harness::Test;
 
-/// Every command `docklings --help` lists must complete.
-const COMMANDS: &[&str] = &[
-    "start",
-    "watch",
-    "check",
-    "grade",
-    "list",
-    "show",
-    "doctor",
-    "validate",
-    "selftest",
-    "images",
-    "completions",
-    "man",
-];
+/// Every command `docklings --help` lists (but `help`), read from the help itself so a new
+/// command cannot be left out here.
+fn commands() -> Vec<String> {
+    let help = Test::new().args(&["--help"]).run().code(0).stdout;
+    let listed: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        // Continuation lines of a long description are indented further.
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .filter(|c| c != "help")
+        .collect();
+    for known in ["start", "check", "grade", "selftest", "completions", "man"] {
+        assert!(
+            listed.iter().any(|c| c == known),
+            "{known} not in {listed:?}"
+        );
+    }
+    listed
+}
 
 /// Bash reads the script as a user's shell does: sourced, then asked to complete
 /// `docklings <TAB>` and `docklings watch --fo<TAB>`.
@@ -30,8 +37,9 @@ fn bash_completes_commands_and_their_flags() {
         .run()
         .code(0)
         .stdout;
-    for c in COMMANDS {
-        assert!(script.contains(c), "{c} missing from:\n{script}");
+    let commands = commands();
+    for c in &commands {
+        assert!(script.contains(c.as_str()), "{c} missing from:\n{script}");
     }
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("docklings.bash");
@@ -58,7 +66,7 @@ fn bash_completes_commands_and_their_flags() {
             .collect::<Vec<_>>()
     };
     let first = complete("docklings ''", 1, "", "docklings");
-    for c in COMMANDS {
+    for c in &commands {
         assert!(first.iter().any(|w| w == c), "{c} not offered: {first:?}");
     }
     assert_eq!(
@@ -136,6 +144,12 @@ fn man_out_writes_every_page() {
         let text =
             std::fs::read_to_string(out.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
         assert!(text.contains("\n.TH docklings"), "{page}: {text}");
+    }
+    for c in commands() {
+        assert!(
+            out.join(format!("docklings-{c}.1")).is_file(),
+            "no page for {c}"
+        );
     }
     assert!(!out.join("docklings-help.1").exists());
 }

@@ -435,7 +435,7 @@ fn reporter(text: &str) -> Option<Reporter> {
     })
 }
 
-/// A folder with one lab whose steps are worth 2, 1 and 3 points; on a clean engine the
+/// A folder with one lab whose steps are worth 3, 1 and 2 points; on a clean engine the
 /// first passes (its image is there) and the others fail.
 fn weighted_labs() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tmp");
@@ -448,7 +448,7 @@ fn weighted_labs() -> tempfile::TempDir {
     };
     let yaml = format!(
         "format_version: 1\nid: weighted\nchapter: 9.9\ntitle: {{ ko: \"가중치\", en: \"Weighted\" }}\nimages: [diamol/base]\nsteps:\n{}{}{}",
-        step("have-image", 2, "image: { name: diamol/base }"),
+        step("have-image", 3, "image: { name: diamol/base }"),
         step(
             "run-it",
             1,
@@ -456,7 +456,7 @@ fn weighted_labs() -> tempfile::TempDir {
         ),
         step(
             "run-more",
-            3,
+            2,
             "container: { select: { name: dkt-run-more }, state: exited }"
         ),
     );
@@ -529,24 +529,27 @@ fn classroom_reads_right() {
     assert_valid_report(&v);
     assert_eq!(
         (v["score"].clone(), v["max_score"].clone()),
-        (2.into(), 6.into())
+        (3.into(), 6.into())
     );
+    // The one step passed is worth half the points but is a third of the steps: a
+    // reporter that counts tests and one that adds their scores agree only when the
+    // tests carry the weights.
     assert_eq!(
         (r.counted, r.added, r.max),
-        (2.0, 2.0, 6.0),
+        (3.0, 3.0, 6.0),
         "{}",
         r.printed
     );
 
     // `--min-score` decides the status as it decides the exit code.
-    let r = reporter(&grade("classroom", &["--min-score", "2"]).code(0).stdout).expect("readable");
+    let r = reporter(&grade("classroom", &["--min-score", "3"]).code(0).stdout).expect("readable");
     assert!(!r.fails, "{}", r.printed);
-    let v = grade("json", &["--min-score", "2"]).code(0).json();
+    let v = grade("json", &["--min-score", "3"]).code(0).json();
     assert_eq!(
         (v["passed"].clone(), v["min_score"].clone()),
-        (true.into(), 2.into())
+        (true.into(), 3.into())
     );
-    let r = reporter(&grade("classroom", &["--min-score", "3"]).code(1).stdout).expect("readable");
+    let r = reporter(&grade("classroom", &["--min-score", "4"]).code(1).stdout).expect("readable");
     assert!(r.fails);
 }
 

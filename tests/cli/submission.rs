@@ -271,21 +271,12 @@ fn touching_what_it_did_not_create_is_refused_and_rejected() {
     );
 }
 
-/// Removes a tag the test made, even when the test fails.
-struct TagGuard(&'static str);
-
-impl Drop for TagGuard {
-    fn drop(&mut self) {
-        let _ = crate::harness::docker_ok(&["rmi", self.0]);
-    }
-}
-
 #[test]
 fn images_networks_volumes_and_tags_are_undone_and_tags_never_move() {
-    let _e = Engine::lock();
+    let mut e = Engine::lock();
     // A tag that was there before, which the script tries to move to its own image.
     docker(&["tag", "diamol/base", "dkt-sub-victim:latest"]);
-    let _tag = TagGuard("dkt-sub-victim:latest");
+    e.track_image("dkt-sub-victim:latest");
     let base_id = docker(&["image", "inspect", "-f", "{{.Id}}", "diamol/base"]);
     let before = engine_state();
     let (out, json, _) = grade("hello-diamol", &fixture("builds-an-image.sh"), &[]);
@@ -399,7 +390,13 @@ fn exists(kind: &str, name: &str) -> bool {
 
 #[test]
 fn what_a_killed_run_left_is_removed_by_the_next() {
-    let _e = Engine::lock();
+    let mut e = Engine::lock();
+    // Should the test fail midway, what the script made and the bystander go anyway.
+    e.track_container("dkt-killed-c");
+    e.track_network("dkt-killed-net");
+    e.track_volume("dkt-killed-vol");
+    e.track_volume("dkt-killed-bystander");
+    e.track_image("dkt-killed-img:1");
     let before = engine_state();
     let tmp = Tmp::new();
     let script = root().join("fixtures/submissions/killed/makes-and-waits.sh");
