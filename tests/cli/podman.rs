@@ -388,6 +388,16 @@ fn cp_index_html_by_exec_and_cp() {
 
 /// Two containers on a user-defined network, `ping` by name; and `watch` on it does not
 /// feed on its own probes (Podman's exec events carry no mark to know them by).
+/// Podman's exec helper processes (conmon, two per exec) running on this machine.
+fn exec_helpers() -> usize {
+    Command::new("pgrep")
+        .args(["-fc", "conmon.* --exec "])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(0)
+}
+
 #[test]
 fn network_ping_and_a_quiet_watch() {
     let Some(mut p) = Pod::lock() else { return };
@@ -427,11 +437,21 @@ fn network_ping_and_a_quiet_watch() {
         ],
     );
     let execs_before = p.events("exec");
+    let helpers_before = exec_helpers();
     let out = p.docklings_for(&["watch", "network-ping", "--format", "jsonl"], 6);
     let probes = p.events("exec") - execs_before;
     assert!(
         probes <= 4,
         "watch ran {probes} probes in 6 s with nothing happening:\n{out}"
+    );
+    // Podman keeps each API exec's helper (a conmon pair) for `exit_command_delay` (five
+    // minutes) after the exec ends, by design: the helpers a watch leaves are as few as
+    // its probes (the issue saw 28 after 8 s of a watch feeding on its own probes).
+    let helpers_after = exec_helpers();
+    assert!(
+        helpers_after <= helpers_before + 2 * probes,
+        "{} exec helpers after watch for {probes} probes (before: {helpers_before})",
+        helpers_after
     );
     p.docker(&[
         "exec",
