@@ -899,8 +899,9 @@ fn a_step_whose_only_acts_go_unrecorded_is_not_passed_from_the_start() {
     assert!(!gap.passed && gap.terminal, "{gap:?}");
     assert_eq!(gap.code, "event.unwitnessed");
     assert!(
-        gap.message
-            .starts_with("Podman does not record `prune`, and nothing else"),
+        gap.message.starts_with(
+            "docklings cannot confirm this step on Podman: Podman does not record `prune`"
+        ),
         "{}",
         gap.message
     );
@@ -908,11 +909,10 @@ fn a_step_whose_only_acts_go_unrecorded_is_not_passed_from_the_start() {
     // In Korean too.
     let mut ko = outcomes(&s, &FROM_START);
     event::unwitnessed(&mut ko, FROM_START, Lang::Ko);
+    let said = &ko[1].0.message;
     assert!(
-        ko[1]
-            .0
-            .message
-            .starts_with("Podman 는 `prune` 을 기록하지 않고")
+        said.starts_with("docklings는 Podman 에서 이 단계를 확인할 수 없습니다. Podman 는 `prune`"),
+        "{said}"
     );
 
     // After another step, the states changed since that step passed: left as it was.

@@ -281,7 +281,7 @@ impl Words for En {
                 "{engine} does not record `{action}`: this step counts on its other checks."
             }
             EventUnwitnessed => {
-                "{engine} does not record `{action}`, and nothing else in this step shows an act of yours since the lab began: docklings cannot confirm it on {engine} (it can on Docker)."
+                "docklings cannot confirm this step on {engine}: {engine} does not record `{action}`, and nothing else in the step shows an act of yours since the lab began (Docker records it)."
             }
             EventCommandUnseen => "{engine} records that a command ran, not which one",
             DetachedUnknown => {

@@ -296,7 +296,7 @@ impl Words for Ko {
                 "백그라운드(-d)로 실행했는지는 알 수 없음: {engine} 에 그 이벤트가 더는 남아 있지 않아 판단하지 않음"
             }
             EventUnwitnessed => {
-                "{engine} 는 `{action}` 을 기록하지 않고, 이 단계의 다른 검사에도 실습을 시작한 뒤 여러분이 한 일이 드러나지 않습니다. docklings는 {engine} 에서 이 단계를 확인할 수 없습니다(Docker 에서는 확인할 수 있습니다)."
+                "docklings는 {engine} 에서 이 단계를 확인할 수 없습니다. {engine} 는 `{action}` 을 기록하지 않고, 이 단계의 다른 검사에도 실습을 시작한 뒤 여러분이 한 일이 드러나지 않습니다(Docker 는 이를 기록합니다)."
             }
             EventCommandUnseen => {
                 "{engine} 는 명령이 실행된 것만 기록하고 어떤 명령인지는 기록하지 않음"

@@ -508,8 +508,9 @@ fn selftest_of_every_lab() {
         out.stderr
     );
     assert!(
-        out.stdout
-            .contains("docklings cannot confirm it on Podman (it can on Docker)"),
+        out.stdout.contains(
+            "docklings cannot confirm this step on Podman: Podman does not record `prune`"
+        ),
         "{}\n--- stderr\n{}",
         out.stdout,
         out.stderr
