@@ -524,6 +524,7 @@ codes! {
     EventUnrecorded = "event.unrecorded",
     EventUnwitnessed = "event.unwitnessed",
     DetachedUnknown = "container.detached_unknown",
+    CopyUndated = "file.copy_undated",
     EventCommandUnseen = "event.command_unseen",
     SequenceEarly = "order.sequence_early",
     ActBeforePart = "order.act_before_part",

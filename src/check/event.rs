@@ -129,22 +129,29 @@ impl Kind for EventCheck {
     }
 }
 
-/// A step that counts from the lab's start, whose every act this engine leaves unrecorded
-/// (a prune on Podman), and whose other checks are states with no time of their own
-/// (nothing unused is left): the engine may have looked like that before the learner did
-/// anything, so the pass would certify nothing. Its unrecorded checks fail then, saying
-/// the engine cannot show the act. A step after another step is left alone: its states
-/// changed since that step passed, which `selftest` proves, on each engine, by doing
-/// nothing.
+/// A step whose every act this engine leaves unrecorded (`top` or a prune on Podman) and
+/// whose other checks carry no time of their own certifies nothing when:
+/// - it has no other checks (interactive-shell's `docker top`): nothing at all shows the
+///   act, and the step would pass the moment the one before it did; or
+/// - it counts from the lab's start (week1-practice's prune, beside "nothing unused is
+///   left"): the engine may have looked like that before the learner did anything.
+///
+/// Its first unrecorded check fails then, saying the engine cannot show the act. A step
+/// after another with states to check (networks gone after `network rm`) is left to those
+/// states: the step it follows is there to make them untrue until the act (the networks
+/// existed when `disconnect` passed).
 pub(super) fn unwitnessed(outcomes: &mut [(Outcome, Option<i64>)], at: StepCx<'_>, lang: Lang) {
     let unrecorded = |o: &Outcome| o.findings.summary.code == Code::EventUnrecorded;
     let all_passed = outcomes.iter().all(|(o, _)| o.passed);
     let no_time = outcomes.iter().all(|(_, t)| t.is_none());
+    let events = |o: &Outcome| o.kind == EventCheck::NAME;
     let gap_only = outcomes
         .iter()
-        .filter(|(o, _)| o.kind == EventCheck::NAME)
+        .filter(|(o, _)| events(o))
         .all(|(o, _)| unrecorded(o));
-    if at.after_step.is_some() || at.part || !all_passed || !no_time || !gap_only {
+    let states = outcomes.iter().any(|(o, _)| !events(o));
+    let from_start = at.after_step.is_none() && !at.part;
+    if !all_passed || !no_time || !gap_only || (states && !from_start) {
         return;
     }
     // One failed check says it; the step's other unrecorded acts would only repeat it.

@@ -125,6 +125,14 @@ async fn evaluate<P: Probe>(
             );
             return Ok(match copied_in(c, snap, cx.since) {
                 Some(at) => v.at(at),
+                // An engine that records no copies (Podman) cannot date it: say so, as
+                // later steps then count from this one's start, not from the copy.
+                None if snap.gaps.unrecorded("container", "extract-to-dir") => {
+                    let mut v = v;
+                    v.observed
+                        .push(Finding::new(Code::CopyUndated).with("engine", snap.gaps.engine));
+                    v
+                }
                 None => v,
             });
         }

@@ -923,6 +923,11 @@ fn a_step_whose_only_acts_go_unrecorded_is_not_passed_from_the_start() {
     let mut later = outcomes(&s, &after);
     event::unwitnessed(&mut later, after, Lang::En);
     assert!(later.iter().all(|(o, _)| o.passed));
+    // But an unrecorded act alone (interactive-shell's `top`) shows nothing, wherever the
+    // step counts from: it would pass the moment the step before it did.
+    let mut alone = vec![outcomes(&s, &after).remove(1)];
+    event::unwitnessed(&mut alone, after, Lang::En);
+    assert_eq!(alone[0].0.code, "event.unwitnessed");
     // A check with a time of its own is an act: left as it was.
     let mut timed = outcomes(&s, &FROM_START);
     timed[0].1 = Some(5);

@@ -281,9 +281,12 @@ impl Words for En {
                 "{engine} does not record `{action}`: this step counts on its other checks."
             }
             EventUnwitnessed => {
-                "docklings cannot confirm this step on {engine}: {engine} does not record `{action}`, and nothing else in the step shows an act of yours since the lab began (Docker records it)."
+                "docklings cannot confirm this step on {engine}: {engine} does not record `{action}`, and nothing else in the step shows that you did it (Docker records it)."
             }
             EventCommandUnseen => "{engine} records that a command ran, not which one",
+            CopyUndated => {
+                "when it was copied in is not known ({engine} does not record `docker cp`): later steps count from this step's start"
+            }
             DetachedUnknown => {
                 "whether it was run detached (-d) is not known: {engine} no longer has its events, so it was not judged"
             }

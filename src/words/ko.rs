@@ -292,11 +292,14 @@ impl Words for Ko {
             EventUnrecorded => {
                 "{engine} 는 `{action}` 을 기록하지 않습니다. 이 단계는 다른 검사로 판단합니다."
             }
+            CopyUndated => {
+                "언제 복사했는지는 알 수 없음({engine} 는 `docker cp` 를 기록하지 않음): 다음 단계는 이 단계가 시작된 때부터 셈"
+            }
             DetachedUnknown => {
                 "백그라운드(-d)로 실행했는지는 알 수 없음: {engine} 에 그 이벤트가 더는 남아 있지 않아 판단하지 않음"
             }
             EventUnwitnessed => {
-                "docklings는 {engine} 에서 이 단계를 확인할 수 없습니다. {engine} 는 `{action}` 을 기록하지 않고, 이 단계의 다른 검사에도 실습을 시작한 뒤 여러분이 한 일이 드러나지 않습니다(Docker 는 이를 기록합니다)."
+                "docklings는 {engine} 에서 이 단계를 확인할 수 없습니다. {engine} 는 `{action}` 을 기록하지 않고, 이 단계의 다른 검사에도 여러분이 그것을 했다는 것이 드러나지 않습니다(Docker 는 이를 기록합니다)."
             }
             EventCommandUnseen => {
                 "{engine} 는 명령이 실행된 것만 기록하고 어떤 명령인지는 기록하지 않음"
