@@ -224,6 +224,22 @@ pub fn docker_fails(args: &[&str]) -> String {
 }
 
 /// Run the docker CLI, returning whether it succeeded.
+/// Whether the engine the tests use (`DOCKER_HOST`, as `docker` finds it) is Podman's
+/// Docker-compatible service: `.ci/run` runs the engine scenarios on both. A few facts
+/// differ there by the engine's design (it records no `top` or `docker cp`, keeps no
+/// `-P`); the tests that meet them say what is expected on each.
+pub fn on_podman() -> bool {
+    static PODMAN: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PODMAN.get_or_init(|| {
+        docker(&[
+            "version",
+            "-f",
+            "{{range .Server.Components}}{{.Name}};{{end}}",
+        ])
+        .contains("Podman")
+    })
+}
+
 pub fn docker_ok(args: &[&str]) -> bool {
     Command::new("docker")
         .args(args)

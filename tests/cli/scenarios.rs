@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::harness::{
-    Engine, Test, assert_observed, assert_steps, curl, docker, docker_ok, observed, root,
+    Engine, Test, assert_observed, assert_steps, curl, docker, docker_ok, observed, on_podman, root,
 };
 
 const WEB: &str = "diamol/ch02-hello-diamol-web";
@@ -64,6 +64,11 @@ mod hello_diamol {
     /// out, the report says the history is incomplete instead of silently failing.
     #[test]
     fn forgotten_events_are_named_in_the_report() {
+        // Docker's memory of 256 events, flooded through its socket; Podman keeps its
+        // events in a journal of its own and forgets none of these.
+        if on_podman() {
+            return;
+        }
         let mut e = Engine::lock();
         docker(&["run", "--rm", "diamol/ch02-hello-diamol"]);
         let r = e.check("hello-diamol");
@@ -218,7 +223,15 @@ mod interactive_shell {
         assert_steps(&r, &[("inspect-from-host", false)]);
         docker(&["container", "top", &id[..3]]);
         let r = e.check("interactive-shell");
-        assert_steps(&r, &[("inspect-from-host", true)]);
+        // Podman does not record `top`, the step's one act: it cannot be confirmed there.
+        assert_steps(&r, &[("inspect-from-host", !on_podman())]);
+        if on_podman() {
+            assert_observed(
+                &r,
+                "inspect-from-host",
+                "cannot confirm this step on Podman",
+            );
+        }
     }
 }
 
@@ -327,7 +340,12 @@ mod published_web {
         e.run("dkt-w5", &["run", "-d", "-P", "--name", "dkt-w5", WEB]);
         let r = e.check("published-web");
         assert_steps(&r, &[("run-detached", false)]);
-        assert_observed(&r, "run-detached", "`-P` picks a random port");
+        if on_podman() {
+            // Podman keeps the port it picked and forgets the `-P`: the port is named.
+            assert_observed(&r, "run-detached", "publishes 80/tcp on");
+        } else {
+            assert_observed(&r, "run-detached", "`-P` picks a random port");
+        }
     }
 
     #[test]
@@ -616,8 +634,14 @@ mod cp_index_html {
             &format!("{}:/usr/local/apache2/htdocs/index.html", &id[..3]),
         ]);
         let r = e.check("cp-index-html");
-        assert_steps(&r, &[("copy-index", true), ("browse-new", false)]);
-        assert_observed(&r, "browse-new", "before `copy-index` passed");
+        if on_podman() {
+            // Podman records no `docker cp`: the copy is undated, so the browse before it
+            // counts, as the copy step says (a gap of the engine's, tested in `podman::`).
+            assert_steps(&r, &[("copy-index", true)]);
+        } else {
+            assert_steps(&r, &[("copy-index", true), ("browse-new", false)]);
+            assert_observed(&r, "browse-new", "before `copy-index` passed");
+        }
         let page = curl("http://localhost:8088");
         assert!(page.contains("docklings"), "{page}");
         let r = e.check("cp-index-html");
@@ -736,6 +760,10 @@ mod order {
 
     #[test]
     fn an_act_before_the_step_it_follows_waits_and_an_independent_one_does_not() {
+        // Each step is a `docker top`, which Podman does not record.
+        if on_podman() {
+            return;
+        }
         let mut e = Engine::lock();
         for c in ["dkt-ord-a", "dkt-ord-b", "dkt-ord-c"] {
             e.run(c, &["run", "-dit", "--name", c, "diamol/base"]);
