@@ -194,7 +194,7 @@ pub(crate) struct Snapshot {
 }
 
 /// Acts an engine does not record as events. Docker records them all (the default);
-/// Podman (4.3) has no `top`, `stop`, `resize`, `archive-path`, `extract-to-dir` or
+/// Podman (4.3) has no `top`, `resize`, `archive-path`, `extract-to-dir` or
 /// `prune` events and no network `create` or `destroy`; its exec events name no command
 /// and its network `connect`/`disconnect` no network.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -207,6 +207,9 @@ pub(crate) struct EventGaps {
     pub(crate) exec_commands: bool,
     /// Network `connect`/`disconnect` events do not say which network.
     pub(crate) network_names: bool,
+    /// `stop` goes unrecorded but `kill` never does: a container's end (`die`) with no
+    /// `kill` since its last start is a stop (Podman).
+    pub(crate) stop_by_its_end: bool,
 }
 
 impl EventGaps {

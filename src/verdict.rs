@@ -525,6 +525,7 @@ codes! {
     EventUnwitnessed = "event.unwitnessed",
     DetachedUnknown = "container.detached_unknown",
     CopyUndated = "file.copy_undated",
+    StopByItsEnd = "event.stop_by_its_end",
     EventCommandUnseen = "event.command_unseen",
     SequenceEarly = "order.sequence_early",
     ActBeforePart = "order.act_before_part",

@@ -178,10 +178,21 @@ pub(super) fn unwitnessed(outcomes: &mut [(Outcome, Option<i64>)], at: StepCx<'_
 }
 
 pub(super) fn judge(e: &EventCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdict {
-    let need = e.at_least.unwrap_or(1).max(1) as usize;
     let expected = expected(e);
     let of = e.of.unwrap_or_default();
     let gaps = &snap.gaps;
+    // Podman's stop, told by the container's end without a kill.
+    if of == EventType::Container && e.action == "stop" && gaps.stop_by_its_end {
+        let end = EventCheck {
+            action: "die".into(),
+            exit_code: None,
+            ..e.clone()
+        };
+        let mut v = judge_recorded(&end, step, snap, expected, |d| !killed(d, snap));
+        v.observed
+            .push(Finding::new(Code::StopByItsEnd).with("engine", gaps.engine));
+        return v;
+    }
     // An act this engine never records (`top` on Podman) cannot be waited for: say so,
     // and let the step's other checks carry it.
     if gaps.unrecorded(of.as_str(), &e.action) {
@@ -190,6 +201,35 @@ pub(super) fn judge(e: &EventCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdi
             .with("action", &e.action);
         return Verdict::pass(gap.clone(), expected, vec![gap]);
     }
+    judge_recorded(e, step, snap, expected, |_| true)
+}
+
+/// Was this container's end (`die`) caused by a `docker kill`: a `kill` event of it since
+/// its last start? (`docker stop` past its grace period kills too, but records no `kill`.)
+fn killed(end: &Event, snap: &Snapshot) -> bool {
+    let of_it = |verb: &'static str| {
+        snap.events.iter().filter(move |x| {
+            x.actor_id == end.actor_id && x.verb() == verb && x.time_nano <= end.time_nano
+        })
+    };
+    let began = of_it("start")
+        .map(|x| x.time_nano)
+        .max()
+        .unwrap_or(i64::MIN);
+    of_it("kill").any(|k| k.time_nano >= began)
+}
+
+/// The events of the check's action that match it (and `also`), judged against the step.
+fn judge_recorded(
+    e: &EventCheck,
+    step: &StepCx<'_>,
+    snap: &Snapshot,
+    expected: Vec<Finding>,
+    also: impl Fn(&Event) -> bool,
+) -> Verdict {
+    let need = e.at_least.unwrap_or(1).max(1) as usize;
+    let of = e.of.unwrap_or_default();
+    let gaps = &snap.gaps;
     // Exec events without their command (Podman's): any exec of the learner's counts.
     let blind_exec = |ev: &Event| gaps.exec_commands && ev.detail().is_empty();
     let source = match of {
@@ -225,6 +265,7 @@ pub(super) fn judge(e: &EventCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdi
                 ev.attributes.get("exitCode").and_then(|c| c.parse().ok()) == Some(want)
             })
         })
+        .filter(|ev| also(ev))
         .collect();
     // Only acts after the step this one follows count.
     let (early, hits): (Vec<&&Event>, Vec<&&Event>) =

@@ -833,6 +833,7 @@ fn podman_gaps() -> crate::snapshot::EventGaps {
         actions: &[("container", "top"), ("network", "create")],
         exec_commands: true,
         network_names: true,
+        stop_by_its_end: true,
     }
 }
 
@@ -938,6 +939,37 @@ fn a_step_whose_only_acts_go_unrecorded_is_not_passed_from_the_start() {
     let mut docker = outcomes(&s, &FROM_START);
     event::unwitnessed(&mut docker, FROM_START, Lang::En);
     assert!(!docker[1].0.passed && docker[1].0.code != "event.unwitnessed");
+}
+
+#[test]
+fn on_podman_a_stop_is_an_end_without_a_kill() {
+    let stop = EventCheck {
+        action: "stop".into(),
+        select: Some(by_image()),
+        ..Default::default()
+    };
+    let ev = |t: i64, action: &str| {
+        let mut e = exec_event(action, "diamol/ch02-hello-diamol-web");
+        e.time_nano = t;
+        e
+    };
+    let mut s = snap(vec![]);
+    s.gaps = podman_gaps();
+    // `docker stop`: Podman recorded the end, no kill, and (often) no `stop`.
+    s.events = vec![ev(10, "start"), ev(20, "die")];
+    let v = event::judge(&stop, &FROM_START, &s);
+    assert!(v.passed && v.at == Some(20), "{:?}", v.codes());
+    assert!(has(&v, "event.stop_by_its_end"));
+    // `docker kill`: a kill before the end, so not a stop.
+    s.events = vec![ev(10, "start"), ev(15, "kill"), ev(20, "die")];
+    assert!(!event::judge(&stop, &FROM_START, &s).passed);
+    // Killed once, started again and stopped: the second end is a stop.
+    s.events.extend([ev(30, "start"), ev(40, "die")]);
+    assert_eq!(event::judge(&stop, &FROM_START, &s).at, Some(40));
+    // Docker records `stop`: an end alone is not one there.
+    s.gaps = Default::default();
+    s.events = vec![ev(10, "start"), ev(20, "die")];
+    assert!(!event::judge(&stop, &FROM_START, &s).passed);
 }
 
 #[test]

@@ -187,7 +187,7 @@ impl EngineKind {
                 engine: "Podman",
                 actions: &[
                     ("container", "top"),
-                    ("container", "stop"),
+                    // Only now and then; see `stop_by_its_end`.
                     ("container", "resize"),
                     ("container", "archive-path"),
                     ("container", "extract-to-dir"),
@@ -200,6 +200,7 @@ impl EngineKind {
                 ],
                 exec_commands: true,
                 network_names: true,
+                stop_by_its_end: true,
             },
         }
     }

@@ -284,6 +284,9 @@ impl Words for En {
                 "docklings cannot confirm this step on {engine}: {engine} does not record `{action}`, and nothing else in the step shows that you did it (Docker records it)."
             }
             EventCommandUnseen => "{engine} records that a command ran, not which one",
+            StopByItsEnd => {
+                "{engine} does not always record `stop`: a container's end with no `kill` since it started counts as one"
+            }
             CopyUndated => {
                 "when it was copied in is not known ({engine} does not record `docker cp`): later steps count from this step's start"
             }

@@ -292,6 +292,9 @@ impl Words for Ko {
             EventUnrecorded => {
                 "{engine} 는 `{action}` 을 기록하지 않습니다. 이 단계는 다른 검사로 판단합니다."
             }
+            StopByItsEnd => {
+                "{engine} 는 `stop` 을 늘 기록하지는 않음: 시작한 뒤 `kill` 없이 끝난 컨테이너를 정지한 것으로 봄"
+            }
             CopyUndated => {
                 "언제 복사했는지는 알 수 없음({engine} 는 `docker cp` 를 기록하지 않음): 다음 단계는 이 단계가 시작된 때부터 셈"
             }
