@@ -134,8 +134,9 @@ pub(crate) fn target() -> String {
     }
 }
 
-/// How long an engine's answer that does not parse is asked for again (see [`readable`]).
-const UNREADABLE_FOR: Duration = Duration::from_secs(2);
+/// How long an engine's answer that does not parse is asked for again (see [`readable`]):
+/// Podman's `stopped` lasts milliseconds; a busy machine gets some slack.
+const UNREADABLE_FOR: Duration = Duration::from_secs(3);
 
 /// Ask again while the answer does not parse, for at most [`UNREADABLE_FOR`]. Podman names a
 /// container's state between its end and its clean-up `stopped`, which is not one of
@@ -158,7 +159,9 @@ where
     let deadline = std::time::Instant::now() + limit;
     loop {
         match ask().await {
-            Err(BollardError::JsonSerdeError { .. }) if std::time::Instant::now() < deadline => {
+            Err(BollardError::JsonDataError { .. } | BollardError::JsonSerdeError { .. })
+                if std::time::Instant::now() < deadline =>
+            {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             answer => return answer,
@@ -1149,9 +1152,11 @@ mod tests {
         );
     }
 
+    /// What bollard says of a container list with Podman's `stopped` in it.
     fn unreadable() -> BollardError {
-        BollardError::JsonSerdeError {
-            err: serde_json::from_str::<u8>("\"stopped\"").expect_err("not a number"),
+        BollardError::JsonDataError {
+            message: "unknown variant `stopped`".into(),
+            column: 467,
         }
     }
 
@@ -1169,7 +1174,24 @@ mod tests {
         // One that never parses is the error it is, once the time is up.
         let got: Result<(), _> =
             readable_for(Duration::from_millis(120), || async { Err(unreadable()) }).await;
-        assert!(matches!(got, Err(BollardError::JsonSerdeError { .. })));
+        assert!(matches!(got, Err(BollardError::JsonDataError { .. })));
+        // serde's own error for a body that does not parse at all: asked again too.
+        let mut serde_asked = 0;
+        let got = readable_for(Duration::from_secs(2), || {
+            serde_asked += 1;
+            let n = serde_asked;
+            async move {
+                if n < 2 {
+                    Err(BollardError::JsonSerdeError {
+                        err: serde_json::from_str::<u8>("x").expect_err("not a number"),
+                    })
+                } else {
+                    Ok(n)
+                }
+            }
+        })
+        .await;
+        assert_eq!(got.ok(), Some(2));
         // Other errors are not asked again.
         let mut other = 0;
         let got: Result<(), _> = readable_for(Duration::from_secs(2), || {
