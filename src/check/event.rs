@@ -107,6 +107,17 @@ impl Kind for EventCheck {
                 "`event.command` is an empty list: it asserts nothing",
             ));
         }
+        // Only a container's end carries its exit code: on any other event the check
+        // could never pass.
+        if self.exit_code.is_some() && (of != EventType::Container || self.action != "die") {
+            lints.push(Lint::at(
+                "exit_code",
+                format!(
+                    "`event.exit_code` is the code a container ended with: it needs `action: die`, not `{}`",
+                    self.action
+                ),
+            ));
+        }
         lints
     }
 
@@ -185,7 +196,6 @@ pub(super) fn judge(e: &EventCheck, step: &StepCx<'_>, snap: &Snapshot) -> Verdi
     if of == EventType::Container && e.action == "stop" && gaps.stop_by_its_end {
         let end = EventCheck {
             action: "die".into(),
-            exit_code: None,
             ..e.clone()
         };
         let mut v = judge_recorded(&end, step, snap, expected, |d| !killed(d, snap));

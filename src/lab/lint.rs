@@ -448,6 +448,25 @@ mod tests {
     }
 
     #[test]
+    fn an_exit_code_belongs_to_a_die() {
+        let text = MINIMAL.replace(
+            "      - container:\n          select: { image: x }\n          state: exited\n",
+            "      - event:\n          action: stop\n          exit_code: 137\n",
+        );
+        let e = first_err(&text);
+        assert!(e.message.contains("needs `action: die`, not `stop`"), "{e}");
+        let line = text
+            .lines()
+            .nth(e.pos.as_ref().expect("a position").line as usize - 1);
+        assert_eq!(line.map(str::trim), Some("exit_code: 137"), "{e}");
+        let die = MINIMAL.replace(
+            "      - container:\n          select: { image: x }\n          state: exited\n",
+            "      - event:\n          action: die\n          exit_code: 0\n",
+        );
+        assert!(load(&src(&die)).is_ok());
+    }
+
+    #[test]
     fn two_kinds_in_one_check() {
         let text = MINIMAL.replace(
             "          state: exited\n",

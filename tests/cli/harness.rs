@@ -223,7 +223,6 @@ pub fn docker_fails(args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Run the docker CLI, returning whether it succeeded.
 /// Whether the engine the tests use (`DOCKER_HOST`, as `docker` finds it) is Podman's
 /// Docker-compatible service: `.ci/run` runs the engine scenarios on both. A few facts
 /// differ there by the engine's design (it records no `top` or `docker cp`, keeps no
@@ -240,6 +239,7 @@ pub fn on_podman() -> bool {
     })
 }
 
+/// Run the docker CLI, returning whether it succeeded.
 pub fn docker_ok(args: &[&str]) -> bool {
     Command::new("docker")
         .args(args)
