@@ -218,9 +218,9 @@ impl Verdict {
         }
     }
 
-    /// The moment of the act it rests on.
-    pub(crate) fn at(mut self, at: i64) -> Self {
-        self.at = Some(at);
+    /// The moment of the act it rests on, when the kind can tell (`None`: a state).
+    pub(crate) fn at(mut self, at: impl Into<Option<i64>>) -> Self {
+        self.at = at.into();
         self
     }
 

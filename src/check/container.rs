@@ -214,12 +214,9 @@ pub(super) fn judge(spec: &ContainerCheck, since: i64, snap: &Snapshot) -> Verdi
         if spec.detached.is_some() && good.iter().any(|c| c.attached.is_none()) {
             observed.push(Finding::new(Code::DetachedUnknown).with("engine", snap.gaps.engine));
         }
-        let v = Verdict::pass(Finding::new(Code::ContainerOk), expected, observed);
         // The step was done when the last container it needed began.
-        return match times.get(need - 1) {
-            Some(at) if *at > 0 => v.at(*at),
-            _ => v,
-        };
+        let at = times.get(need - 1).copied().filter(|at| *at > 0);
+        return Verdict::pass(Finding::new(Code::ContainerOk), expected, observed).at(at);
     }
     let mut observed = Vec::new();
     if !good.is_empty() {

@@ -161,8 +161,7 @@ pub(super) fn unwitnessed(outcomes: &mut [(Outcome, Option<i64>)], at: StepCx<'_
         .filter(|(o, _)| events(o))
         .all(|(o, _)| unrecorded(o));
     let states = outcomes.iter().any(|(o, _)| !events(o));
-    let from_start = at.after_step.is_none() && !at.part;
-    if !all_passed || !no_time || !gap_only || (states && !from_start) {
+    if !all_passed || !no_time || !gap_only || (states && at.after_step.is_some()) {
         return;
     }
     // One failed check says it; the step's other unrecorded acts would only repeat it.
@@ -181,9 +180,8 @@ pub(super) fn unwitnessed(outcomes: &mut [(Outcome, Option<i64>)], at: StepCx<'_
             code: Code::EventUnwitnessed,
             ..gap
         };
-        let mut v = Verdict::fail(unseen, o.findings.expected.clone(), vec![none]);
         // No wait makes the engine record it.
-        v.terminal = true;
+        let v = Verdict::fail(unseen, o.findings.expected.clone(), vec![none]).terminal(true);
         *o = Outcome::new(EventCheck::NAME, v, lang, None);
     }
 }

@@ -123,18 +123,15 @@ async fn evaluate<P: Probe>(
                         .with("path", &f.path),
                 ],
             );
-            return Ok(match copied_in(c, snap, cx.since) {
-                Some(at) => v.at(at),
-                // An engine that records no copies (Podman) cannot date it: say so, as
-                // later steps then count from this one's start, not from the copy.
-                None if snap.gaps.unrecorded("container", "extract-to-dir") => {
-                    let mut v = v;
-                    v.observed
-                        .push(Finding::new(Code::CopyUndated).with("engine", snap.gaps.engine));
-                    v
-                }
-                None => v,
-            });
+            let at = copied_in(c, snap, cx.since);
+            let mut v = v.at(at);
+            // An engine that records no copies (Podman) cannot date it: say so, as later
+            // steps then count from this one's start, not from the copy.
+            if at.is_none() && snap.gaps.unrecorded("container", "extract-to-dir") {
+                v.observed
+                    .push(Finding::new(Code::CopyUndated).with("engine", snap.gaps.engine));
+            }
+            return Ok(v);
         }
         observations.push(
             Finding::new(Code::FileProblems)

@@ -290,7 +290,7 @@ impl<'a, P: Probe> Ctx<'a, P> {
         snap: &Snapshot,
     ) -> Result<StepResult, EngineError> {
         let started = Instant::now();
-        let outcomes = if step.sequence {
+        let mut outcomes = if step.sequence {
             self.run_sequence(step, at, snap).await?
         } else {
             futures_util::future::try_join_all(
@@ -298,7 +298,6 @@ impl<'a, P: Probe> Ctx<'a, P> {
             )
             .await?
         };
-        let mut outcomes = outcomes;
         event::unwitnessed(&mut outcomes, at, self.lang);
         let passed = outcomes.iter().all(|(o, _)| o.passed);
         // The step is done when its last act happened; a step of states only (a page is

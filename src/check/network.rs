@@ -272,7 +272,7 @@ pub(super) fn judge(n: &NetworkCheck, step: &StepCx<'_>, snap: &Snapshot) -> Ver
         }
     }
     if problems.is_empty() {
-        let v = Verdict::pass(
+        Verdict::pass(
             Finding::new(Code::NetworkOk),
             expected,
             vec![
@@ -281,11 +281,8 @@ pub(super) fn judge(n: &NetworkCheck, step: &StepCx<'_>, snap: &Snapshot) -> Ver
                     .with("driver", &net.driver)
                     .with("members", members),
             ],
-        );
-        match made_at(net, step) {
-            Some(at) => v.at(at),
-            None => v,
-        }
+        )
+        .at(made_at(net, step))
     } else {
         Verdict::fail(Finding::new(Code::NetworkNotAsAsked), expected, problems)
     }

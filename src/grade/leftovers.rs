@@ -12,11 +12,8 @@ use crate::engine::cleanup::{Leftovers, Removed};
 /// PID the kernel reuses later is not mistaken for us.
 pub(crate) fn run_label() -> String {
     let pid = std::process::id();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
     // The wall-clock start bounds which untagged parent layers are the run's own.
+    let now = crate::engine::unix_now();
     format!("{pid}:{}:{now}", start_time(pid).unwrap_or_default())
 }
 

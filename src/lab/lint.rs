@@ -431,10 +431,23 @@ mod tests {
     use super::super::load::load;
     use super::super::load::tests::{MINIMAL, first_err, src};
 
+    /// The line of `text` an error points at.
+    fn line_of<'t>(text: &'t str, e: &crate::lab::LabError) -> Option<&'t str> {
+        text.lines()
+            .nth(e.pos.as_ref().expect("a position").line as usize - 1)
+    }
+
+    /// The minimal lab with its one check replaced by `checks` (YAML list items).
+    fn with_checks(checks: &str) -> String {
+        MINIMAL.replace(
+            "      - container:\n          select: { image: x }\n          state: exited\n",
+            checks,
+        )
+    }
+
     #[test]
     fn semantic_lints_report_every_problem() {
-        let text = MINIMAL.replace(
-            "      - container:\n          select: { image: x }\n          state: exited\n",
+        let text = with_checks(
             "      - http: { url: \"http://example.com/\", body: [] }\n      - logs: { select: {}, patterns: [\"/(/\"] }\n",
         );
         let errs = load(&src(&text)).expect_err("must fail");
@@ -449,20 +462,13 @@ mod tests {
 
     #[test]
     fn an_exit_code_belongs_to_a_die() {
-        let text = MINIMAL.replace(
-            "      - container:\n          select: { image: x }\n          state: exited\n",
-            "      - event:\n          action: stop\n          exit_code: 137\n",
-        );
+        let text =
+            with_checks("      - event:\n          action: stop\n          exit_code: 137\n");
         let e = first_err(&text);
         assert!(e.message.contains("needs `action: die`, not `stop`"), "{e}");
-        let line = text
-            .lines()
-            .nth(e.pos.as_ref().expect("a position").line as usize - 1);
+        let line = line_of(&text, &e);
         assert_eq!(line.map(str::trim), Some("exit_code: 137"), "{e}");
-        let die = MINIMAL.replace(
-            "      - container:\n          select: { image: x }\n          state: exited\n",
-            "      - event:\n          action: die\n          exit_code: 0\n",
-        );
+        let die = with_checks("      - event:\n          action: die\n          exit_code: 0\n");
         assert!(load(&src(&die)).is_ok());
     }
 
@@ -478,14 +484,11 @@ mod tests {
 
     #[test]
     fn a_checks_problem_points_at_its_field() {
-        let text = MINIMAL.replace(
-            "      - container:\n          select: { image: x }\n          state: exited\n",
+        let text = with_checks(
             "      - http:\n          status: 200\n          url: \"http://example.com/\"\n",
         );
         let e = first_err(&text);
-        let line = text
-            .lines()
-            .nth(e.pos.as_ref().expect("a position").line as usize - 1);
+        let line = line_of(&text, &e);
         assert_eq!(
             line.map(str::trim),
             Some("url: \"http://example.com/\""),
